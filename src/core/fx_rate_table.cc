@@ -1,0 +1,174 @@
+#include "core/fx_rate_table.h"
+
+#include <algorithm>
+
+#include "core/currency_code.h"
+
+namespace billflow {
+namespace {
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '"')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '"')) {
+    s.remove_suffix(1);
+  }
+  return s;
+}
+
+std::vector<std::string_view> SplitComma(std::string_view line) {
+  std::vector<std::string_view> out;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t comma = line.find(',', start);
+    out.push_back(Trim(line.substr(start, comma - start)));
+    if (comma == std::string_view::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+}  // namespace
+
+std::uint32_t FxRateTable::Key(std::string_view upper_currency) {
+  if (upper_currency.size() != 3) return 0;
+  return static_cast<std::uint32_t>(static_cast<unsigned char>(upper_currency[0])) << 16 |
+         static_cast<std::uint32_t>(static_cast<unsigned char>(upper_currency[1])) << 8 |
+         static_cast<std::uint32_t>(static_cast<unsigned char>(upper_currency[2]));
+}
+
+FxRateTable FxRateTable::Default() {
+  FxRateTable table;
+  const CivilDate epoch{1970, 1, 1};
+  // These cannot fail: the values are constants known to be valid.
+  (void)table.Add({"USD", epoch, Decimal(1, 0), "default"});
+  (void)table.Add({"CAD", epoch, Decimal(79, 2), "default"});
+  (void)table.Add({"MXN", epoch, Decimal(5, 2), "default"});
+  return table;
+}
+
+Status FxRateTable::Add(FxRate rate) {
+  if (!IsIso4217Code(rate.currency)) {
+    return Fail(ErrorCode::kInvalidData, "currency \"" + rate.currency + "\" is not an ISO 4217 code");
+  }
+  if (rate.rate_to_usd.units() <= 0 || rate.rate_to_usd.scale() > kMaxRateScale) {
+    return Fail(ErrorCode::kInvalidData, "rate " + rate.rate_to_usd.ToString() + " for " +
+                                             rate.currency +
+                                             " must be positive with at most 10 decimals");
+  }
+  auto& list = rates_[Key(rate.currency)];
+  const std::int64_t day = rate.valid_from.DaysSinceEpoch();
+  auto it = std::lower_bound(list.begin(), list.end(), day,
+                             [](const Dated& d, std::int64_t v) { return d.valid_from_day < v; });
+  Dated dated{day, rate.valid_from, rate.rate_to_usd, std::move(rate.source)};
+  if (it != list.end() && it->valid_from_day == day) {
+    *it = std::move(dated);  // a later definition of the same day wins
+  } else {
+    list.insert(it, std::move(dated));
+  }
+  return Ok();
+}
+
+const Decimal* FxRateTable::Find(std::string_view upper_currency, CivilDate date) const {
+  const auto found = rates_.find(Key(upper_currency));
+  if (found == rates_.end()) return nullptr;
+  const auto& list = found->second;
+  const std::int64_t day = date.DaysSinceEpoch();
+  auto it = std::upper_bound(list.begin(), list.end(), day,
+                             [](std::int64_t v, const Dated& d) { return v < d.valid_from_day; });
+  if (it == list.begin()) return nullptr;
+  return &std::prev(it)->rate;
+}
+
+bool FxRateTable::Knows(std::string_view upper_currency) const {
+  return rates_.count(Key(upper_currency)) != 0;
+}
+
+std::vector<FxRate> FxRateTable::Entries() const {
+  std::vector<FxRate> out;
+  for (const auto& [key, list] : rates_) {
+    const std::string code{static_cast<char>(key >> 16), static_cast<char>((key >> 8) & 0xff),
+                           static_cast<char>(key & 0xff)};
+    for (const auto& d : list) out.push_back({code, d.valid_from, d.rate, d.source});
+  }
+  std::sort(out.begin(), out.end(), [](const FxRate& a, const FxRate& b) {
+    return a.currency != b.currency ? a.currency < b.currency : a.valid_from < b.valid_from;
+  });
+  return out;
+}
+
+Result<FxRateTable> FxRateTable::ParseCsv(std::string_view text, std::string_view origin) {
+  FxRateTable table;
+  const std::string where(origin);
+  if (text.size() >= 3 && text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+  int col_currency = -1;
+  int col_rate = -1;
+  int col_from = -1;
+  std::size_t line_number = 0;
+  std::size_t pos = 0;
+  bool header_seen = false;
+  bool usd_seen = false;
+  while (pos < text.size()) {
+    std::size_t end = text.find('\n', pos);
+    if (end == std::string_view::npos) end = text.size();
+    const std::string_view line = Trim(text.substr(pos, end - pos));
+    pos = end + 1;
+    ++line_number;
+    if (line.empty()) continue;
+    const auto fields = SplitComma(line);
+    const std::string at = where + ":" + std::to_string(line_number) + ": ";
+    if (!header_seen) {
+      for (std::size_t i = 0; i < fields.size(); ++i) {
+        const std::string name = Lower(fields[i]);
+        if (name == "currency") col_currency = static_cast<int>(i);
+        if (name == "rate_to_usd") col_rate = static_cast<int>(i);
+        if (name == "valid_from") col_from = static_cast<int>(i);
+      }
+      if (col_currency < 0 || col_rate < 0 || col_from < 0) {
+        return Fail(ErrorCode::kInvalidData,
+                    at + "header must name currency, rate_to_usd and valid_from");
+      }
+      header_seen = true;
+      continue;
+    }
+    const auto need = static_cast<std::size_t>(std::max({col_currency, col_rate, col_from}));
+    if (fields.size() <= need) {
+      return Fail(ErrorCode::kInvalidData, at + "expected " + std::to_string(need + 1) + " fields");
+    }
+    char code[3];
+    if (!NormalizeCurrencyCode(fields[static_cast<std::size_t>(col_currency)], code)) {
+      return Fail(ErrorCode::kInvalidData, at + "currency \"" +
+                                               std::string(fields[static_cast<std::size_t>(col_currency)]) +
+                                               "\" is not a three-letter code");
+    }
+    Decimal rate;
+    const auto rate_text = fields[static_cast<std::size_t>(col_rate)];
+    if (Decimal::Parse(rate_text, kMaxRateScale, 10, &rate) != DecimalParseError::kNone) {
+      return Fail(ErrorCode::kInvalidData, at + "rate_to_usd \"" + std::string(rate_text) +
+                                               "\" is not a decimal with at most 10 decimals");
+    }
+    CivilDate from;
+    const auto from_text = fields[static_cast<std::size_t>(col_from)];
+    if (ParseCivilDate(from_text, &from) != DateParseError::kNone) {
+      return Fail(ErrorCode::kInvalidData,
+                  at + "valid_from \"" + std::string(from_text) + "\" is not a YYYY-MM-DD date");
+    }
+    std::string currency(code, 3);
+    usd_seen = usd_seen || currency == "USD";
+    if (auto added = table.Add({currency, from, rate, where}); !added) {
+      return Fail(ErrorCode::kInvalidData, at + added.error().message);
+    }
+  }
+  if (!header_seen) return Fail(ErrorCode::kInvalidData, where + ": no header line");
+  if (!usd_seen) (void)table.Add({"USD", CivilDate{1970, 1, 1}, Decimal(1, 0), "default"});
+  return table;
+}
+
+}  // namespace billflow

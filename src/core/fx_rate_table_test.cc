@@ -1,0 +1,42 @@
+#include "core/fx_rate_table.h"
+
+#include <gtest/gtest.h>
+
+namespace billflow {
+namespace {
+
+TEST(FxRateTableTest, DefaultHasTheOriginalRates) {
+  const auto table = FxRateTable::Default();
+  const CivilDate day{2023, 5, 1};
+  EXPECT_EQ(table.Find("USD", day)->ToString(), "1");
+  EXPECT_EQ(table.Find("CAD", day)->ToString(), "0.79");
+  EXPECT_EQ(table.Find("MXN", day)->ToString(), "0.05");
+  EXPECT_EQ(table.Find("EUR", day), nullptr);
+}
+
+TEST(FxRateTableTest, RowUsesLatestRateOnOrBeforeItsDate) {
+  auto table = FxRateTable::ParseCsv(
+      "currency,rate_to_usd,valid_from\nEUR,1.10,2024-01-01\neur,1.2,2024-02-01\n", "r.csv");
+  ASSERT_TRUE(table) << table.error().message;
+  EXPECT_EQ(table->Find("EUR", {2023, 12, 31}), nullptr);
+  EXPECT_EQ(table->Find("EUR", {2024, 1, 31})->ToString(), "1.10");
+  EXPECT_EQ(table->Find("EUR", {2024, 2, 1})->ToString(), "1.2");
+  EXPECT_EQ(table->Find("USD", {2024, 2, 1})->ToString(), "1");
+}
+
+TEST(FxRateTableTest, BadRatesFileNamesFileAndLine) {
+  auto bad = FxRateTable::ParseCsv("currency,rate_to_usd,valid_from\nEUR,abc,2024-01-01\n", "r.csv");
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().message,
+            "r.csv:2: rate_to_usd \"abc\" is not a decimal with at most 10 decimals");
+  auto unknown = FxRateTable::ParseCsv("currency,rate_to_usd,valid_from\nXYZ,1,2024-01-01\n", "r.csv");
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().message, "r.csv:2: currency \"XYZ\" is not an ISO 4217 code");
+  auto no_header = FxRateTable::ParseCsv("EUR,1,2024-01-01\n", "r.csv");
+  ASSERT_FALSE(no_header);
+  EXPECT_EQ(no_header.error().message,
+            "r.csv:1: header must name currency, rate_to_usd and valid_from");
+}
+
+}  // namespace
+}  // namespace billflow

@@ -1,0 +1,219 @@
+#include "core/row_validator.h"
+
+#include <cstring>
+
+#include "core/currency_code.h"
+
+namespace billflow {
+namespace {
+
+constexpr std::size_t kMaxQuotedBytes = 40;
+// DECIMAL(19,4) holds 15 integer digits; DECIMAL(19,2) holds 17.
+constexpr int kAmountScale = 4;
+constexpr int kAmountIntegerDigits = 15;
+constexpr __int128 kUsdLimitCents = static_cast<__int128>(100000000000000000LL) * 100;  // 10^19
+
+std::string_view ColumnName(Column column) { return kColumnNames[static_cast<std::size_t>(column)]; }
+
+std::string_view TrimSpaces(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+}  // namespace
+
+std::int64_t Utf8Length(std::string_view text) {
+  std::int64_t count = 0;
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const auto* end = p + text.size();
+  while (p < end) {
+    const unsigned char c = *p;
+    int extra = 0;
+    std::uint32_t code_point = 0;
+    if (c < 0x80) {
+      ++p;
+      ++count;
+      continue;
+    } else if ((c & 0xE0) == 0xC0) {
+      extra = 1;
+      code_point = c & 0x1Fu;
+    } else if ((c & 0xF0) == 0xE0) {
+      extra = 2;
+      code_point = c & 0x0Fu;
+    } else if ((c & 0xF8) == 0xF0) {
+      extra = 3;
+      code_point = c & 0x07u;
+    } else {
+      return -1;
+    }
+    if (end - p <= extra) return -1;
+    for (int i = 1; i <= extra; ++i) {
+      if ((p[i] & 0xC0) != 0x80) return -1;
+      code_point = (code_point << 6) | (p[i] & 0x3Fu);
+    }
+    // Reject overlong forms, surrogates and values past U+10FFFF.
+    static constexpr std::uint32_t kMin[4] = {0, 0x80, 0x800, 0x10000};
+    if (code_point < kMin[extra] || code_point > 0x10FFFF ||
+        (code_point >= 0xD800 && code_point <= 0xDFFF)) {
+      return -1;
+    }
+    p += extra + 1;
+    ++count;
+  }
+  return count;
+}
+
+void AppendQuoted(std::string_view value, std::string* out) {
+  out->push_back('"');
+  if (value.size() <= kMaxQuotedBytes) {
+    out->append(value);
+  } else {
+    std::size_t cut = kMaxQuotedBytes;
+    // Do not split a UTF-8 sequence.
+    while (cut > 0 && (static_cast<unsigned char>(value[cut]) & 0xC0) == 0x80) --cut;
+    out->append(value.substr(0, cut));
+    out->append("\xE2\x80\xA6");  // …
+  }
+  out->push_back('"');
+}
+
+RowValidator::RowValidator(const FxRateTable& rates, ValidatorOptions options)
+    : rates_(rates), options_(options) {}
+
+bool RowValidator::CheckText(Column column, std::string_view value, std::string* reason) const {
+  if (std::memchr(value.data(), '\0', value.size()) != nullptr) {
+    reason->assign(ColumnName(column)).append(" contains a NUL byte");
+    return false;
+  }
+  const std::int64_t length = Utf8Length(value);
+  if (length < 0) {
+    reason->assign(ColumnName(column)).append(" is not valid UTF-8");
+    return false;
+  }
+  if (static_cast<std::size_t>(length) > options_.max_text_chars) {
+    reason->assign(ColumnName(column))
+        .append(" is longer than ")
+        .append(std::to_string(options_.max_text_chars))
+        .append(" characters (")
+        .append(std::to_string(length))
+        .append(")");
+    return false;
+  }
+  return true;
+}
+
+bool RowValidator::Validate(const RowFields& fields, BillingRecord* out,
+                            std::string* reason) const {
+  const auto field = [&](Column c) { return fields[static_cast<std::size_t>(c)]; };
+
+  const std::string_view id = field(Column::kId);
+  if (TrimSpaces(id).empty()) {
+    reason->assign("id is empty");
+    return false;
+  }
+  if (id.size() > options_.max_id_bytes) {
+    reason->assign("id is longer than ")
+        .append(std::to_string(options_.max_id_bytes))
+        .append(" bytes (")
+        .append(std::to_string(id.size()))
+        .append(")");
+    return false;
+  }
+  for (Column c : {Column::kId, Column::kCompanyName, Column::kCountry, Column::kCity,
+                   Column::kProductLine, Column::kItem}) {
+    if (!CheckText(c, field(c), reason)) return false;
+  }
+
+  const std::string_view country = field(Column::kCountry);
+  const auto is_letter = [](char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); };
+  if (country.size() != 2 || !is_letter(country[0]) || !is_letter(country[1])) {
+    reason->assign("country ");
+    AppendQuoted(country, reason);
+    reason->append(" is not a two-letter code");
+    return false;
+  }
+
+  const std::string_view date_text = field(Column::kBillDate);
+  switch (ParseCivilDate(date_text, &out->bill_date)) {
+    case DateParseError::kNone:
+      break;
+    case DateParseError::kBadFormat:
+      reason->assign("bill_date ");
+      AppendQuoted(date_text, reason);
+      reason->append(" is not YYYY-MM-DD (or YYYY/MM/DD)");
+      return false;
+    case DateParseError::kNotCalendarDate:
+      reason->assign("bill_date ");
+      AppendQuoted(date_text, reason);
+      reason->append(" is not a calendar date");
+      return false;
+  }
+
+  const std::string_view currency_text = TrimSpaces(field(Column::kCurrency));
+  if (!NormalizeCurrencyCode(currency_text, out->currency)) {
+    reason->assign("currency ");
+    AppendQuoted(field(Column::kCurrency), reason);
+    reason->append(" is not a three-letter code");
+    return false;
+  }
+  if (!IsIso4217Code(out->currency_code())) {
+    reason->assign("currency ");
+    AppendQuoted(currency_text, reason);
+    reason->append(" is not an ISO 4217 code");
+    return false;
+  }
+  const Decimal* rate = rates_.Find(out->currency_code(), out->bill_date);
+  if (rate == nullptr) {
+    reason->assign("currency ").append(out->currency_code()).append(" has no USD rate on ");
+    reason->append(out->bill_date.ToString());
+    return false;
+  }
+
+  const std::string_view amount_text = field(Column::kBillAmount);
+  Decimal amount;
+  switch (Decimal::Parse(amount_text, kAmountScale, kAmountIntegerDigits, &amount)) {
+    case DecimalParseError::kNone:
+      break;
+    case DecimalParseError::kEmpty:
+      reason->assign("bill_amount is empty");
+      return false;
+    case DecimalParseError::kInvalidChar:
+      reason->assign("bill_amount ");
+      AppendQuoted(amount_text, reason);
+      reason->append(" is not a decimal number");
+      return false;
+    case DecimalParseError::kTooManyDecimals:
+      reason->assign("bill_amount ");
+      AppendQuoted(amount_text, reason);
+      reason->append(" has more than 4 decimals");
+      return false;
+    case DecimalParseError::kOutOfRange:
+      reason->assign("bill_amount ");
+      AppendQuoted(amount_text, reason);
+      reason->append(" is out of range for DECIMAL(19,4)");
+      return false;
+  }
+  // Parse succeeded with scale <= 4, so growing to 4 cannot overflow 128 bits.
+  out->bill_amount = *amount.Rescale(kAmountScale, RoundingMode::kHalfEven);
+  out->fx_rate = *rate;
+  const auto exact = out->bill_amount.Multiply(*rate);
+  const auto usd = exact ? exact->Rescale(2, options_.rounding) : std::nullopt;
+  if (!usd || usd->units() >= kUsdLimitCents || usd->units() <= -kUsdLimitCents) {
+    reason->assign("bill_amount_usd of ");
+    AppendQuoted(amount_text, reason);
+    reason->append(" is out of range for DECIMAL(19,2)");
+    return false;
+  }
+  out->bill_amount_usd = *usd;
+
+  out->id = id;
+  out->company_name = field(Column::kCompanyName);
+  out->country = country;
+  out->city = field(Column::kCity);
+  out->product_line = field(Column::kProductLine);
+  out->item = field(Column::kItem);
+  return true;
+}
+
+}  // namespace billflow
