@@ -1,0 +1,266 @@
+#include "csv/csv_reader.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace billflow {
+namespace {
+
+constexpr std::size_t kMaxRejectRawBytes = 1024;
+
+const char* FindByte(const char* begin, const char* end, char c) {
+  return static_cast<const char*>(std::memchr(begin, c, static_cast<std::size_t>(end - begin)));
+}
+
+}  // namespace
+
+CsvReader::CsvReader(ByteSource* source, CsvOptions options)
+    : source_(source), options_(options) {
+  buffer_.resize(options_.max_record_bytes + options_.read_chunk_bytes);
+  // Views into scratch_ must survive appends within one record: reserve the worst case.
+  scratch_.reserve(buffer_.size());
+  fields_.reserve(16);
+}
+
+Result<bool> CsvReader::Fill() {
+  if (pos_ > 0) {
+    std::memmove(buffer_.data(), buffer_.data() + pos_, end_ - pos_);
+    stream_offset_ += pos_;
+    end_ -= pos_;
+    pos_ = 0;
+  }
+  while (!eof_ && end_ < buffer_.size()) {
+    auto got = source_->Read(std::span<char>(buffer_.data() + end_, buffer_.size() - end_));
+    if (!got) return tl::unexpected(got.error());
+    if (*got == 0) {
+      eof_ = true;
+      break;
+    }
+    if (observer_) observer_(std::string_view(buffer_.data() + end_, *got));
+    end_ += *got;
+    return true;
+  }
+  return false;
+}
+
+void CsvReader::RepairHeaderIfNeeded() {
+  if (!options_.repair_header_quote || pos_ >= end_ || buffer_[pos_] != '"') return;
+  const char* begin = buffer_.data() + pos_;
+  const char* end = buffer_.data() + end_;
+  const char* newline = FindByte(begin, end, '\n');
+  const char* line_end = newline != nullptr ? newline : end;
+  if (FindByte(begin + 1, line_end, '"') == nullptr) {
+    ++pos_;
+    header_repaired_ = true;
+  }
+}
+
+Result<bool> CsvReader::Next(CsvRecord* record) {
+  if (!started_) {
+    // Enough bytes to see the BOM and the whole first line (or the buffer's worth).
+    while (!eof_ && end_ < buffer_.size()) {
+      auto filled = Fill();
+      if (!filled) return tl::unexpected(filled.error());
+      if (FindByte(buffer_.data(), buffer_.data() + end_, '\n') != nullptr) break;
+    }
+    if (end_ - pos_ >= 3 && std::memcmp(buffer_.data() + pos_, "\xEF\xBB\xBF", 3) == 0) pos_ += 3;
+    RepairHeaderIfNeeded();
+    started_ = true;
+  }
+  while (true) {
+    if (pos_ == end_ || (buffer_[pos_] == '\r' && pos_ + 1 == end_ && !eof_)) {
+      if (eof_ && pos_ == end_) return false;
+      auto filled = Fill();
+      if (!filled) return tl::unexpected(filled.error());
+      continue;
+    }
+    // Empty lines carry no record.
+    if (buffer_[pos_] == '\n') {
+      ++pos_;
+      ++line_number_;
+      continue;
+    }
+    if (buffer_[pos_] == '\r' && pos_ + 1 < end_ && buffer_[pos_ + 1] == '\n') {
+      pos_ += 2;
+      ++line_number_;
+      continue;
+    }
+    if (ScanRecord(record) == Scan::kComplete) return true;
+    if (end_ - pos_ >= options_.max_record_bytes) return SkipOversized(record);
+    auto filled = Fill();
+    if (!filled) return tl::unexpected(filled.error());
+  }
+}
+
+CsvReader::Scan CsvReader::ScanRecord(CsvRecord* record) {
+  const char* base = buffer_.data();
+  const char* begin = base + pos_;
+  const char* end = base + end_;
+  const char* newline = FindByte(begin, end, '\n');
+  if (newline == nullptr && !eof_) return Scan::kNeedMore;
+  const char* line_end = newline != nullptr ? newline : end;
+  if (FindByte(begin, line_end, '"') != nullptr) return ScanQuotedRecord(pos_, record);
+
+  // Fast path: a line without quotes is split on commas.
+  const char* content_end = line_end;
+  if (content_end > begin && content_end[-1] == '\r') --content_end;
+  fields_.clear();
+  const char* field = begin;
+  while (true) {
+    const char* comma = FindByte(field, content_end, ',');
+    if (comma == nullptr) {
+      fields_.emplace_back(field, static_cast<std::size_t>(content_end - field));
+      break;
+    }
+    fields_.emplace_back(field, static_cast<std::size_t>(comma - field));
+    field = comma + 1;
+  }
+  const auto raw_size = static_cast<std::size_t>(content_end - begin);
+  if (raw_size > options_.max_record_bytes) return Scan::kNeedMore;  // handled as oversized
+  record->line_number = line_number_;
+  record->byte_offset = stream_offset_ + pos_;
+  record->fields = fields_;
+  record->raw = std::string_view(begin, raw_size);
+  record->error = CsvRecordError::kNone;
+  pos_ = static_cast<std::size_t>(line_end - base) + (newline != nullptr ? 1 : 0);
+  ++line_number_;
+  return Scan::kComplete;
+}
+
+CsvReader::Scan CsvReader::ScanQuotedRecord(std::size_t start, CsvRecord* record) {
+  const char* base = buffer_.data();
+  const char* end = base + end_;
+  const char* p = base + start;
+  fields_.clear();
+  scratch_.clear();
+  CsvRecordError error = CsvRecordError::kNone;
+  const char* record_end = nullptr;  // one past the last content byte
+  const char* next = nullptr;        // where the following record starts
+
+  while (record_end == nullptr) {
+    if (p < end && *p == '"') {
+      const char* segment = ++p;
+      bool escaped = false;
+      const std::size_t scratch_start = scratch_.size();
+      while (true) {
+        const char* quote = FindByte(p, end, '"');
+        if (quote == nullptr) {
+          if (!eof_) return Scan::kNeedMore;
+          // Unterminated: report the first line alone and resume on the next one, so the
+          // lines a stray quote would swallow are read as records of their own.
+          const char* first_newline = FindByte(base + start, end, '\n');
+          record_end = first_newline != nullptr ? first_newline : end;
+          next = first_newline != nullptr ? first_newline + 1 : end;
+          if (record_end > base + start && record_end[-1] == '\r') --record_end;
+          error = CsvRecordError::kUnterminatedQuote;
+          break;
+        }
+        if (quote + 1 == end && !eof_) return Scan::kNeedMore;
+        if (quote + 1 < end && quote[1] == '"') {
+          scratch_.append(segment, static_cast<std::size_t>(quote + 1 - segment));
+          escaped = true;
+          p = quote + 2;
+          segment = p;
+          continue;
+        }
+        if (escaped) {
+          scratch_.append(segment, static_cast<std::size_t>(quote - segment));
+          fields_.emplace_back(scratch_.data() + scratch_start, scratch_.size() - scratch_start);
+        } else {
+          fields_.emplace_back(segment, static_cast<std::size_t>(quote - segment));
+        }
+        p = quote + 1;
+        break;
+      }
+      if (record_end != nullptr) break;
+      if (p == end) {
+        if (!eof_) return Scan::kNeedMore;
+        record_end = next = end;
+      } else if (*p == ',') {
+        ++p;
+        if (p == end && eof_) fields_.emplace_back();  // trailing empty field
+      } else if (*p == '\n') {
+        record_end = p;
+        next = p + 1;
+      } else if (*p == '\r' && (p + 1 < end || eof_)) {
+        if (p + 1 < end && p[1] == '\n') {
+          record_end = p;
+          next = p + 2;
+        } else if (p + 1 == end) {
+          record_end = p;
+          next = end;
+        } else {
+          error = CsvRecordError::kCharAfterQuote;
+        }
+      } else if (*p == '\r') {
+        return Scan::kNeedMore;
+      } else {
+        error = CsvRecordError::kCharAfterQuote;
+      }
+      if (error == CsvRecordError::kCharAfterQuote) {
+        const char* newline = FindByte(p, end, '\n');
+        if (newline == nullptr && !eof_) return Scan::kNeedMore;
+        record_end = newline != nullptr ? newline : end;
+        next = newline != nullptr ? newline + 1 : end;
+        if (record_end > p && record_end[-1] == '\r') --record_end;
+      }
+    } else {
+      const char* field = p;
+      while (p < end && *p != ',' && *p != '\n') ++p;
+      if (p == end && !eof_) return Scan::kNeedMore;
+      if (p < end && *p == ',') {
+        fields_.emplace_back(field, static_cast<std::size_t>(p - field));
+        ++p;
+        if (p == end && eof_) {
+          fields_.emplace_back();
+          record_end = next = end;
+        }
+        continue;
+      }
+      const char* content_end = p;
+      if (content_end > field && content_end[-1] == '\r') --content_end;
+      fields_.emplace_back(field, static_cast<std::size_t>(content_end - field));
+      record_end = content_end;
+      next = p < end ? p + 1 : end;
+    }
+  }
+
+  const auto raw_size = static_cast<std::size_t>(record_end - (base + start));
+  if (raw_size > options_.max_record_bytes) return Scan::kNeedMore;  // handled as oversized
+  record->line_number = line_number_;
+  record->byte_offset = stream_offset_ + start;
+  record->raw = std::string_view(base + start, raw_size);
+  record->error = error;
+  if (error != CsvRecordError::kNone) fields_.clear();
+  record->fields = fields_;
+  line_number_ += static_cast<std::uint64_t>(std::count(base + start, next, '\n'));
+  pos_ = static_cast<std::size_t>(next - base);
+  return Scan::kComplete;
+}
+
+Result<bool> CsvReader::SkipOversized(CsvRecord* record) {
+  record->line_number = line_number_;
+  record->byte_offset = stream_offset_ + pos_;
+  oversized_raw_.assign(buffer_.data() + pos_, std::min(kMaxRejectRawBytes, end_ - pos_));
+  // Resume after the first line break of the record: if a stray quote made it run long, the
+  // lines it swallowed are read again as records; if one line is huge, it is skipped whole.
+  while (true) {
+    const char* newline = FindByte(buffer_.data() + pos_, buffer_.data() + end_, '\n');
+    if (newline != nullptr) {
+      pos_ = static_cast<std::size_t>(newline - buffer_.data()) + 1;
+      break;
+    }
+    pos_ = end_;
+    if (eof_) break;
+    auto filled = Fill();
+    if (!filled) return tl::unexpected(filled.error());
+  }
+  ++line_number_;
+  fields_.clear();
+  record->fields = fields_;
+  record->raw = oversized_raw_;
+  record->error = CsvRecordError::kTooLarge;
+  return true;
+}
+
+}  // namespace billflow
