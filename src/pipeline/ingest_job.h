@@ -1,0 +1,59 @@
+#ifndef BILLFLOW_PIPELINE_INGEST_JOB_H_
+#define BILLFLOW_PIPELINE_INGEST_JOB_H_
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+
+#include "core/fx_rate_table.h"
+#include "core/row_validator.h"
+#include "csv/csv_reader.h"
+#include "pipeline/ingest_summary.h"
+#include "sinks/record_sink.h"
+#include "sources/byte_source.h"
+
+namespace billflow {
+
+struct IngestProgress {
+  std::uint64_t rows_read = 0;
+  std::uint64_t bytes_read = 0;
+  std::optional<std::uint64_t> bytes_total;
+};
+
+struct IngestOptions {
+  CsvOptions csv;
+  ValidatorOptions validator;
+  // More rejected rows than this fails the file (rolled back). nullopt = no limit.
+  std::optional<std::uint64_t> max_rejects;
+  // Raw bytes kept per reject; longer lines are cut (the reason says the line's length).
+  std::size_t max_reject_raw_bytes = 4096;
+  // Called about every `progress_every_rows` rows, from the calling thread.
+  std::function<void(const IngestProgress&)> on_progress;
+  std::uint64_t progress_every_rows = 1 << 16;
+  // Polled about every 4,096 rows; returning true rolls the file back (kCancelled).
+  std::function<bool()> should_stop;
+};
+
+// Drives one file end to end: source -> CsvReader -> RowValidator -> sink, as one
+// transaction. Never throws; every outcome, failures included, is in the IngestSummary.
+// Holds references to `rates`, which must outlive the job. Not thread-safe.
+class IngestJob {
+ public:
+  IngestJob(const FxRateTable& rates, IngestOptions options);
+
+  // `sink` may be null: a dry run that validates and converts without writing.
+  IngestSummary Run(ByteSource& source, RecordSink* sink);
+
+ private:
+  // Content hash of a rewindable source (then rewound), for the unchanged-file fast path.
+  Result<std::string> HashWhole(ByteSource& source);
+  Status Stream(ByteSource& source, RecordSink* sink, IngestSummary* summary);
+
+  const FxRateTable& rates_;
+  IngestOptions options_;
+  RowValidator validator_;
+};
+
+}  // namespace billflow
+
+#endif  // BILLFLOW_PIPELINE_INGEST_JOB_H_

@@ -1,0 +1,40 @@
+#ifndef BILLFLOW_PIPELINE_INGEST_SUMMARY_H_
+#define BILLFLOW_PIPELINE_INGEST_SUMMARY_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.h"
+#include "sinks/record_sink.h"
+
+namespace billflow {
+
+enum class FileStatus {
+  kLoaded,     // first load of this source
+  kReplaced,   // new content replaced an earlier version's rows
+  kUnchanged,  // same content already loaded: nothing written
+  kStale,      // an older version than the one loaded: skipped
+  kChecked,    // --dry-run: validated and converted, nothing written
+  kFailed,     // nothing of the file was written; see error
+};
+
+std::string_view FileStatusName(FileStatus status);
+
+// What happened to one file. `error` is empty unless status is kFailed.
+struct IngestSummary {
+  std::string source;        // uri as stored in billing_files
+  std::string display_name;  // as the user named it
+  FileStatus status = FileStatus::kFailed;
+  LoadTally tally;
+  std::string content_sha256;
+  std::string error;
+  ErrorCode error_code = ErrorCode::kInternal;
+  std::vector<std::string> warnings;
+  double seconds = 0;
+  std::uint64_t bytes_read = 0;
+};
+
+}  // namespace billflow
+
+#endif  // BILLFLOW_PIPELINE_INGEST_SUMMARY_H_
