@@ -1,0 +1,38 @@
+provider "aws" {
+  # null falls back to AWS_REGION / AWS_DEFAULT_REGION / the profile, so no region is hard-coded.
+  region = var.aws_region
+
+  default_tags {
+    tags = merge(
+      {
+        Project   = "billflow"
+        Name      = var.name
+        ManagedBy = "terraform"
+      },
+      var.tags,
+    )
+  }
+}
+
+data "aws_caller_identity" "current" {}
+data "aws_region" "current" {}
+
+locals {
+  name = var.name
+  # Lambda writes to /aws/lambda/<function name>; creating the group here lets Terraform own its
+  # retention and lets the function's role stay without logs:CreateLogGroup.
+  log_group_name = "/aws/lambda/${local.name}"
+
+  lambda_zip_path = coalesce(var.lambda_zip_path, "${path.module}/../../dist/billflow-lambda.zip")
+
+  alarm_actions = var.alarm_sns_topic_arn == null ? [] : [var.alarm_sns_topic_arn]
+
+  # The connection string billflow reads from BILLFLOW_DB (see CONTRACT.md). It carries ARNs only;
+  # the password stays in Secrets Manager and the Data API fetches it with the caller's rights.
+  billflow_db_url = format(
+    "data-api://%s?secret=%s&database=%s",
+    aws_rds_cluster.this.arn,
+    aws_rds_cluster.this.master_user_secret[0].secret_arn,
+    var.database_name,
+  )
+}

@@ -1,0 +1,29 @@
+# The cluster lives in the caller's VPC, in private subnets, with no inbound rule unless one is
+# asked for: billflow reaches it through the RDS Data API (HTTPS to the regional endpoint, IAM and
+# Secrets Manager for auth), never over the MySQL port, so the function itself runs outside any VPC.
+
+resource "aws_db_subnet_group" "this" {
+  name        = local.name
+  description = "Subnets of the ${local.name} Aurora cluster"
+  subnet_ids  = var.subnet_ids
+}
+
+resource "aws_security_group" "db" {
+  name        = "${local.name}-db"
+  description = "Aurora cluster of ${local.name}: MySQL only from the listed security groups"
+  vpc_id      = var.vpc_id
+
+  # No egress block: Terraform then removes the default allow-all egress rule; the database
+  # initiates no connections.
+}
+
+resource "aws_vpc_security_group_ingress_rule" "db_mysql" {
+  for_each = toset(var.db_allowed_security_group_ids)
+
+  security_group_id            = aws_security_group.db.id
+  description                  = "MySQL from ${each.value}"
+  ip_protocol                  = "tcp"
+  from_port                    = 3306
+  to_port                      = 3306
+  referenced_security_group_id = each.value
+}

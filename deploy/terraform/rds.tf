@@ -1,0 +1,57 @@
+# Aurora MySQL Serverless v2 with the RDS Data API turned on. RDS generates the master password and
+# keeps it (and rotates it) in Secrets Manager; Terraform never sees it, so it is not in the state.
+
+resource "aws_rds_cluster" "this" {
+  cluster_identifier = local.name
+  engine             = "aurora-mysql"
+  engine_mode        = "provisioned" # Serverless v2 is the provisioned mode with db.serverless instances
+  engine_version     = var.aurora_engine_version
+  database_name      = var.database_name
+
+  master_username               = var.master_username
+  manage_master_user_password   = true
+  master_user_secret_kms_key_id = var.master_user_secret_kms_key_id
+
+  enable_http_endpoint = true # the RDS Data API that billflow's data-api:// sink calls
+
+  db_subnet_group_name   = aws_db_subnet_group.this.name
+  vpc_security_group_ids = [aws_security_group.db.id]
+
+  storage_encrypted         = true
+  deletion_protection       = var.db_deletion_protection
+  backup_retention_period   = var.db_backup_retention_days
+  copy_tags_to_snapshot     = true
+  skip_final_snapshot       = var.db_skip_final_snapshot
+  final_snapshot_identifier = var.db_skip_final_snapshot ? null : "${local.name}-final"
+
+  serverlessv2_scaling_configuration {
+    min_capacity = var.db_min_capacity
+    max_capacity = var.db_max_capacity
+    # AWS accepts a pause delay only when the minimum is 0.
+    seconds_until_auto_pause = var.db_min_capacity == 0 ? var.db_seconds_until_auto_pause : null
+  }
+
+  lifecycle {
+    precondition {
+      condition     = var.db_max_capacity >= var.db_min_capacity
+      error_message = "db_max_capacity must be at least db_min_capacity."
+    }
+
+    precondition {
+      condition     = var.db_min_capacity > 0 || tonumber(regex("^8\\.0\\.mysql_aurora\\.3\\.([0-9]+)\\.", var.aurora_engine_version)[0]) >= 8
+      error_message = "db_min_capacity = 0 (auto-pause) needs aurora_engine_version 8.0.mysql_aurora.3.08.0 or later; use 0.5 on older versions."
+    }
+  }
+}
+
+resource "aws_rds_cluster_instance" "this" {
+  identifier          = "${local.name}-1"
+  cluster_identifier  = aws_rds_cluster.this.id
+  instance_class      = "db.serverless"
+  engine              = aws_rds_cluster.this.engine
+  engine_version      = aws_rds_cluster.this.engine_version
+  publicly_accessible = false
+
+  db_subnet_group_name       = aws_db_subnet_group.this.name
+  auto_minor_version_upgrade = true
+}

@@ -1,0 +1,329 @@
+# ---------------------------------------------------------------------------------------------------
+# General
+# ---------------------------------------------------------------------------------------------------
+
+variable "aws_region" {
+  description = "AWS region to deploy into. null uses the region of the environment or profile (AWS_REGION)."
+  type        = string
+  default     = null
+}
+
+variable "name" {
+  description = "Base name for every resource (function, queues, cluster, bucket prefix). Lowercase letters, digits and hyphens."
+  type        = string
+  default     = "billflow"
+
+  validation {
+    # 28 characters keep the bucket prefix "<name>-billing-" within S3's 37-character limit.
+    condition     = can(regex("^[a-z][a-z0-9-]{0,26}[a-z0-9]$", var.name))
+    error_message = "name must be 2-28 characters of lowercase letters, digits and hyphens, start with a letter and not end with a hyphen."
+  }
+}
+
+variable "tags" {
+  description = "Extra tags applied to every resource through the provider's default_tags."
+  type        = map(string)
+  default     = {}
+}
+
+# ---------------------------------------------------------------------------------------------------
+# S3
+# ---------------------------------------------------------------------------------------------------
+
+variable "bucket_force_destroy" {
+  description = "Let `terraform destroy` delete the bucket with its objects and versions. Keep false outside throwaway stacks."
+  type        = bool
+  default     = false
+}
+
+variable "noncurrent_version_expiration_days" {
+  description = "Days after which overwritten (noncurrent) object versions are deleted from the versioned bucket."
+  type        = number
+  default     = 90
+
+  validation {
+    condition     = var.noncurrent_version_expiration_days >= 1 && floor(var.noncurrent_version_expiration_days) == var.noncurrent_version_expiration_days
+    error_message = "noncurrent_version_expiration_days must be a whole number of days, at least 1."
+  }
+}
+
+# ---------------------------------------------------------------------------------------------------
+# SQS
+# ---------------------------------------------------------------------------------------------------
+
+variable "queue_visibility_timeout_seconds" {
+  description = "Visibility timeout of the ingest queue. AWS asks for at least 6 x lambda_timeout_seconds so throttled batches can be retried (checked by a precondition on the queue)."
+  type        = number
+  default     = 1800
+
+  validation {
+    condition     = var.queue_visibility_timeout_seconds >= 0 && var.queue_visibility_timeout_seconds <= 43200
+    error_message = "queue_visibility_timeout_seconds must be between 0 and 43200 (12 hours)."
+  }
+}
+
+variable "queue_message_retention_seconds" {
+  description = "How long an unprocessed S3 event stays in the ingest queue."
+  type        = number
+  default     = 345600 # 4 days
+
+  validation {
+    condition     = var.queue_message_retention_seconds >= 60 && var.queue_message_retention_seconds <= 1209600
+    error_message = "queue_message_retention_seconds must be between 60 and 1209600 (14 days)."
+  }
+}
+
+variable "dlq_message_retention_seconds" {
+  description = "How long a failed event stays in the dead-letter queue. Keep it longer than the ingest queue's retention."
+  type        = number
+  default     = 1209600 # 14 days, the maximum
+
+  validation {
+    condition     = var.dlq_message_retention_seconds >= 60 && var.dlq_message_retention_seconds <= 1209600
+    error_message = "dlq_message_retention_seconds must be between 60 and 1209600 (14 days)."
+  }
+}
+
+variable "max_receive_count" {
+  description = "Deliveries of one message before SQS moves it to the dead-letter queue."
+  type        = number
+  default     = 5
+
+  validation {
+    condition     = var.max_receive_count >= 1 && var.max_receive_count <= 1000
+    error_message = "max_receive_count must be between 1 and 1000."
+  }
+}
+
+# ---------------------------------------------------------------------------------------------------
+# Lambda
+# ---------------------------------------------------------------------------------------------------
+
+variable "lambda_zip_path" {
+  description = "Path of the package built by deploy/package-lambda.sh. null means <repo>/dist/billflow-lambda.zip."
+  type        = string
+  default     = null
+}
+
+variable "lambda_architecture" {
+  description = "Instruction set of the function. Must match the machine that built the package (package-lambda.sh bundles that machine's binary, glibc and loader)."
+  type        = string
+  default     = "x86_64"
+
+  validation {
+    condition     = contains(["x86_64", "arm64"], var.lambda_architecture)
+    error_message = "lambda_architecture must be \"x86_64\" or \"arm64\"."
+  }
+}
+
+variable "lambda_memory_mb" {
+  description = "Memory of the function in MB (CPU share grows with it)."
+  type        = number
+  default     = 1024
+
+  validation {
+    condition     = var.lambda_memory_mb >= 128 && var.lambda_memory_mb <= 10240
+    error_message = "lambda_memory_mb must be between 128 and 10240."
+  }
+}
+
+variable "lambda_timeout_seconds" {
+  description = "Function timeout in seconds. One invocation loads every file of its batch; each file is one Data API transaction."
+  type        = number
+  default     = 300
+
+  validation {
+    condition     = var.lambda_timeout_seconds >= 1 && var.lambda_timeout_seconds <= 900
+    error_message = "lambda_timeout_seconds must be between 1 and 900."
+  }
+}
+
+variable "lambda_reserved_concurrency" {
+  description = "Reserved concurrent executions of the function; -1 reserves none. AWS refuses a reservation that leaves the account fewer than 100 unreserved executions."
+  type        = number
+  default     = -1
+
+  validation {
+    condition     = var.lambda_reserved_concurrency == -1 || (var.lambda_reserved_concurrency >= 0 && floor(var.lambda_reserved_concurrency) == var.lambda_reserved_concurrency)
+    error_message = "lambda_reserved_concurrency must be -1 (no reservation) or a whole number >= 0."
+  }
+}
+
+variable "sqs_batch_size" {
+  description = "Messages (S3 events) per invocation. Failed messages are returned one by one through ReportBatchItemFailures."
+  type        = number
+  default     = 5
+
+  validation {
+    # Above 10 SQS needs a batching window; billflow has no use for one.
+    condition     = var.sqs_batch_size >= 1 && var.sqs_batch_size <= 10
+    error_message = "sqs_batch_size must be between 1 and 10."
+  }
+}
+
+variable "sqs_maximum_concurrency" {
+  description = "Most concurrent invocations the queue may drive; bounds the load on the database without reserving account concurrency."
+  type        = number
+  default     = 5
+
+  validation {
+    condition     = var.sqs_maximum_concurrency >= 2 && var.sqs_maximum_concurrency <= 1000
+    error_message = "sqs_maximum_concurrency must be between 2 and 1000."
+  }
+}
+
+variable "log_retention_days" {
+  description = "Retention of the function's CloudWatch log group, in days."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
+    error_message = "log_retention_days must be one of the values CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)."
+  }
+}
+
+# ---------------------------------------------------------------------------------------------------
+# Aurora MySQL Serverless v2
+# ---------------------------------------------------------------------------------------------------
+
+variable "vpc_id" {
+  description = "VPC that holds the database's subnets and security group."
+  type        = string
+
+  validation {
+    condition     = can(regex("^vpc-[0-9a-f]+$", var.vpc_id))
+    error_message = "vpc_id must look like vpc-0123456789abcdef0."
+  }
+}
+
+variable "subnet_ids" {
+  description = "Private subnets for the DB subnet group, in at least two Availability Zones of vpc_id."
+  type        = list(string)
+
+  validation {
+    condition     = length(var.subnet_ids) >= 2 && alltrue([for s in var.subnet_ids : can(regex("^subnet-[0-9a-f]+$", s))])
+    error_message = "subnet_ids must list at least two subnet ids (subnet-...) in different Availability Zones."
+  }
+}
+
+variable "db_allowed_security_group_ids" {
+  description = "Security groups allowed to reach MySQL (3306) directly, e.g. a bastion. billflow itself uses the Data API and needs none."
+  type        = list(string)
+  default     = []
+}
+
+variable "aurora_engine_version" {
+  description = "Aurora MySQL version. The Data API works with Serverless v2 from 3.07; scaling to 0 ACU needs 3.08 or later."
+  type        = string
+  default     = "8.0.mysql_aurora.3.08.0"
+
+  validation {
+    condition     = can(regex("^8\\.0\\.mysql_aurora\\.3\\.(0[7-9]|[1-9][0-9])\\.[0-9]+$", var.aurora_engine_version))
+    error_message = "aurora_engine_version must be 8.0.mysql_aurora.3.07.x or later: the RDS Data API needs it for Aurora MySQL Serverless v2."
+  }
+}
+
+variable "database_name" {
+  description = "Database (schema) that billflow creates its tables in."
+  type        = string
+  default     = "billing"
+
+  validation {
+    condition     = can(regex("^[A-Za-z][A-Za-z0-9_]{0,63}$", var.database_name))
+    error_message = "database_name must start with a letter and hold at most 64 letters, digits or underscores."
+  }
+}
+
+variable "master_username" {
+  description = "Master user of the cluster. Its password is generated and rotated by RDS in Secrets Manager."
+  type        = string
+  default     = "billflow_admin"
+
+  validation {
+    condition     = can(regex("^[A-Za-z][A-Za-z0-9_]{0,15}$", var.master_username)) && lower(var.master_username) != "admin"
+    error_message = "master_username must start with a letter, hold at most 16 letters, digits or underscores, and not be a reserved word."
+  }
+}
+
+variable "master_user_secret_kms_key_id" {
+  description = "Customer-managed KMS key (ARN) for the master user secret. null uses the AWS-managed key aws/secretsmanager, which needs no kms:Decrypt grant."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.master_user_secret_kms_key_id == null || can(regex("^arn:[a-z-]+:kms:", var.master_user_secret_kms_key_id))
+    error_message = "master_user_secret_kms_key_id must be a KMS key ARN (arn:...:kms:...) or null."
+  }
+}
+
+variable "db_min_capacity" {
+  description = "Minimum Aurora capacity units. 0 lets the cluster pause when idle (engine 3.08+): the first Data API call after a pause gets DatabaseResumingException for ~15 s, and SQS redelivers what failed. 0.5 keeps it always on (about $44/month in us-east-1)."
+  type        = number
+  default     = 0
+
+  validation {
+    condition     = var.db_min_capacity >= 0 && var.db_min_capacity <= 256 && floor(var.db_min_capacity * 2) == var.db_min_capacity * 2
+    error_message = "db_min_capacity must be between 0 and 256 in steps of 0.5."
+  }
+}
+
+variable "db_max_capacity" {
+  description = "Maximum Aurora capacity units."
+  type        = number
+  default     = 4
+
+  validation {
+    condition     = var.db_max_capacity >= 1 && var.db_max_capacity <= 256 && floor(var.db_max_capacity * 2) == var.db_max_capacity * 2
+    error_message = "db_max_capacity must be between 1 and 256 in steps of 0.5."
+  }
+}
+
+variable "db_seconds_until_auto_pause" {
+  description = "Idle seconds before a cluster with db_min_capacity = 0 pauses. Ignored otherwise."
+  type        = number
+  default     = 300
+
+  validation {
+    condition     = var.db_seconds_until_auto_pause >= 300 && var.db_seconds_until_auto_pause <= 86400
+    error_message = "db_seconds_until_auto_pause must be between 300 and 86400."
+  }
+}
+
+variable "db_deletion_protection" {
+  description = "Protect the cluster from deletion. Set to false and apply before `terraform destroy`."
+  type        = bool
+  default     = true
+}
+
+variable "db_backup_retention_days" {
+  description = "Days of automated backups kept for the cluster."
+  type        = number
+  default     = 7
+
+  validation {
+    condition     = var.db_backup_retention_days >= 1 && var.db_backup_retention_days <= 35
+    error_message = "db_backup_retention_days must be between 1 and 35."
+  }
+}
+
+variable "db_skip_final_snapshot" {
+  description = "Destroy the cluster without a final snapshot. false keeps a snapshot named <name>-final."
+  type        = bool
+  default     = false
+}
+
+# ---------------------------------------------------------------------------------------------------
+# Monitoring
+# ---------------------------------------------------------------------------------------------------
+
+variable "alarm_sns_topic_arn" {
+  description = "SNS topic notified when an alarm fires or clears. null creates the alarms without actions."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.alarm_sns_topic_arn == null || can(regex("^arn:[a-z-]+:sns:", var.alarm_sns_topic_arn))
+    error_message = "alarm_sns_topic_arn must be an SNS topic ARN (arn:...:sns:...) or null."
+  }
+}
