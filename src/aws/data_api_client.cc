@@ -1,0 +1,249 @@
+#include "aws/data_api_client.h"
+
+#include <algorithm>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "aws/aws_error.h"
+#include "aws/sigv4_signer.h"
+
+namespace billflow {
+namespace {
+
+using nlohmann::json;
+
+// Invalid UTF-8 (possible in a rejected row's raw bytes) becomes U+FFFD instead of throwing.
+std::string Dump(const json& value) {
+  return value.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+const char* TypeHintName(TypeHint hint) {
+  switch (hint) {
+    case TypeHint::kNone: return nullptr;
+    case TypeHint::kDecimal: return "DECIMAL";
+    case TypeHint::kDate: return "DATE";
+    case TypeHint::kTime: return "TIME";
+    case TypeHint::kTimestamp: return "TIMESTAMP";
+    case TypeHint::kJson: return "JSON";
+    case TypeHint::kUuid: return "UUID";
+  }
+  return nullptr;
+}
+
+json FieldJson(const SqlValue& value) {
+  struct Visitor {
+    json operator()(std::monostate) const { return {{"isNull", true}}; }
+    json operator()(const std::string& s) const { return {{"stringValue", s}}; }
+    json operator()(std::int64_t n) const { return {{"longValue", n}}; }
+    json operator()(double d) const { return {{"doubleValue", d}}; }
+    json operator()(bool b) const { return {{"booleanValue", b}}; }
+  };
+  return std::visit(Visitor{}, value);
+}
+
+json ParametersJson(const SqlParameterSet& parameters) {
+  json out = json::array();
+  for (const SqlParameter& parameter : parameters) {
+    json item{{"name", parameter.name}, {"value", FieldJson(parameter.value)}};
+    if (const char* hint = TypeHintName(parameter.type_hint)) item["typeHint"] = hint;
+    out.push_back(std::move(item));
+  }
+  return out;
+}
+
+SqlValue ValueFromField(const json& field) {
+  if (!field.is_object()) return std::monostate{};
+  if (auto it = field.find("stringValue"); it != field.end() && it->is_string()) {
+    return it->get<std::string>();
+  }
+  if (auto it = field.find("longValue"); it != field.end() && it->is_number_integer()) {
+    return it->get<std::int64_t>();
+  }
+  if (auto it = field.find("doubleValue"); it != field.end() && it->is_number()) {
+    return it->get<double>();
+  }
+  if (auto it = field.find("booleanValue"); it != field.end() && it->is_boolean()) {
+    return it->get<bool>();
+  }
+  return std::monostate{};
+}
+
+bool Contains(const std::string& text, std::string_view needle) {
+  return text.find(needle) != std::string::npos;
+}
+
+}  // namespace
+
+DataApiClient::DataApiClient(HttpClient* http, AwsConfig config, DataApiTarget target,
+                             Clock clock, DataApiOptions options)
+    : http_(http),
+      config_(std::move(config)),
+      target_(std::move(target)),
+      clock_(std::move(clock)),
+      options_(std::move(options)) {
+  if (!options_.sleep) {
+    options_.sleep = [](std::chrono::milliseconds delay) { std::this_thread::sleep_for(delay); };
+  }
+}
+
+std::string DataApiClient::ParameterSetJson(const SqlParameterSet& parameters) {
+  return Dump(ParametersJson(parameters));
+}
+
+Result<std::string> DataApiClient::Call(const std::string& path, const std::string& body,
+                                        CallKind kind) {
+  std::chrono::milliseconds backoff = options_.first_backoff;
+  for (int attempt = 0;; ++attempt) {
+    if (deadline_ && clock_() >= *deadline_) {
+      return Fail(ErrorCode::kDeadlineExceeded, "Data API " + path + ": deadline reached");
+    }
+    HttpRequest request;
+    request.method = "POST";
+    request.url = config_.Endpoint(AwsService::kRdsData).origin + path;
+    request.timeout = options_.request_timeout;
+    request.headers = {{"Content-Type", "application/json"}};
+    request.body = body;
+    BILLFLOW_TRY(SignRequest(&request, config_.credentials,
+                             SigV4Options{config_.region, "rds-data", false, false}, clock_()));
+    Result<HttpResponse> response = http_->Send(request);
+    if (!response) {
+      if (kind == CallKind::kCommit) {
+        return Fail(ErrorCode::kAmbiguousCommit,
+                    "Data API " + path + ": no answer, the commit may or may not have happened (" +
+                        response.error().message + ")");
+      }
+      return tl::unexpected(response.error());
+    }
+    if (response->ok()) return std::move(response->body);
+
+    AwsErrorInfo info = ParseJsonError(*response);
+    std::string message = "Data API " + path + ": " +
+                          (info.type.empty() ? "HTTP " + std::to_string(response->status)
+                                             : info.type) +
+                          (info.message.empty() ? "" : ": " + info.message);
+    const std::string& type = info.type;
+    if (type == "DatabaseResumingException") {
+      bool budget_left = attempt < options_.max_resume_retries;
+      bool time_left = !deadline_ || clock_() + backoff < *deadline_;
+      if (budget_left && time_left) {
+        options_.sleep(backoff);
+        backoff = std::min(backoff * 2, options_.max_backoff);
+        continue;
+      }
+      return Fail(ErrorCode::kUnavailable,
+                  message + " (database still resuming after " + std::to_string(attempt + 1) +
+                      " attempts)");
+    }
+    if (type == "StatementTimeoutException") {
+      if (kind == CallKind::kInTransaction) return Fail(ErrorCode::kDeadlineExceeded, message);
+      return Fail(ErrorCode::kAmbiguousCommit, message + " (the statement may still complete)");
+    }
+    if (type == "BadRequestException" || type == "DatabaseErrorException" ||
+        type == "TransactionNotFoundException") {
+      bool conflict = Contains(info.message, "Deadlock") || Contains(info.message, "deadlock") ||
+                      Contains(info.message, "Lock wait timeout") ||
+                      Contains(info.message, "error code: 1213") ||
+                      Contains(info.message, "error code: 1205");
+      return Fail(conflict ? ErrorCode::kConflict : ErrorCode::kDatabase, message);
+    }
+    if (type == "ForbiddenException" || type == "AccessDeniedException" ||
+        type == "UnrecognizedClientException" || type == "InvalidSignatureException" ||
+        type == "InvalidSecretException" || type == "ExpiredTokenException") {
+      return Fail(ErrorCode::kPermissionDenied, message);
+    }
+    if (type == "NotFoundException" || type == "DatabaseNotFoundException") {
+      return Fail(ErrorCode::kNotFound, message);
+    }
+    if (type == "ServiceUnavailableError" || type == "InternalServerErrorException" ||
+        type == "ThrottlingException" || type == "DatabaseUnavailableException" ||
+        type == "SecretsErrorException") {
+      return Fail(kind == CallKind::kCommit ? ErrorCode::kAmbiguousCommit : ErrorCode::kUnavailable,
+                  message);
+    }
+    ErrorCode code = CodeForHttpStatus(response->status);
+    if (kind == CallKind::kCommit && code == ErrorCode::kUnavailable) {
+      code = ErrorCode::kAmbiguousCommit;
+    }
+    return Fail(code, message);
+  }
+}
+
+Result<ExecuteResult> DataApiClient::Execute(const std::string& sql,
+                                             const SqlParameterSet& parameters,
+                                             const std::string& transaction_id) {
+  json body{{"resourceArn", target_.resource_arn}, {"secretArn", target_.secret_arn},
+            {"sql", sql}};
+  if (!target_.database.empty()) body["database"] = target_.database;
+  if (!parameters.empty()) body["parameters"] = ParametersJson(parameters);
+  if (!transaction_id.empty()) body["transactionId"] = transaction_id;
+  Result<std::string> answer = Call(
+      "/Execute", Dump(body), transaction_id.empty() ? CallKind::kPlain : CallKind::kInTransaction);
+  if (!answer) return tl::unexpected(answer.error());
+  json document = json::parse(*answer, nullptr, /*allow_exceptions=*/false);
+  if (!document.is_object()) {
+    return Fail(ErrorCode::kInvalidData, "Data API /Execute: answer is not a JSON object");
+  }
+  ExecuteResult result;
+  if (auto it = document.find("numberOfRecordsUpdated"); it != document.end() &&
+                                                          it->is_number_integer()) {
+    result.records_updated = it->get<std::int64_t>();
+  }
+  if (auto it = document.find("records"); it != document.end() && it->is_array()) {
+    for (const json& row : *it) {
+      std::vector<SqlValue> values;
+      if (row.is_array()) {
+        for (const json& field : row) values.push_back(ValueFromField(field));
+      }
+      result.records.push_back(std::move(values));
+    }
+  }
+  return result;
+}
+
+Result<std::size_t> DataApiClient::BatchExecute(const std::string& sql,
+                                                const std::vector<SqlParameterSet>& sets,
+                                                const std::string& transaction_id) {
+  json parameter_sets = json::array();
+  for (const SqlParameterSet& set : sets) parameter_sets.push_back(ParametersJson(set));
+  json body{{"resourceArn", target_.resource_arn}, {"secretArn", target_.secret_arn},
+            {"sql", sql}, {"parameterSets", std::move(parameter_sets)}};
+  if (!target_.database.empty()) body["database"] = target_.database;
+  if (!transaction_id.empty()) body["transactionId"] = transaction_id;
+  Result<std::string> answer =
+      Call("/BatchExecute", Dump(body),
+           transaction_id.empty() ? CallKind::kPlain : CallKind::kInTransaction);
+  if (!answer) return tl::unexpected(answer.error());
+  return sets.size();
+}
+
+Result<std::string> DataApiClient::BeginTransaction() {
+  json body{{"resourceArn", target_.resource_arn}, {"secretArn", target_.secret_arn}};
+  if (!target_.database.empty()) body["database"] = target_.database;
+  Result<std::string> answer = Call("/BeginTransaction", Dump(body), CallKind::kPlain);
+  if (!answer) return tl::unexpected(answer.error());
+  json document = json::parse(*answer, nullptr, /*allow_exceptions=*/false);
+  if (!document.is_object() || !document.contains("transactionId") ||
+      !document["transactionId"].is_string()) {
+    return Fail(ErrorCode::kInvalidData, "Data API /BeginTransaction: answer has no transactionId");
+  }
+  return document["transactionId"].get<std::string>();
+}
+
+Status DataApiClient::CommitTransaction(const std::string& transaction_id) {
+  json body{{"resourceArn", target_.resource_arn}, {"secretArn", target_.secret_arn},
+            {"transactionId", transaction_id}};
+  Result<std::string> answer = Call("/CommitTransaction", Dump(body), CallKind::kCommit);
+  if (!answer) return tl::unexpected(answer.error());
+  return Ok();
+}
+
+Status DataApiClient::RollbackTransaction(const std::string& transaction_id) {
+  json body{{"resourceArn", target_.resource_arn}, {"secretArn", target_.secret_arn},
+            {"transactionId", transaction_id}};
+  Result<std::string> answer = Call("/RollbackTransaction", Dump(body), CallKind::kInTransaction);
+  if (!answer) return tl::unexpected(answer.error());
+  return Ok();
+}
+
+}  // namespace billflow

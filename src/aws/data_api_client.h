@@ -1,0 +1,104 @@
+#ifndef BILLFLOW_AWS_DATA_API_CLIENT_H_
+#define BILLFLOW_AWS_DATA_API_CLIENT_H_
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "aws/aws_config.h"
+#include "core/result.h"
+#include "http/http_client.h"
+
+namespace billflow {
+
+// A Data API value: null, stringValue, longValue, doubleValue or booleanValue.
+using SqlValue = std::variant<std::monostate, std::string, std::int64_t, double, bool>;
+
+// How the database should read a stringValue (Data API "typeHint").
+enum class TypeHint { kNone, kDecimal, kDate, kTime, kTimestamp, kJson, kUuid };
+
+struct SqlParameter {
+  std::string name;  // without the ':' used in the SQL text
+  SqlValue value;
+  TypeHint type_hint = TypeHint::kNone;
+};
+using SqlParameterSet = std::vector<SqlParameter>;
+
+struct ExecuteResult {
+  std::vector<std::vector<SqlValue>> records;  // rows of a SELECT
+  std::int64_t records_updated = 0;            // numberOfRecordsUpdated
+};
+
+// Which database the client talks to.
+struct DataApiTarget {
+  std::string resource_arn;  // the Aurora cluster ARN
+  std::string secret_arn;    // Secrets Manager secret with the database credentials
+  std::string database;      // may be empty (the secret's default)
+};
+
+struct DataApiOptions {
+  // DatabaseResumingException (a paused Serverless v2 waking up) is retried with
+  // exponential backoff from first_backoff up to max_backoff, at most max_resume_retries
+  // times and never past the deadline.
+  int max_resume_retries = 8;
+  std::chrono::milliseconds first_backoff{std::chrono::milliseconds(500)};
+  std::chrono::milliseconds max_backoff{std::chrono::seconds(8)};
+  std::function<void(std::chrono::milliseconds)> sleep;  // defaults to this_thread::sleep_for
+  std::chrono::milliseconds request_timeout{std::chrono::seconds(60)};
+};
+
+// The RDS Data API (rest-json, SigV4 "rds-data"). `http` must outlive the client. Not
+// thread-safe. Error codes:
+//   DatabaseResumingException, ServiceUnavailableError, ThrottlingException, 5xx → kUnavailable
+//     (after the resume retries are spent);
+//   StatementTimeoutException → kAmbiguousCommit outside a transaction and on commit (the
+//     statement may still complete: read the ledger, never re-send blindly), kDeadlineExceeded
+//     inside one (the transaction will not commit);
+//   a transport failure during CommitTransaction → kAmbiguousCommit;
+//   BadRequestException / DatabaseErrorException → kDatabase (kConflict for deadlocks and
+//     lock wait timeouts); ForbiddenException, AccessDeniedException → kPermissionDenied;
+//   NotFoundException → kNotFound.
+class DataApiClient {
+ public:
+  DataApiClient(HttpClient* http, AwsConfig config, DataApiTarget target, Clock clock,
+                DataApiOptions options = {});
+
+  // Requests stop retrying (and Execute refuses to start) past this time; default: none.
+  void set_deadline(std::optional<std::chrono::system_clock::time_point> deadline) {
+    deadline_ = deadline;
+  }
+  const DataApiTarget& target() const { return target_; }
+
+  [[nodiscard]] Result<ExecuteResult> Execute(const std::string& sql,
+                                              const SqlParameterSet& parameters = {},
+                                              const std::string& transaction_id = {});
+  // One statement for each parameter set. The Data API reports no per-set counts.
+  [[nodiscard]] Result<std::size_t> BatchExecute(const std::string& sql,
+                                                 const std::vector<SqlParameterSet>& sets,
+                                                 const std::string& transaction_id = {});
+  [[nodiscard]] Result<std::string> BeginTransaction();
+  [[nodiscard]] Status CommitTransaction(const std::string& transaction_id);
+  [[nodiscard]] Status RollbackTransaction(const std::string& transaction_id);
+
+  // The JSON text of one parameter set as BatchExecute sends it (for request-size budgets).
+  static std::string ParameterSetJson(const SqlParameterSet& parameters);
+
+ private:
+  enum class CallKind { kPlain, kInTransaction, kCommit };
+  [[nodiscard]] Result<std::string> Call(const std::string& path, const std::string& body,
+                                         CallKind kind);
+  HttpClient* http_;
+  AwsConfig config_;
+  DataApiTarget target_;
+  Clock clock_;
+  DataApiOptions options_;
+  std::optional<std::chrono::system_clock::time_point> deadline_;
+};
+
+}  // namespace billflow
+
+#endif  // BILLFLOW_AWS_DATA_API_CLIENT_H_
