@@ -1,0 +1,110 @@
+// Proves the Terraform checks can fail: each mutation removes or weakens one hardening line in a
+// temporary copy of deploy/terraform, runs the checks on it and expects the named check among the
+// failures. The unmodified copy must pass. The first mutation also runs check_terraform.mjs as a
+// separate process, as ctest does, and expects its exit code 1; the rest call checkTerraform()
+// in-process, which is the same code without a second WebAssembly start-up each time.
+//
+//   node tests/deploy/mutation_test.mjs [DIR]
+
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { checkTerraform } from './check_terraform.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const checker = path.join(here, 'check_terraform.mjs');
+const source = path.resolve(process.argv[2] ?? path.join(here, '../../deploy/terraform'));
+
+// file, the exact text to change (must occur once), its replacement, the check expected to fail.
+const mutations = [
+  { name: 'Data API turned off (enable_http_endpoint deleted)', file: 'rds.tf',
+    find: /^\s*enable_http_endpoint\s*=\s*true.*\n/m, replace: '', fails: 'Aurora' },
+  { name: 'storage encryption off', file: 'rds.tf',
+    find: /storage_encrypted(\s*)= true/, replace: 'storage_encrypted$1= false', fails: 'Aurora' },
+  { name: 'a public access block set false', file: 's3.tf',
+    find: /restrict_public_buckets = true/, replace: 'restrict_public_buckets = false', fails: 'public access' },
+  { name: 'TLS deny condition inverted', file: 's3.tf',
+    find: /(variable = "aws:SecureTransport"\s*\n\s*values\s*=\s*)\["false"\]/, replace: '$1["true"]', fails: 'non-TLS' },
+  { name: 'versioning suspended', file: 's3.tf',
+    find: /status = "Enabled"\n(\s*\}\n\})/, replace: 'status = "Suspended"\n$1', fails: 'versioning' },
+  { name: 'notification sent to the dead-letter queue', file: 's3.tf',
+    find: /(filter_suffix = "\.csv"\n[\s\S]*?queue_arn\s*=\s*)aws_sqs_queue\.ingest\.arn/, replace: '$1aws_sqs_queue.ingest_dlq.arn',
+    fails: 'S3 notification' },
+  { name: 'the 6 x timeout precondition removed', file: 'sqs.tf',
+    find: /\n\s*lifecycle \{\n\s*precondition \{[\s\S]*?\n  \}\n/, replace: '\n', fails: 'enforced' },
+  { name: 'ReportBatchItemFailures removed', file: 'lambda.tf',
+    find: /^\s*function_response_types\s*=.*\n/m, replace: '', fails: 'ReportBatchItemFailures' },
+  { name: 'redrive policy removed', file: 'sqs.tf',
+    find: /\n\s*redrive_policy = jsonencode\(\{[\s\S]*?\}\)\n/, replace: '\n', fails: 'dead-letter' },
+  { name: 'function timeout raised past visibility / 6', file: 'variables.tf',
+    find: /(variable "lambda_timeout_seconds" \{[\s\S]*?default\s*=\s*)300/, replace: '$1900', fails: 'visibility' },
+  { name: 'wildcard action granted', file: 'iam.tf',
+    find: /actions\s*=\s*\["s3:GetObject"\]/, replace: 'actions   = ["s3:*"]', fails: 'wildcard' },
+  { name: 'secret readable on every resource', file: 'iam.tf',
+    find: /resources = \[aws_rds_cluster\.this\.master_user_secret\[0\]\.secret_arn\]/, replace: 'resources = ["*"]',
+    fails: 'wildcard' },
+  { name: 'an action billflow does not use', file: 'iam.tf',
+    find: /"sqs:DeleteMessage",/, replace: '"sqs:DeleteMessage",\n      "sqs:SendMessage",', fails: 'exactly' },
+  { name: 'log retention removed', file: 'monitoring.tf',
+    find: /^\s*retention_in_days\s*=.*\n/m, replace: '', fails: 'retention' },
+];
+
+async function runChecker(dir, inProcess) {
+  if (!inProcess) {
+    const r = spawnSync(process.execPath, [checker, dir], { encoding: 'utf8' });
+    return { status: r.status, out: `${r.stdout}${r.stderr}` };
+  }
+  const results = await checkTerraform(dir);
+  const out = results.map((x) => (x.ok ? `ok - ${x.name}` : `not ok - ${x.name}: ${x.detail}`)).join('\n');
+  return { status: results.every((x) => x.ok) ? 0 : 1, out };
+}
+
+function copyOf(tmpRoot, label) {
+  const dir = path.join(tmpRoot, label);
+  fs.mkdirSync(dir);
+  for (const f of fs.readdirSync(source).filter((x) => x.endsWith('.tf'))) {
+    fs.copyFileSync(path.join(source, f), path.join(dir, f));
+  }
+  return dir;
+}
+
+const tmpRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'billflow-tf-mutation-'));
+let passed = 0;
+let failed = 0;
+const report = (ok, line) => {
+  console.log(`${ok ? 'ok' : 'not ok'} - ${line}`);
+  ok ? passed++ : failed++;
+};
+
+try {
+  const base = await runChecker(copyOf(tmpRoot, 'unmodified'), false);
+  report(base.status === 0, `unmodified configuration passes (exit ${base.status})`);
+  if (base.status !== 0) console.log(base.out);
+
+  for (const [i, mut] of mutations.entries()) {
+    const dir = copyOf(tmpRoot, `mutation-${i}`);
+    const file = path.join(dir, mut.file);
+    const text = fs.readFileSync(file, 'utf8');
+    const matches = text.match(new RegExp(mut.find.source, mut.find.flags.replace('g', '') + 'g')) ?? [];
+    if (matches.length !== 1) {
+      // The configuration moved on: the mutation must be updated, or it would prove nothing.
+      report(false, `${mut.name}: pattern ${mut.find} matches ${matches.length} times in ${mut.file}, expected 1`);
+      continue;
+    }
+    fs.writeFileSync(file, text.replace(mut.find, mut.replace));
+    const r = await runChecker(dir, i > 0);
+    const failing = r.out.split('\n').filter((l) => l.startsWith('not ok - '));
+    const caught = failing.find((l) => l.includes(mut.fails));
+    report(r.status === 1 && Boolean(caught),
+      `${mut.name}: checker exits ${r.status}` + (caught ? `, ${caught.slice('not ok - '.length)}`
+        : `, but no failing check mentions "${mut.fails}"\n${r.out}`));
+  }
+} finally {
+  fs.rmSync(tmpRoot, { recursive: true, force: true });
+}
+
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,180 @@
+# `terraform test` for deploy/terraform against a mocked AWS provider: plans and applies with no
+# AWS account, proving that variable validations and preconditions reject what they should and
+# that the computed wiring (BILLFLOW_DB, the auto-pause setting) comes out as intended.
+# Run by tests/deploy/terraform_test.sh, which needs the provider's schema from a local mirror.
+
+mock_provider "aws" {
+  mock_data "aws_caller_identity" {
+    defaults = {
+      account_id = "111122223333"
+    }
+  }
+
+  mock_data "aws_region" {
+    defaults = {
+      name = "eu-west-1"
+    }
+  }
+
+  mock_data "aws_iam_policy_document" {
+    defaults = {
+      json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
+    }
+  }
+
+  mock_resource "aws_rds_cluster" {
+    defaults = {
+      arn = "arn:aws:rds:eu-west-1:111122223333:cluster:billflow"
+      master_user_secret = [{
+        secret_arn    = "arn:aws:secretsmanager:eu-west-1:111122223333:secret:rds!cluster-0a1b-AbCdEf"
+        secret_status = "active"
+        kms_key_id    = "arn:aws:kms:eu-west-1:111122223333:key/0a1b"
+      }]
+    }
+  }
+
+  mock_resource "aws_iam_role" {
+    defaults = {
+      arn = "arn:aws:iam::111122223333:role/billflow-lambda"
+    }
+  }
+
+  mock_resource "aws_sqs_queue" {
+    defaults = {
+      arn = "arn:aws:sqs:eu-west-1:111122223333:billflow-ingest"
+    }
+  }
+
+  mock_resource "aws_lambda_function" {
+    defaults = {
+      arn = "arn:aws:lambda:eu-west-1:111122223333:function:billflow"
+    }
+  }
+}
+
+variables {
+  vpc_id          = "vpc-0123456789abcdef0"
+  subnet_ids      = ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"]
+  lambda_zip_path = "tests/billflow-lambda.zip" # written by terraform_test.sh
+}
+
+run "customer_managed_secret_key_adds_kms_decrypt" {
+  command = plan
+
+  variables {
+    master_user_secret_kms_key_id = "arn:aws:kms:eu-west-1:111122223333:key/0a1b"
+    alarm_sns_topic_arn           = "arn:aws:sns:eu-west-1:111122223333:ops"
+  }
+
+  assert {
+    condition     = length(data.aws_iam_policy_document.billflow.statement) == 7
+    error_message = "no kms:Decrypt statement for a customer-managed key"
+  }
+
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.function_errors.alarm_actions == toset(["arn:aws:sns:eu-west-1:111122223333:ops"])
+    error_message = "alarm actions are not the SNS topic"
+  }
+}
+
+run "visibility_timeout_below_six_function_timeouts_is_refused" {
+  command = plan
+
+  variables {
+    lambda_timeout_seconds = 900
+  }
+
+  expect_failures = [aws_sqs_queue.ingest]
+}
+
+run "unknown_architecture_is_refused" {
+  command = plan
+
+  variables {
+    lambda_architecture = "mips"
+  }
+
+  expect_failures = [var.lambda_architecture]
+}
+
+run "engine_without_data_api_is_refused" {
+  command = plan
+
+  variables {
+    aurora_engine_version = "8.0.mysql_aurora.3.05.2"
+  }
+
+  expect_failures = [var.aurora_engine_version]
+}
+
+run "auto_pause_on_3_07_is_refused" {
+  command = plan
+
+  variables {
+    aurora_engine_version = "8.0.mysql_aurora.3.07.1"
+    db_min_capacity       = 0
+  }
+
+  expect_failures = [aws_rds_cluster.this]
+}
+
+run "max_capacity_below_min_is_refused" {
+  command = plan
+
+  variables {
+    db_min_capacity = 8
+    db_max_capacity = 4
+  }
+
+  expect_failures = [aws_rds_cluster.this]
+}
+
+run "log_retention_cloudwatch_does_not_offer_is_refused" {
+  command = plan
+
+  variables {
+    log_retention_days = 0
+  }
+
+  expect_failures = [var.log_retention_days]
+}
+
+# Last: the runs share one state, and plans after an apply would compare against it.
+run "defaults_apply" {
+  command = apply
+
+  assert {
+    condition     = aws_lambda_function.billflow.environment[0].variables.BILLFLOW_DB == "data-api://arn:aws:rds:eu-west-1:111122223333:cluster:billflow?secret=arn:aws:secretsmanager:eu-west-1:111122223333:secret:rds!cluster-0a1b-AbCdEf&database=billing"
+    error_message = "BILLFLOW_DB is ${aws_lambda_function.billflow.environment[0].variables.BILLFLOW_DB}"
+  }
+
+  assert {
+    condition     = output.billflow_db_url == aws_lambda_function.billflow.environment[0].variables.BILLFLOW_DB
+    error_message = "output billflow_db_url differs from the function's BILLFLOW_DB"
+  }
+
+  assert {
+    condition     = aws_rds_cluster.this.serverlessv2_scaling_configuration[0].min_capacity == 0 && aws_rds_cluster.this.serverlessv2_scaling_configuration[0].seconds_until_auto_pause == 300
+    error_message = "default scaling is not min 0 with a 300 s auto-pause"
+  }
+
+  assert {
+    condition     = aws_rds_cluster.this.final_snapshot_identifier == "billflow-final" && aws_rds_cluster.this.deletion_protection
+    error_message = "defaults must keep deletion protection and a final snapshot"
+  }
+
+  assert {
+    condition     = aws_cloudwatch_log_group.billflow.name == "/aws/lambda/${aws_lambda_function.billflow.function_name}"
+    error_message = "log group is not /aws/lambda/<function>"
+  }
+
+  assert {
+    condition     = length(aws_cloudwatch_metric_alarm.dlq_not_empty.alarm_actions) == 0
+    error_message = "alarms have actions although no SNS topic was given"
+  }
+
+  assert {
+    condition     = length(data.aws_iam_policy_document.billflow.statement) == 6
+    error_message = "the function policy has ${length(data.aws_iam_policy_document.billflow.statement)} statements, expected 6 without a KMS key"
+  }
+}
