@@ -62,6 +62,17 @@ IngestSummary IngestJob::Run(ByteSource& source, RecordSink* sink) {
     summary.error_code = streamed.error().code;
     summary.error = streamed.error().message;
     summary.tally = LoadTally{};
+    // Leave a trace in the ledger (never over a loaded version). Retryable and cancelled
+    // failures are not the file's fault, so they are not recorded against it.
+    if (sink != nullptr && !IsRetryable(summary.error_code) &&
+        summary.error_code != ErrorCode::kCancelled) {
+      const FileIdentity identity{info.uri, summary.content_sha256, info.size_bytes.value_or(0),
+                                  info.version_tag, info.version_order};
+      if (auto recorded = sink->RecordFailure(identity, summary.error); !recorded) {
+        summary.warnings.push_back("could not record the failure in the ledger: " +
+                                   recorded.error().message);
+      }
+    }
   }
   summary.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -131,6 +142,7 @@ Status IngestJob::Stream(ByteSource& source, RecordSink* sink, IngestSummary* su
   BillingRecord row;
   const auto reject = [&](std::uint64_t line, std::string_view why, std::string_view raw) -> Status {
     ++tally.rows_rejected;
+    if (options_.on_reject) options_.on_reject(RejectedRow{line, why, raw});
     if (options_.max_rejects && tally.rows_rejected > *options_.max_rejects) {
       return Fail(ErrorCode::kLimitExceeded,
                   name + ": more than " + std::to_string(*options_.max_rejects) +

@@ -32,6 +32,9 @@ struct IngestOptions {
   std::uint64_t progress_every_rows = 1 << 16;
   // Polled about every 4,096 rows; returning true rolls the file back (kCancelled).
   std::function<bool()> should_stop;
+  // Told about every row the job rejects (duplicate ids are found by the sink and not
+  // reported here). For showing the first few to a person.
+  std::function<void(const RejectedRow&)> on_reject;
 };
 
 // Drives one file end to end: source -> CsvReader -> RowValidator -> sink, as one
@@ -41,7 +44,9 @@ class IngestJob {
  public:
   IngestJob(const FxRateTable& rates, IngestOptions options);
 
-  // `sink` may be null: a dry run that validates and converts without writing.
+  // `sink` may be null: a dry run that validates and converts without writing. A failed
+  // file is rolled back, then recorded with sink->RecordFailure unless the error is
+  // retryable or a stop request.
   IngestSummary Run(ByteSource& source, RecordSink* sink);
 
  private:

@@ -1,0 +1,19 @@
+#ifndef BILLFLOW_CLI_COMMANDS_H_
+#define BILLFLOW_CLI_COMMANDS_H_
+
+#include <atomic>
+
+#include "cli/config.h"
+#include "cli/logger.h"
+
+namespace billflow {
+
+// Each returns the process exit code (kExitOk, kExitFileFailed, kExitUsage).
+// `stop` becomes true on SIGINT/SIGTERM: the current file is rolled back and the run ends.
+int RunIngest(const Config& config, const Logger& log, const std::atomic<bool>& stop);
+int RunMigrate(const Config& config, const Logger& log);
+int RunReport(const Config& config, const Logger& log);
+
+}  // namespace billflow
+
+#endif  // BILLFLOW_CLI_COMMANDS_H_

@@ -1,0 +1,50 @@
+#ifndef BILLFLOW_CLI_CONFIG_H_
+#define BILLFLOW_CLI_CONFIG_H_
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli/logger.h"
+#include "core/decimal.h"
+#include "core/group_total.h"
+
+namespace billflow {
+
+// Exit codes of the contract.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFileFailed = 1;
+inline constexpr int kExitUsage = 2;
+
+// Everything the commands need from argv and the environment; main.cc fills it, nothing
+// below the CLI reads getenv.
+struct Config {
+  // common
+  std::string db_url = "sqlite:billflow.db";
+  std::optional<std::string> db_password;  // BILLFLOW_DB_PASSWORD or --password-file
+  LogFormat log_format = LogFormat::kText;
+  LogLevel log_level = LogLevel::kInfo;
+  bool stderr_is_tty = false;
+  std::map<std::string, std::string> environment;  // AWS_* and friends, for the aws layer
+
+  // ingest / watch
+  std::vector<std::string> paths;
+  std::string rates;  // file path; empty = stored fx_rates, else the built-in table
+  bool json = false;
+  bool dry_run = false;
+  std::optional<std::uint64_t> max_rejects;
+  RoundingMode rounding = RoundingMode::kHalfEven;
+  std::uint64_t max_record_bytes = 1 << 20;
+  bool quiet = false;
+
+  // report
+  GroupBy group_by = GroupBy::kCurrency;
+  std::string format = "table";
+  std::string out;  // empty = stdout
+};
+
+}  // namespace billflow
+
+#endif  // BILLFLOW_CLI_CONFIG_H_

@@ -1,0 +1,218 @@
+#include <unistd.h>
+
+#include <cstdio>
+#include <memory>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.h"
+#include "cli/input_list.h"
+#include "cli/open_database.h"
+#include "cli/rate_resolution.h"
+#include "pipeline/ingest_job.h"
+#include "sources/file_source.h"
+
+namespace billflow {
+namespace {
+
+constexpr int kRejectsShownPerFile = 10;
+
+// One line on stderr, rewritten in place: rows, MB, MB/s and, when the size is known, ETA.
+class ProgressLine {
+ public:
+  explicit ProgressLine(bool enabled) : enabled_(enabled) {}
+  void Start(std::string name) {
+    name_ = std::move(name);
+    started_ = std::chrono::steady_clock::now();
+  }
+  void Update(const IngestProgress& p) {
+    if (!enabled_) return;
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+    const double mb = static_cast<double>(p.bytes_read) / 1e6;
+    const double rate = seconds > 0 ? mb / seconds : 0;
+    char eta[48] = "";
+    if (p.bytes_total && *p.bytes_total > 0 && rate > 0) {
+      const double total_mb = static_cast<double>(*p.bytes_total) / 1e6;
+      std::snprintf(eta, sizeof eta, "  %3.0f%%  ETA %.0fs", 100.0 * mb / total_mb,
+                    (total_mb - mb) / rate);
+    }
+    std::fprintf(stderr, "\r\033[K%s: %llu rows  %.1f MB  %.1f MB/s%s", name_.c_str(),
+                 static_cast<unsigned long long>(p.rows_read), mb, rate, eta);
+    std::fflush(stderr);
+    shown_ = true;
+  }
+  void Clear() {
+    if (shown_) std::fprintf(stderr, "\r\033[K");
+    shown_ = false;
+  }
+
+ private:
+  bool enabled_;
+  bool shown_ = false;
+  std::string name_;
+  std::chrono::steady_clock::time_point started_;
+};
+
+IngestSummary FailedSummary(const InputRef& input, std::string message, ErrorCode code) {
+  IngestSummary summary;
+  summary.display_name = input.path;
+  summary.source = input.path;
+  summary.status = FileStatus::kFailed;
+  summary.error = std::move(message);
+  summary.error_code = code;
+  return summary;
+}
+
+std::string SummaryTable(const std::vector<IngestSummary>& summaries, const LoadTally& totals) {
+  std::size_t name_width = 5;
+  for (const auto& s : summaries) name_width = std::max(name_width, s.display_name.size());
+  std::string out;
+  char line[512];
+  std::snprintf(line, sizeof line, "%-*s  %-9s %9s %9s %9s %18s\n", static_cast<int>(name_width),
+                "file", "status", "read", "loaded", "rejected", "USD total");
+  out += line;
+  for (const auto& s : summaries) {
+    std::snprintf(line, sizeof line, "%-*s  %-9s %9llu %9llu %9llu %18s\n",
+                  static_cast<int>(name_width), s.display_name.c_str(),
+                  std::string(FileStatusName(s.status)).c_str(),
+                  static_cast<unsigned long long>(s.tally.rows_read),
+                  static_cast<unsigned long long>(s.tally.rows_loaded),
+                  static_cast<unsigned long long>(s.tally.rows_rejected),
+                  s.tally.usd_total.ToGroupedString().c_str());
+    out += line;
+  }
+  std::snprintf(line, sizeof line, "%-*s  %-9s %9llu %9llu %9llu %18s\n", static_cast<int>(name_width),
+                "total", "", static_cast<unsigned long long>(totals.rows_read),
+                static_cast<unsigned long long>(totals.rows_loaded),
+                static_cast<unsigned long long>(totals.rows_rejected),
+                totals.usd_total.ToGroupedString().c_str());
+  out += line;
+  return out;
+}
+
+std::string SummaryJson(const std::vector<IngestSummary>& summaries, const LoadTally& totals) {
+  nlohmann::json files = nlohmann::json::array();
+  std::map<std::string, int> by_status;
+  for (const auto& s : summaries) {
+    ++by_status[std::string(FileStatusName(s.status))];
+    files.push_back({{"source", s.source},
+                     {"path", s.display_name},
+                     {"status", FileStatusName(s.status)},
+                     {"rows_read", s.tally.rows_read},
+                     {"rows_loaded", s.tally.rows_loaded},
+                     {"rows_rejected", s.tally.rows_rejected},
+                     {"usd_total", s.tally.usd_total.ToString()},
+                     {"content_sha256", s.content_sha256},
+                     {"seconds", s.seconds},
+                     {"warnings", s.warnings},
+                     {"error", s.error.empty() ? nlohmann::json(nullptr) : nlohmann::json(s.error)}});
+  }
+  nlohmann::json doc{{"files", files},
+                     {"totals",
+                      {{"files", summaries.size()},
+                       {"by_status", by_status},
+                       {"rows_read", totals.rows_read},
+                       {"rows_loaded", totals.rows_loaded},
+                       {"rows_rejected", totals.rows_rejected},
+                       {"usd_total", totals.usd_total.ToString()}}}};
+  return doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
+}  // namespace
+
+int RunIngest(const Config& config, const Logger& log, const std::atomic<bool>& stop) {
+  std::unique_ptr<Database> db;
+  if (!config.dry_run) {
+    auto opened = OpenDatabase(config);
+    if (!opened) {
+      log.Error(opened.error().message);
+      return opened.error().code == ErrorCode::kInvalidArgument ? kExitUsage : kExitFileFailed;
+    }
+    db = std::move(*opened);
+  }
+  auto rates = ResolveRates(config, db.get());
+  if (!rates) {
+    log.Error(rates.error().message);
+    return rates.error().code == ErrorCode::kInvalidArgument ? kExitUsage : kExitFileFailed;
+  }
+
+  ProgressLine progress(config.stderr_is_tty && !config.quiet && !config.json);
+  int shown_rejects = 0;
+  std::string current_name;
+  IngestOptions options;
+  options.csv.max_record_bytes = config.max_record_bytes;
+  options.validator.rounding = config.rounding;
+  options.max_rejects = config.max_rejects;
+  options.should_stop = [&stop] { return stop.load(); };
+  options.on_progress = [&progress](const IngestProgress& p) { progress.Update(p); };
+  options.on_reject = [&](const RejectedRow& reject) {
+    if (config.quiet || ++shown_rejects > kRejectsShownPerFile) return;
+    progress.Clear();
+    log.Log(LogLevel::kWarn,
+            current_name + ":" + std::to_string(reject.line_number) + ": rejected: " +
+                std::string(reject.reason),
+            {});
+  };
+  IngestJob job(*rates, options);
+
+  std::vector<IngestSummary> summaries;
+  LoadTally totals;
+  bool any_failed = false;
+  for (const InputRef& input : ExpandInputs(config.paths)) {
+    if (stop.load()) {
+      log.Warn("stopped by signal before " + input.path + "; it was not loaded");
+      any_failed = true;
+      break;
+    }
+    current_name = input.path;
+    shown_rejects = 0;
+    IngestSummary summary;
+    if (input.kind == InputKind::kMissing) {
+      summary = FailedSummary(input, input.path + ": no such file or directory", ErrorCode::kNotFound);
+    } else if (input.kind == InputKind::kS3) {
+      summary = FailedSummary(input, input.path + ": S3 input needs the aws layer, not built in", ErrorCode::kInvalidArgument);
+    } else {
+      std::unique_ptr<ByteSource> source;
+      if (input.kind == InputKind::kStdin) {
+        source = std::make_unique<StdinSource>();
+      } else if (auto opened = FileSource::Open(input.path); opened) {
+        source = std::move(*opened);
+      } else {
+        summary = FailedSummary(input, opened.error().message, opened.error().code);
+      }
+      if (source) {
+        progress.Start(input.path);
+        summary = job.Run(*source, db.get());
+        progress.Clear();
+      }
+    }
+    if (shown_rejects > kRejectsShownPerFile) {
+      log.Warn(input.path + ": " + std::to_string(shown_rejects - kRejectsShownPerFile) +
+               " more rejected rows not shown (all are in billing_rejects)");
+    }
+    for (const auto& warning : summary.warnings) log.Warn(warning);
+    if (summary.status == FileStatus::kFailed) {
+      any_failed = true;
+      log.Log(LogLevel::kError, summary.error, {{"source", summary.source}});
+    } else {
+      log.Log(LogLevel::kInfo,
+              summary.display_name + ": " + std::string(FileStatusName(summary.status)),
+              {{"rows_loaded", std::to_string(summary.tally.rows_loaded)},
+               {"rows_rejected", std::to_string(summary.tally.rows_rejected)},
+               {"usd_total", summary.tally.usd_total.ToString()}});
+    }
+    totals.rows_read += summary.tally.rows_read;
+    totals.rows_loaded += summary.tally.rows_loaded;
+    totals.rows_rejected += summary.tally.rows_rejected;
+    totals.usd_total = *totals.usd_total.Add(summary.tally.usd_total);
+    summaries.push_back(std::move(summary));
+  }
+  if (summaries.empty() && !any_failed) log.Warn("no CSV files found in the given paths");
+
+  const std::string out = config.json ? SummaryJson(summaries, totals) : SummaryTable(summaries, totals);
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  return any_failed ? kExitFileFailed : kExitOk;
+}
+
+}  // namespace billflow

@@ -1,0 +1,163 @@
+// billflow: billing CSV files into SQL, every amount converted to USD exactly.
+// The only place that reads argv and the environment; everything below gets a Config.
+#include <unistd.h>
+
+#include <atomic>
+#include <csignal>
+#include <cstdlib>
+#include <exception>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/commands.h"
+
+extern char** environ;  // POSIX; declared here so main.cc alone reads the environment
+
+namespace {
+
+std::atomic<bool> g_stop{false};
+
+void OnSignal(int) { g_stop.store(true); }
+
+std::optional<std::string> Env(const char* name) {
+  const char* value = std::getenv(name);
+  if (value == nullptr) return std::nullopt;
+  return std::string(value);
+}
+
+// Fills the parts of Config that come from the environment.
+void ReadEnvironment(billflow::Config* config) {
+  if (auto db = Env("BILLFLOW_DB")) config->db_url = *db;
+  if (auto password = Env("BILLFLOW_DB_PASSWORD")) config->db_password = *password;
+  config->stderr_is_tty = ::isatty(STDERR_FILENO) != 0;
+  config->log_format = config->stderr_is_tty ? billflow::LogFormat::kText : billflow::LogFormat::kJson;
+  if (auto format = Env("BILLFLOW_LOG_FORMAT")) {
+    config->log_format = *format == "json" ? billflow::LogFormat::kJson : billflow::LogFormat::kText;
+  }
+  for (char** e = ::environ; *e != nullptr; ++e) {
+    const std::string entry(*e);
+    const auto eq = entry.find('=');
+    if (eq == std::string::npos) continue;
+    const std::string key = entry.substr(0, eq);
+    if (key.rfind("AWS_", 0) == 0 || key.rfind("BILLFLOW_", 0) == 0 || key == "_HANDLER" ||
+        key == "LAMBDA_TASK_ROOT" || key == "HOME") {
+      config->environment[key] = entry.substr(eq + 1);
+    }
+  }
+}
+
+constexpr char kIngestExamples[] = R"(
+Examples:
+  billflow ingest examples/                      load every *.csv in a folder into sqlite:billflow.db
+  billflow ingest --db sqlite:/data/bills.db a.csv b.csv
+  billflow ingest --rates rates.csv --max-rejects 100 --json inbox/
+  cat bills.csv | billflow ingest -               read standard input
+  BILLFLOW_DB_PASSWORD=… billflow ingest --db mysql://loader@db.internal/billing bills.csv
+
+A bad row is stored in billing_rejects with its line and reason; the rest of the file loads.
+A file is one transaction: loading the same content again changes nothing.
+Exit codes: 0 all files loaded or unchanged, 1 a file failed (others still loaded), 2 usage.)";
+
+constexpr char kReportExamples[] = R"(
+Examples:
+  billflow report                                  USD totals by currency
+  billflow report --by month --format csv --out by-month.csv
+  billflow report --by file --format json)";
+
+constexpr char kMigrateExamples[] = R"(
+Examples:
+  billflow migrate --db sqlite:billflow.db         create or upgrade the schema (ingest does it too))";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    billflow::Config config;
+    ReadEnvironment(&config);
+
+    CLI::App app{"billflow: load billing CSV files into SQL with every amount converted to USD exactly"};
+    app.require_subcommand(1);
+    app.set_version_flag("--version", std::string("billflow ") + BILLFLOW_VERSION);
+    app.footer("Run 'billflow COMMAND --help' for a command's options and examples.\n"
+               "Environment: BILLFLOW_DB (default --db), BILLFLOW_DB_PASSWORD, BILLFLOW_LOG_FORMAT=json|text.");
+    std::string password_file;
+    std::string rounding = "half-even";
+    std::string group_by = "currency";
+    const auto add_db = [&](CLI::App* cmd) {
+      cmd->add_option("--db", config.db_url,
+                      "database URL: sqlite:PATH | mysql://USER@HOST[:PORT]/DB[?tls=…] | "
+                      "data-api://CLUSTER_ARN?secret=SECRET_ARN&database=DB (env BILLFLOW_DB)")
+          ->capture_default_str();
+      cmd->add_option("--password-file", password_file,
+                      "read the database password from this file (never from argv)");
+    };
+
+    CLI::App* ingest = app.add_subcommand("ingest", "load CSV files, folders, stdin or S3 objects");
+    add_db(ingest);
+    ingest->add_option("PATH", config.paths, "file, folder (its *.csv), '-' for stdin, s3://bucket/key or s3://bucket/prefix/")
+        ->required();
+    ingest->add_option("--rates", config.rates,
+                       "exchange rates CSV (currency,rate_to_usd,valid_from); default: the database's "
+                       "fx_rates, else USD 1, CAD 0.79, MXN 0.05");
+    ingest->add_flag("--json", config.json, "print one JSON summary object on stdout");
+    ingest->add_flag("--dry-run", config.dry_run, "parse, validate and convert; write nothing");
+    ingest->add_option("--max-rejects", config.max_rejects,
+                       "fail (and roll back) a file with more rejected rows than this");
+    ingest->add_option("--rounding", rounding, "rounding of USD cents: half-even or half-up")
+        ->check(CLI::IsMember({"half-even", "half-up"}))
+        ->capture_default_str();
+    ingest->add_option("--max-record-bytes", config.max_record_bytes,
+                       "longest accepted CSV record; longer ones are rejected")
+        ->capture_default_str();
+    ingest->add_flag("-q,--quiet", config.quiet, "no progress line and no per-row reject messages");
+    ingest->footer(kIngestExamples);
+
+    CLI::App* report = app.add_subcommand("report", "exact USD totals of what is loaded");
+    add_db(report);
+    report->add_option("--by", group_by, "group rows by month, currency, country, product_line, company or file")
+        ->check(CLI::IsMember({"month", "currency", "country", "product_line", "company", "file"}))
+        ->capture_default_str();
+    report->add_option("--format", config.format, "table, csv or json")
+        ->check(CLI::IsMember({"table", "csv", "json"}))
+        ->capture_default_str();
+    report->add_option("--out", config.out, "write to this file instead of stdout");
+    report->footer(kReportExamples);
+
+    CLI::App* migrate = app.add_subcommand("migrate", "create or upgrade the database schema");
+    add_db(migrate);
+    migrate->footer(kMigrateExamples);
+
+    try {
+      app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+      return app.exit(e) == 0 ? billflow::kExitOk : billflow::kExitUsage;
+    }
+
+    if (!password_file.empty()) {
+      std::ifstream in(password_file);
+      if (!in) {
+        std::cerr << "billflow: error: --password-file " << password_file << ": cannot read\n";
+        return billflow::kExitUsage;
+      }
+      std::string password;
+      std::getline(in, password);
+      config.db_password = password;
+    }
+    config.rounding = rounding == "half-up" ? billflow::RoundingMode::kHalfUp : billflow::RoundingMode::kHalfEven;
+    billflow::ParseGroupBy(group_by, &config.group_by);
+
+    const billflow::Logger log(config.log_format, config.log_level);
+    std::signal(SIGINT, OnSignal);
+    std::signal(SIGTERM, OnSignal);
+    if (*ingest) return billflow::RunIngest(config, log, g_stop);
+    if (*report) return billflow::RunReport(config, log);
+    if (*migrate) return billflow::RunMigrate(config, log);
+    return billflow::kExitUsage;
+  } catch (const std::exception& e) {
+    std::cerr << "billflow: internal error: " << e.what() << "\n";
+    return billflow::kExitFileFailed;
+  }
+}

@@ -1,0 +1,18 @@
+#ifndef BILLFLOW_CLI_RATE_RESOLUTION_H_
+#define BILLFLOW_CLI_RATE_RESOLUTION_H_
+
+#include "cli/config.h"
+#include "core/fx_rate_table.h"
+#include "core/result.h"
+#include "sinks/database.h"
+
+namespace billflow {
+
+// The rate table for a run: --rates FILE when given (stored into fx_rates unless db is
+// null), else the database's fx_rates when it has any, else the built-in default (stored
+// into fx_rates so reports can show what was used).
+[[nodiscard]] Result<FxRateTable> ResolveRates(const Config& config, Database* db);
+
+}  // namespace billflow
+
+#endif  // BILLFLOW_CLI_RATE_RESOLUTION_H_
