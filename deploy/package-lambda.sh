@@ -50,7 +50,9 @@ else
   echo "package-lambda.sh: building billflow (Release) in build-release/" >&2
   (
     cd "$repo_root"
-    cmake -S . -B build-release -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+    # Warnings stay on but are not fatal here: -Werror is enforced by the test build, and at -O3
+    # g++ 12 raises false -Wrestrict positives inside std::string (GCC bug 105329).
+    cmake -S . -B build-release -G Ninja -DCMAKE_BUILD_TYPE=Release -DBILLFLOW_WERROR=OFF >/dev/null
     cmake --build build-release --target billflow
   )
   binary=$repo_root/build-release/billflow
