@@ -1,0 +1,61 @@
+"""An independent decimal oracle for billing CSVs: Python's csv module + decimal.Decimal.
+
+It shares no code with billflow; it restates the contract's row rules so tests can compare
+what billflow stored with what the contract says it should store.
+"""
+import csv
+import io
+import re
+from decimal import Decimal, ROUND_HALF_EVEN, ROUND_HALF_UP
+
+DEFAULT_RATES = {"USD": Decimal("1"), "CAD": Decimal("0.79"), "MXN": Decimal("0.05")}
+COLUMNS = ["id", "company_name", "country", "city", "product_line", "item", "bill_date",
+           "currency", "bill_amount"]
+_DATE = re.compile(r"^(\d{4})[-/](\d{2})[-/](\d{2})$")
+_AMOUNT = re.compile(r"^[+-]?(\d*)(?:\.(\d*))?$")
+
+
+def _valid_date(text):
+    m = _DATE.match(text)
+    if not m or text[4] != text[7]:
+        return None
+    y, mo, d = (int(g) for g in m.groups())
+    if not 1 <= mo <= 12 or y < 1000:
+        return None
+    days = [31, 29 if (y % 4 == 0 and y % 100 != 0) or y % 400 == 0 else 28, 31, 30, 31, 30,
+            31, 31, 30, 31, 30, 31][mo - 1]
+    return f"{y:04d}-{mo:02d}-{d:02d}" if 1 <= d <= days else None
+
+
+def expected(data: bytes, rates=None, rounding=ROUND_HALF_EVEN):
+    """Returns {"valid": [(id, date, usd)], "rejected": n, "usd_total": Decimal}."""
+    rates = rates or DEFAULT_RATES
+    text = data.decode("utf-8-sig")
+    first = text.split("\n", 1)[0]
+    if first.startswith('"') and '"' not in first[1:]:
+        text = text[1:]  # the contract's header repair
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    rows = [r for r in rows if r]
+    header = [h.strip().lower() for h in rows[0]]
+    pos = {c: header.index(c) for c in COLUMNS}
+    valid, rejected, seen = [], 0, set()
+    for r in rows[1:]:
+        if len(r) != len(header):
+            rejected += 1
+            continue
+        f = {c: r[pos[c]] for c in COLUMNS}
+        date = _valid_date(f["bill_date"])
+        cur = f["currency"].strip().upper()
+        amt = f["bill_amount"].strip()
+        m = _AMOUNT.match(amt)
+        ok = (f["id"].strip() != "" and len(f["id"].encode()) <= 64 and f["id"] not in seen
+              and len(f["country"]) == 2 and f["country"].isalpha() and date is not None
+              and cur in rates and m is not None and (m.group(1) or m.group(2))
+              and len(m.group(2) or "") <= 4 and len((m.group(1) or "").lstrip("0")) <= 15)
+        if not ok:
+            rejected += 1
+            continue
+        seen.add(f["id"])
+        usd = (Decimal(amt) * rates[cur]).quantize(Decimal("0.01"), rounding=rounding)
+        valid.append((f["id"], date, usd))
+    return {"valid": valid, "rejected": rejected, "usd_total": sum((v[2] for v in valid), Decimal("0.00"))}
