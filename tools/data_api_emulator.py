@@ -1,0 +1,298 @@
+#!/usr/bin/python3
+"""Test-only RDS Data API backed by a real MariaDB/MySQL server (pymysql), SigV4 checked.
+
+  /usr/bin/python3 tools/data_api_emulator.py --mysql-port P [--mysql-host 127.0.0.1]
+      [--mysql-user U] [--mysql-password PW] [--resuming N]
+      [--access-key ID] [--secret-key KEY] [--region us-east-1]
+
+Serves POST /Execute, /BatchExecute, /BeginTransaction, /CommitTransaction and
+/RollbackTransaction in the Data API's JSON format (rest-json, errors as HTTP 400 with
+x-amzn-ErrorType). Named parameters (:name) become driver parameters; typeHint DECIMAL/DATE
+values travel as text. Each transaction id owns one database connection until commit,
+rollback or 3 minutes idle. --resuming N answers DatabaseResumingException to the first N
+calls, as a paused Aurora Serverless v2 does. Requests over 4 MiB are refused like the real
+service. Prints the port on stdout when ready.
+"""
+import argparse
+import base64
+import datetime
+import decimal
+import http.server
+import json
+import os
+import secrets as random_tokens
+import sys
+import threading
+import time
+
+import pymysql
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import aws_sigv4  # noqa: E402
+
+MAX_REQUEST_BYTES = 4 * 1024 * 1024
+TRANSACTION_IDLE_SECONDS = 180
+
+
+class ApiError(Exception):
+    def __init__(self, error_type, message, status=400):
+        super().__init__(message)
+        self.error_type = error_type
+        self.message = message
+        self.status = status
+
+
+def to_driver_sql(sql):
+    """Rewrites :name placeholders outside quotes to pymysql's %(name)s (and % to %%)."""
+    out = []
+    i = 0
+    quote = None
+    names = []
+    while i < len(sql):
+        c = sql[i]
+        if quote:
+            out.append("%%" if c == "%" else c)
+            if c == "\\" and quote != "`" and i + 1 < len(sql):
+                out.append(sql[i + 1])
+                i += 2
+                continue
+            if c == quote:
+                quote = None
+            i += 1
+            continue
+        if c in ("'", '"', "`"):
+            quote = c
+            out.append(c)
+            i += 1
+            continue
+        if c == ":" and i + 1 < len(sql) and (sql[i + 1].isalpha() or sql[i + 1] == "_") and \
+                (i == 0 or sql[i - 1] != ":"):
+            j = i + 1
+            while j < len(sql) and (sql[j].isalnum() or sql[j] == "_"):
+                j += 1
+            names.append(sql[i + 1:j])
+            out.append(f"%({sql[i + 1:j]})s")
+            i = j
+            continue
+        out.append("%%" if c == "%" else c)
+        i += 1
+    return "".join(out), names
+
+
+def parameter_value(parameter):
+    value = parameter.get("value", {})
+    if value.get("isNull"):
+        return None
+    for key in ("stringValue", "longValue", "doubleValue", "booleanValue"):
+        if key in value:
+            return value[key]
+    if "blobValue" in value:
+        return base64.b64decode(value["blobValue"])
+    raise ApiError("BadRequestException", f"unsupported value for parameter {parameter.get('name')}")
+
+
+def parameter_map(parameters):
+    return {p["name"]: parameter_value(p) for p in parameters or []}
+
+
+def field(value):
+    if value is None:
+        return {"isNull": True}
+    if isinstance(value, bool):
+        return {"booleanValue": value}
+    if isinstance(value, int):
+        return {"longValue": value}
+    if isinstance(value, float):
+        return {"doubleValue": value}
+    if isinstance(value, decimal.Decimal):
+        return {"stringValue": str(value)}
+    if isinstance(value, (bytes, bytearray)):
+        return {"blobValue": base64.b64encode(bytes(value)).decode("ascii")}
+    if isinstance(value, datetime.datetime):
+        return {"stringValue": value.strftime("%Y-%m-%d %H:%M:%S")}
+    if isinstance(value, datetime.date):
+        return {"stringValue": value.isoformat()}
+    return {"stringValue": str(value)}
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--mysql-host", default="127.0.0.1")
+    parser.add_argument("--mysql-port", type=int, required=True)
+    parser.add_argument("--mysql-user", default="root")
+    parser.add_argument("--mysql-password", default="")
+    parser.add_argument("--resuming", type=int, default=0)
+    parser.add_argument("--access-key", default="AKIDBILLFLOWTEST")
+    parser.add_argument("--secret-key", default="billflow-test-secret")
+    parser.add_argument("--region", default="us-east-1")
+    args = parser.parse_args()
+
+    lock = threading.Lock()
+    state = {"resuming_left": args.resuming, "calls": 0}
+    transactions = {}  # id -> [connection, last_used, lock]
+
+    def connect(database, autocommit):
+        return pymysql.connect(host=args.mysql_host, port=args.mysql_port, user=args.mysql_user,
+                               password=args.mysql_password, database=database or None,
+                               autocommit=autocommit, charset="utf8mb4")
+
+    def take_transaction(transaction_id):
+        with lock:
+            now = time.time()
+            for tid in [t for t, v in transactions.items()
+                        if now - v[1] > TRANSACTION_IDLE_SECONDS]:
+                stale = transactions.pop(tid)
+                try:
+                    stale[0].close()
+                except Exception:  # noqa: BLE001
+                    pass
+            entry = transactions.get(transaction_id)
+            if entry is None:
+                raise ApiError("BadRequestException", f"Transaction {transaction_id} is not found")
+            entry[1] = now
+            return entry
+
+    def run(connection, sql, parameter_sets):
+        driver_sql, _ = to_driver_sql(sql)
+        try:
+            with connection.cursor() as cursor:
+                updated = 0
+                rows = None
+                if len(parameter_sets) > 1:
+                    # pymysql folds INSERT … VALUES into multi-row statements here.
+                    cursor.executemany(driver_sql, parameter_sets)
+                    updated = max(cursor.rowcount, 0)
+                for params in parameter_sets if len(parameter_sets) <= 1 else []:
+                    cursor.execute(driver_sql, params if params else None)
+                    updated += max(cursor.rowcount, 0) if cursor.description is None else 0
+                    if cursor.description is not None:
+                        rows = cursor.fetchall()
+                generated = cursor.lastrowid
+                return rows, updated, generated, cursor.description
+        except pymysql.MySQLError as error:
+            code = error.args[0] if error.args else 0
+            message = error.args[1] if len(error.args) > 1 else str(error)
+            raise ApiError("BadRequestException",
+                           f"Database error code: {code}. Message: {message}") from error
+        except (KeyError, TypeError, ValueError) as error:
+            raise ApiError("BadRequestException", f"parameter error: {error}") from error
+
+    def with_connection(request, parameter_sets):
+        transaction_id = request.get("transactionId")
+        if transaction_id:
+            entry = take_transaction(transaction_id)
+            with entry[2]:
+                return run(entry[0], request["sql"], parameter_sets)
+        connection = connect(request.get("database"), autocommit=True)
+        try:
+            return run(connection, request["sql"], parameter_sets)
+        finally:
+            connection.close()
+
+    def execute(request):
+        rows, updated, generated, description = with_connection(
+            request, [parameter_map(request.get("parameters"))])
+        answer = {"numberOfRecordsUpdated": updated,
+                  "generatedFields": [{"longValue": generated}] if generated else []}
+        if rows is not None:
+            answer["records"] = [[field(v) for v in row] for row in rows]
+            if request.get("includeResultMetadata"):
+                answer["columnMetadata"] = [{"name": d[0], "label": d[0]} for d in description]
+        return answer
+
+    def batch_execute(request):
+        sets = [parameter_map(s) for s in request.get("parameterSets") or [[]]]
+        with_connection(request, sets)
+        return {"updateResults": [{"generatedFields": []} for _ in sets]}
+
+    def begin(request):
+        try:
+            connection = connect(request.get("database"), autocommit=False)
+            connection.begin()
+        except pymysql.MySQLError as error:
+            raise ApiError("BadRequestException", f"Database error: {error}") from error
+        transaction_id = base64.b64encode(random_tokens.token_bytes(48)).decode("ascii")
+        with lock:
+            transactions[transaction_id] = [connection, time.time(), threading.Lock()]
+        return {"transactionId": transaction_id}
+
+    def finish(request, commit):
+        transaction_id = request.get("transactionId", "")
+        entry = take_transaction(transaction_id)
+        with lock:
+            transactions.pop(transaction_id, None)
+        with entry[2]:
+            try:
+                if commit:
+                    entry[0].commit()
+                else:
+                    entry[0].rollback()
+            except pymysql.MySQLError as error:
+                raise ApiError("BadRequestException", f"Database error: {error}") from error
+            finally:
+                entry[0].close()
+        return {"transactionStatus": "Transaction Committed" if commit else "Rollback Complete"}
+
+    routes = {"/Execute": execute, "/BatchExecute": batch_execute, "/BeginTransaction": begin,
+              "/CommitTransaction": lambda r: finish(r, True),
+              "/RollbackTransaction": lambda r: finish(r, False)}
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *unused):
+            pass
+
+        def answer(self, status, document, error_type=None):
+            body = json.dumps(document).encode("utf-8")
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            if error_type:
+                self.send_header(
+                    "x-amzn-ErrorType",
+                    f"{error_type}:http://internal.amazon.com/coral/com.amazon.rdsdataservice/")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def do_POST(self):
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length)
+            try:
+                problem = aws_sigv4.verify("POST", self.path, self.headers, body, args.access_key,
+                                           args.secret_key, args.region, "rds-data")
+                if problem:
+                    raise ApiError(problem[0], problem[1], 403)
+                route = routes.get(self.path.split("?")[0])
+                if route is None:
+                    raise ApiError("BadRequestException", f"unknown operation {self.path}", 404)
+                if length > MAX_REQUEST_BYTES:
+                    raise ApiError("BadRequestException",
+                                   "Request content size exceeds the 4 MB limit")
+                with lock:
+                    state["calls"] += 1
+                    resuming = state["resuming_left"] > 0
+                    if resuming:
+                        state["resuming_left"] -= 1
+                if resuming:
+                    raise ApiError("DatabaseResumingException",
+                                   "The Aurora DB instance db-emulator is resuming after being "
+                                   "auto-paused. Please wait a few seconds and try again.")
+                try:
+                    request = json.loads(body or b"{}")
+                except ValueError as error:
+                    raise ApiError("BadRequestException", "body is not JSON") from error
+                self.answer(200, route(request))
+            except ApiError as error:
+                self.answer(error.status, {"message": error.message}, error.error_type)
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    print(server.server_address[1], flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+
+
+if __name__ == "__main__":
+    main()
