@@ -22,11 +22,11 @@ TEST(UsdReportTest, FoldsCurrenciesExactly) {
 
 TEST(UsdReportTest, TableIsAligned) {
   EXPECT_EQ(RenderTable(BuildUsdReport(GroupBy::kMonth, Sample())),
-            "month    rows  currencies  USD total\n"
-            "2023-05     5  CAD USD      3,102.01\n"
-            "2023-06     1  MXN             -0.05\n"
-            "------------------------------------\n"
-            "total       6  CAD MXN USD  3,101.96\n");
+            "month    rows  currencies   USD total\n"
+            "2023-05     5  CAD USD       3,102.01\n"
+            "2023-06     1  MXN              -0.05\n"
+            "-------------------------------------\n"
+            "total       6  CAD MXN USD   3,101.96\n");
 }
 
 TEST(UsdReportTest, CsvEscapesFormulasAndQuotes) {

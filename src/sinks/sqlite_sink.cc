@@ -126,7 +126,7 @@ Result<std::unique_ptr<SqliteSink>> SqliteSink::Open(const SqliteOptions& option
   sqlite3_busy_timeout(raw, options.busy_timeout_ms);
   sqlite3_extended_result_codes(raw, 1);
   BILLFLOW_TRY(impl->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
-                          "PRAGMA foreign_keys=ON; PRAGMA cache_size=-65536;"));
+                          "PRAGMA foreign_keys=ON; PRAGMA cache_size=-16384;"));
   return std::unique_ptr<SqliteSink>(new SqliteSink(std::move(impl)));
 }
 
