@@ -1,0 +1,173 @@
+#include "pipeline/retrying_ingest.h"
+
+#include <algorithm>
+#include <optional>
+#include <random>
+#include <thread>
+
+namespace billflow {
+namespace {
+
+IngestSummary FailedSummary(const SourceInfo& info, const Error& error) {
+  IngestSummary summary;
+  summary.source = info.uri;
+  summary.display_name = info.display_name;
+  summary.status = FileStatus::kFailed;
+  summary.error_code = error.code;
+  summary.error = error.message;
+  return summary;
+}
+
+// The ledger's counts for a file whose commit outcome was unknown and turned out to be done.
+Result<LoadTally> StoredTally(Database& db, const std::string& source) {
+  auto files = db.Files();
+  if (!files) return tl::unexpected(files.error());
+  for (const StoredFile& file : *files) {
+    if (file.source != source) continue;
+    LoadTally tally;
+    tally.rows_read = file.rows_read;
+    tally.rows_loaded = file.rows_loaded;
+    tally.rows_rejected = file.rows_rejected;
+    if (auto usd = Decimal::FromString(file.usd_total)) tally.usd_total = *usd;
+    return tally;
+  }
+  return Fail(ErrorCode::kNotFound, source + ": not in billing_files");
+}
+
+class Retrier {
+ public:
+  Retrier(IngestJob& job, ByteSource& source, std::unique_ptr<Database>* db,
+          const DatabaseFactory& connect, const RetryPolicy& policy)
+      : job_(job), source_(source), info_(source.Info()), db_(db), connect_(connect),
+        policy_(policy), random_(std::random_device{}()), backoff_(policy.first_backoff) {}
+
+  IngestSummary Run() {
+    const auto started = std::chrono::steady_clock::now();
+    IngestSummary result = Loop();
+    result.seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    return result;
+  }
+
+ private:
+  // One outcome of an attempt: a final summary, or nullopt to try again.
+  using Step = std::optional<IngestSummary>;
+
+  IngestSummary Loop() {
+    int tries = 0;
+    while (true) {
+      ++tries;
+      // A commit of unknown outcome on the last try still gets one more try to read the ledger.
+      const bool resolve_only = tries > policy_.max_attempts;
+      if (resolve_only && !ambiguous_sha_) break;
+      if (tries > 1) Wait(tries);
+      if (Step done = Attempt(resolve_only)) return *std::move(done);
+      if (!IsRetryable(last_.error_code) || stop_) return last_;
+      if (resolve_only) break;
+    }
+    last_.error += " (gave up after " + std::to_string(policy_.max_attempts) + " attempts)";
+    return last_;
+  }
+
+  void Wait(int attempt) {
+    if (policy_.on_retry) policy_.on_retry(attempt, last_);
+    auto wait = backoff_;
+    if (policy_.jitter && backoff_.count() > 1) {
+      const auto half = static_cast<unsigned long>(backoff_.count() / 2);
+      wait = std::chrono::milliseconds(static_cast<long>(half + random_() % (half + 1)));
+    }
+    if (policy_.sleep) {
+      policy_.sleep(wait);
+    } else {
+      std::this_thread::sleep_for(wait);
+    }
+    backoff_ = std::min(backoff_ * 2, policy_.max_backoff);
+  }
+
+  // Records a retryable-or-not failure and drops the connection, which is not to be trusted.
+  Step Failed(IngestSummary summary) {
+    last_ = std::move(summary);
+    db_->reset();
+    return std::nullopt;
+  }
+
+  Step Attempt(bool resolve_only) {
+    if (!*db_) {
+      auto made = connect_();
+      if (!made) {
+        last_ = FailedSummary(info_, made.error());
+        return std::nullopt;
+      }
+      *db_ = std::move(*made);
+    }
+    auto entry = (*db_)->FindFile(info_.uri);
+    if (!entry) return Failed(FailedSummary(info_, entry.error()));
+    const bool loaded = *entry && (*entry)->status == "loaded";
+    if (ambiguous_sha_) {
+      if (loaded && (*entry)->content_sha256 == *ambiguous_sha_) return Resolved();
+      ambiguous_sha_.reset();  // the commit did not happen: load again
+      if (resolve_only) {
+        last_.error += "; the ledger shows it did not commit";
+        return std::nullopt;
+      }
+    }
+    if (source_read_) {
+      if (!source_.CanRewind()) {
+        last_.error += "; not retried: " + info_.display_name + " cannot be read a second time";
+        stop_ = true;
+        return std::nullopt;
+      }
+      if (auto rewound = source_.Rewind(); !rewound) {
+        last_ = FailedSummary(info_, rewound.error());
+        stop_ = true;
+        return std::nullopt;
+      }
+    }
+    source_read_ = true;
+    IngestSummary summary = job_.Run(source_, db_->get());
+    if (summary.status != FileStatus::kFailed || !IsRetryable(summary.error_code)) return summary;
+    if (summary.error_code == ErrorCode::kAmbiguousCommit) {
+      ambiguous_sha_ = summary.content_sha256;
+      replaced_before_ = loaded;
+    }
+    return Failed(std::move(summary));
+  }
+
+  Step Resolved() {
+    auto tally = StoredTally(**db_, info_.uri);
+    if (!tally) return Failed(FailedSummary(info_, tally.error()));
+    IngestSummary resolved = last_;
+    resolved.status = replaced_before_ ? FileStatus::kReplaced : FileStatus::kLoaded;
+    resolved.tally = *tally;
+    resolved.content_sha256 = *ambiguous_sha_;
+    resolved.error.clear();
+    resolved.error_code = ErrorCode::kInternal;
+    resolved.warnings.push_back(info_.display_name +
+                                ": the connection broke during COMMIT; the ledger shows the "
+                                "commit happened, so the file was not loaded again");
+    return resolved;
+  }
+
+  IngestJob& job_;
+  ByteSource& source_;
+  const SourceInfo& info_;
+  std::unique_ptr<Database>* db_;
+  const DatabaseFactory& connect_;
+  const RetryPolicy& policy_;
+  std::minstd_rand random_;
+  std::chrono::milliseconds backoff_;
+  IngestSummary last_;
+  std::optional<std::string> ambiguous_sha_;  // content hash a lost COMMIT may have stored
+  bool replaced_before_ = false;
+  bool stop_ = false;  // failed in a way another attempt cannot fix
+  bool source_read_ = false;
+};
+
+}  // namespace
+
+IngestSummary IngestWithRetry(IngestJob& job, ByteSource& source, std::unique_ptr<Database>* db,
+                              const DatabaseFactory& connect, const RetryPolicy& policy) {
+  return Retrier(job, source, db, connect, policy).Run();
+}
+
+}  // namespace billflow

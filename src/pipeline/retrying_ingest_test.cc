@@ -1,0 +1,230 @@
+#include "pipeline/retrying_ingest.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <deque>
+#include <map>
+
+namespace billflow {
+namespace {
+
+constexpr char kBody[] =
+    "id,company_name,country,city,product_line,item,bill_date,currency,bill_amount\n"
+    "1,A,US,X,P,I,2023-05-01,USD,10\n2,B,US,X,P,I,2023-05-01,USD,5\n";
+
+class StringSource : public ByteSource {
+ public:
+  explicit StringSource(std::string data, bool can_rewind = true)
+      : data_(std::move(data)), can_rewind_(can_rewind) {
+    info_.uri = "file:///t/bills.csv";
+    info_.display_name = "bills.csv";
+    info_.size_bytes = data_.size();
+  }
+  const SourceInfo& Info() const override { return info_; }
+  Result<std::size_t> Read(std::span<char> buffer) override {
+    const std::size_t n = std::min(buffer.size(), data_.size() - pos_);
+    std::copy_n(data_.data() + pos_, n, buffer.data());
+    pos_ += n;
+    return n;
+  }
+  Status Rewind() override {
+    pos_ = 0;
+    return Ok();
+  }
+  bool CanRewind() const override { return can_rewind_; }
+
+ private:
+  SourceInfo info_;
+  std::string data_;
+  std::size_t pos_ = 0;
+  bool can_rewind_;
+};
+
+// What the fake server holds, shared by every connection the factory makes.
+struct FakeServer {
+  std::map<std::string, LedgerEntry> ledger;
+  std::map<std::string, LoadTally> tallies;
+  int commits = 0;
+  int connects = 0;
+  // Scripted faults, consumed in order: what the next connection does at AddRow / Commit.
+  std::deque<ErrorCode> connect_faults;
+  std::deque<ErrorCode> row_faults;      // fault on the first AddRow of an attempt
+  std::deque<bool> commit_lost_after;    // kAmbiguousCommit; true = it did commit
+};
+
+class FakeDatabase : public Database {
+ public:
+  explicit FakeDatabase(FakeServer* server) : server_(server) {}
+  Status Migrate() override { return Ok(); }
+  Result<std::optional<LedgerEntry>> FindFile(const std::string& source) override {
+    auto it = server_->ledger.find(source);
+    if (it == server_->ledger.end()) return std::optional<LedgerEntry>{};
+    return std::optional<LedgerEntry>{it->second};
+  }
+  Result<BeginOutcome> BeginFile(const FileIdentity&) override { return BeginOutcome::kProceed; }
+  Status AddRow(const BillingRecord&) override {
+    if (!server_->row_faults.empty()) {
+      const ErrorCode code = server_->row_faults.front();
+      server_->row_faults.pop_front();
+      return Fail(code, "fake: row write failed");
+    }
+    return Ok();
+  }
+  Status AddReject(const RejectedRow&) override { return Ok(); }
+  Result<CommitResult> CommitFile(const FileIdentity& file, const LoadTally& tally) override {
+    auto it = server_->ledger.find(file.source);
+    if (it != server_->ledger.end() && it->second.content_sha256 == file.content_sha256) {
+      return CommitResult{CommitOutcome::kUnchanged, {}};
+    }
+    bool lost = false;
+    bool committed = true;
+    if (!server_->commit_lost_after.empty()) {
+      lost = true;
+      committed = server_->commit_lost_after.front();
+      server_->commit_lost_after.pop_front();
+    }
+    if (committed) {
+      server_->ledger[file.source] = LedgerEntry{1, "loaded", file.content_sha256, file.size_bytes, ""};
+      server_->tallies[file.source] = tally;
+      ++server_->commits;
+    }
+    if (lost) return Fail(ErrorCode::kAmbiguousCommit, "fake: connection lost during COMMIT");
+    return CommitResult{CommitOutcome::kLoaded, tally};
+  }
+  void RollbackFile() noexcept override {}
+  Status RecordFailure(const FileIdentity&, const std::string&) override { return Ok(); }
+  Result<std::vector<GroupTotal>> Totals(GroupBy) override { return std::vector<GroupTotal>{}; }
+  Result<std::vector<StoredFile>> Files() override {
+    std::vector<StoredFile> out;
+    for (const auto& [source, tally] : server_->tallies) {
+      out.push_back({1, source, "loaded", tally.rows_read, tally.rows_loaded, tally.rows_rejected,
+                     tally.usd_total.ToString(), "", ""});
+    }
+    return out;
+  }
+  Result<std::vector<StoredReject>> Rejects(const std::optional<std::string>&) override {
+    return std::vector<StoredReject>{};
+  }
+  Result<std::vector<FxRate>> LoadRates() override { return std::vector<FxRate>{}; }
+  Status SaveRates(const std::vector<FxRate>&) override { return Ok(); }
+
+ private:
+  FakeServer* server_;
+};
+
+class RetryingIngestTest : public ::testing::Test {
+ protected:
+  RetryingIngestTest() {
+    policy_.jitter = false;
+    policy_.sleep = [this](std::chrono::milliseconds wait) { waits_.push_back(wait.count()); };
+    connect_ = [this]() -> Result<std::unique_ptr<Database>> {
+      ++server_.connects;
+      if (!server_.connect_faults.empty()) {
+        const ErrorCode code = server_.connect_faults.front();
+        server_.connect_faults.pop_front();
+        return Fail(code, "fake: cannot connect");
+      }
+      return std::unique_ptr<Database>(new FakeDatabase(&server_));
+    };
+  }
+  IngestSummary Run(StringSource& source) {
+    IngestJob job(rates_, {});
+    return IngestWithRetry(job, source, &db_, connect_, policy_);
+  }
+
+  FxRateTable rates_ = FxRateTable::Default();
+  FakeServer server_;
+  RetryPolicy policy_;
+  DatabaseFactory connect_;
+  std::unique_ptr<Database> db_;
+  std::vector<long> waits_;
+};
+
+TEST_F(RetryingIngestTest, LostConnectionMidFileRerunsWholeFileOnNewConnection) {
+  server_.row_faults = {ErrorCode::kUnavailable, ErrorCode::kConflict};
+  StringSource source(kBody);
+  const auto summary = Run(source);
+  ASSERT_EQ(summary.status, FileStatus::kLoaded) << summary.error;
+  EXPECT_EQ(summary.tally.rows_loaded, 2u);
+  EXPECT_EQ(summary.tally.usd_total.ToString(), "15.00");
+  EXPECT_EQ(server_.commits, 1);
+  EXPECT_EQ(server_.connects, 3);
+  EXPECT_EQ(waits_, (std::vector<long>{250, 500}));
+}
+
+TEST_F(RetryingIngestTest, AmbiguousCommitThatHappenedIsNotLoadedAgain) {
+  server_.commit_lost_after = {true};
+  StringSource source(kBody);
+  const auto summary = Run(source);
+  ASSERT_EQ(summary.status, FileStatus::kLoaded) << summary.error;
+  EXPECT_EQ(server_.commits, 1);
+  EXPECT_EQ(summary.tally.rows_loaded, 2u);
+  EXPECT_EQ(summary.tally.usd_total.ToString(), "15.00");
+  ASSERT_EQ(summary.warnings.size(), 1u);
+  EXPECT_EQ(summary.warnings[0],
+            "bills.csv: the connection broke during COMMIT; the ledger shows the commit "
+            "happened, so the file was not loaded again");
+}
+
+TEST_F(RetryingIngestTest, AmbiguousCommitThatDidNotHappenLoadsAgain) {
+  server_.commit_lost_after = {false};
+  StringSource source(kBody);
+  const auto summary = Run(source);
+  ASSERT_EQ(summary.status, FileStatus::kLoaded) << summary.error;
+  EXPECT_EQ(server_.commits, 1);
+  EXPECT_TRUE(summary.warnings.empty());
+}
+
+TEST_F(RetryingIngestTest, AmbiguousCommitOnLastAttemptIsStillResolved) {
+  policy_.max_attempts = 1;
+  server_.commit_lost_after = {true};
+  StringSource source(kBody);
+  const auto summary = Run(source);
+  EXPECT_EQ(summary.status, FileStatus::kLoaded) << summary.error;
+  EXPECT_EQ(server_.commits, 1);
+}
+
+TEST_F(RetryingIngestTest, GivesUpAfterMaxAttemptsWithLastError) {
+  policy_.max_attempts = 3;
+  server_.row_faults = {ErrorCode::kUnavailable, ErrorCode::kUnavailable, ErrorCode::kUnavailable,
+                        ErrorCode::kUnavailable};
+  StringSource source(kBody);
+  const auto summary = Run(source);
+  EXPECT_EQ(summary.status, FileStatus::kFailed);
+  EXPECT_EQ(summary.error_code, ErrorCode::kUnavailable);
+  EXPECT_EQ(summary.error, "fake: row write failed (gave up after 3 attempts)");
+  EXPECT_EQ(server_.commits, 0);
+  EXPECT_EQ(waits_, (std::vector<long>{250, 500}));
+}
+
+TEST_F(RetryingIngestTest, ConnectFailuresAreRetriedWithBackoffUpToTheCap) {
+  policy_.max_backoff = std::chrono::milliseconds(600);
+  server_.connect_faults = {ErrorCode::kUnavailable, ErrorCode::kUnavailable, ErrorCode::kUnavailable};
+  StringSource source(kBody);
+  const auto summary = Run(source);
+  ASSERT_EQ(summary.status, FileStatus::kLoaded) << summary.error;
+  EXPECT_EQ(waits_, (std::vector<long>{250, 500, 600}));
+}
+
+TEST_F(RetryingIngestTest, NonRetryableErrorIsReturnedAtOnce) {
+  server_.connect_faults = {ErrorCode::kPermissionDenied};
+  StringSource source(kBody);
+  const auto summary = Run(source);
+  EXPECT_EQ(summary.status, FileStatus::kFailed);
+  EXPECT_EQ(summary.error, "fake: cannot connect");
+  EXPECT_TRUE(waits_.empty());
+}
+
+TEST_F(RetryingIngestTest, SourceThatCannotRewindIsNotRetried) {
+  server_.row_faults = {ErrorCode::kUnavailable};
+  StringSource source(kBody, /*can_rewind=*/false);
+  const auto summary = Run(source);
+  EXPECT_EQ(summary.status, FileStatus::kFailed);
+  EXPECT_EQ(summary.error,
+            "fake: row write failed; not retried: bills.csv cannot be read a second time");
+  EXPECT_EQ(server_.commits, 0);
+}
+
+}  // namespace
+}  // namespace billflow

@@ -1,0 +1,138 @@
+#include "sinks/mysql_row_batch.h"
+
+namespace billflow {
+namespace {
+
+// LOAD DATA ... FIELDS TERMINATED BY '\t' ESCAPED BY '\\' LINES TERMINATED BY '\n'.
+void AppendTsvField(std::string_view text, std::string* out) {
+  for (const char c : text) {
+    switch (c) {
+      case '\\': out->append("\\\\"); break;
+      case '\t': out->append("\\t"); break;
+      case '\n': out->append("\\n"); break;
+      case '\r': out->append("\\r"); break;
+      case '\0': out->append("\\0"); break;
+      default: out->push_back(c);
+    }
+  }
+}
+
+void AppendUnsigned(std::uint64_t value, std::string* out) {
+  char buffer[20];
+  char* end = buffer + sizeof buffer;
+  char* p = end;
+  do {
+    *--p = static_cast<char>('0' + value % 10);
+    value /= 10;
+  } while (value != 0);
+  out->append(p, end);
+}
+
+}  // namespace
+
+void AppendDecimal(const Decimal& value, std::string* out) {
+  unsigned __int128 magnitude = value.IsNegative() ? -static_cast<unsigned __int128>(value.units())
+                                                   : static_cast<unsigned __int128>(value.units());
+  char buffer[48];
+  char* end = buffer + sizeof buffer;
+  char* p = end;
+  int digits = 0;
+  do {
+    if (value.scale() > 0 && digits == value.scale()) *--p = '.';
+    *--p = static_cast<char>('0' + static_cast<int>(magnitude % 10));
+    magnitude /= 10;
+    ++digits;
+  } while (magnitude != 0 || digits <= value.scale());
+  if (value.IsNegative()) *--p = '-';
+  out->append(p, end);
+}
+
+void AppendSqlQuoted(std::string_view text, std::string* out) {
+  out->push_back('\'');
+  for (const char c : text) {
+    switch (c) {
+      case '\0': out->append("\\0"); break;
+      case '\n': out->append("\\n"); break;
+      case '\r': out->append("\\r"); break;
+      case '\\': out->append("\\\\"); break;
+      case '\'': out->append("\\'"); break;
+      case '"': out->append("\\\""); break;
+      case '\x1a': out->append("\\Z"); break;
+      default: out->push_back(c);
+    }
+  }
+  out->push_back('\'');
+}
+
+void MysqlRowBatch::Add(const BillingRecord& row, std::int64_t file_id) {
+  Row meta;
+  meta.line_number = row.line_number;
+  meta.id_offset = static_cast<std::uint32_t>(ids_.size());
+  meta.id_size = static_cast<std::uint32_t>(row.id.size());
+  meta.raw_offset = raws_.size();
+  meta.raw_size = row.raw_line.size();
+  meta.usd = row.bill_amount_usd;
+  ids_.append(row.id);
+  raws_.append(row.raw_line);
+  rows_.push_back(meta);
+
+  char date[10];
+  row.bill_date.Format(date);
+  const std::string_view date_text(date, 10);
+  if (encoding_ == Encoding::kTsv) {
+    const auto text = [this](std::string_view value) {
+      AppendTsvField(value, &data_);
+      data_.push_back('\t');
+    };
+    text(row.id);
+    AppendUnsigned(row.line_number, &data_);
+    data_.push_back('\t');
+    text(row.company_name);
+    text(row.country);
+    text(row.city);
+    text(row.product_line);
+    text(row.item);
+    text(date_text);
+    text(row.currency_code());
+    AppendDecimal(row.bill_amount, &data_);
+    data_.push_back('\t');
+    AppendDecimal(row.fx_rate, &data_);
+    data_.push_back('\t');
+    AppendDecimal(row.bill_amount_usd, &data_);
+    data_.push_back('\n');
+    return;
+  }
+  if (rows_.size() > 1) data_.push_back(',');
+  data_.push_back('(');
+  AppendUnsigned(static_cast<std::uint64_t>(file_id), &data_);
+  const auto text = [this](std::string_view value) {
+    data_.push_back(',');
+    AppendSqlQuoted(value, &data_);
+  };
+  text(row.id);
+  data_.push_back(',');
+  AppendUnsigned(row.line_number, &data_);
+  text(row.company_name);
+  text(row.country);
+  text(row.city);
+  text(row.product_line);
+  text(row.item);
+  text(date_text);
+  text(row.currency_code());
+  data_.push_back(',');
+  AppendDecimal(row.bill_amount, &data_);
+  data_.push_back(',');
+  AppendDecimal(row.fx_rate, &data_);
+  data_.push_back(',');
+  AppendDecimal(row.bill_amount_usd, &data_);
+  data_.push_back(')');
+}
+
+void MysqlRowBatch::Clear() {
+  data_.clear();
+  ids_.clear();
+  raws_.clear();
+  rows_.clear();
+}
+
+}  // namespace billflow
