@@ -1,0 +1,154 @@
+#include "core/ecb_rates.h"
+
+#include <cstdlib>
+#include <set>
+
+#include "core/currency_code.h"
+
+namespace billflow {
+
+namespace {
+
+constexpr __int128 kInt128Max = static_cast<__int128>(~static_cast<unsigned __int128>(0) >> 1);
+
+bool MultiplyByPowerOfTen(__int128* value, int exponent) {
+  for (int i = 0; i < exponent; ++i) {
+    if (*value > kInt128Max / 10) return false;
+    *value *= 10;
+  }
+  return true;
+}
+
+std::string_view Trim(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r')) {
+    text.remove_suffix(1);
+  }
+  return text;
+}
+
+std::vector<std::string_view> SplitCommas(std::string_view line) {
+  std::vector<std::string_view> fields;
+  while (true) {
+    const auto comma = line.find(',');
+    fields.push_back(Trim(line.substr(0, comma)));
+    if (comma == std::string_view::npos) return fields;
+    line.remove_prefix(comma + 1);
+  }
+}
+
+}  // namespace
+
+std::optional<Decimal> DivideDecimal(const Decimal& a, const Decimal& b, int scale, RoundingMode mode) {
+  if (b.units() == 0 || scale < 0 || scale > Decimal::kMaxScale) return std::nullopt;
+  // a/b * 10^scale = a.units * 10^(b.scale + scale - a.scale) / b.units
+  const bool negative = (a.units() < 0) != (b.units() < 0);
+  __int128 numerator = a.units() < 0 ? -a.units() : a.units();
+  __int128 denominator = b.units() < 0 ? -b.units() : b.units();
+  const int exponent = b.scale() + scale - a.scale();
+  if (!MultiplyByPowerOfTen(exponent >= 0 ? &numerator : &denominator, exponent >= 0 ? exponent : -exponent)) {
+    return std::nullopt;
+  }
+  __int128 quotient = numerator / denominator;
+  const __int128 remainder = numerator % denominator;
+  // Compare 2*remainder with the denominator without overflowing.
+  const __int128 other_half = denominator - remainder;
+  const bool above_half = remainder > other_half;
+  const bool at_half = remainder == other_half;
+  if (above_half || (at_half && (mode == RoundingMode::kHalfUp || (quotient & 1) != 0))) ++quotient;
+  return Decimal(negative ? -quotient : quotient, scale);
+}
+
+Result<EcbRates> ParseEcbHistory(std::string_view text, std::string_view origin) {
+  const std::string where(origin);
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+  EcbRates out;
+  std::vector<std::string> columns;  // currency per column; empty = ignored
+  std::size_t usd_column = 0;
+  std::set<std::int64_t> seen_days;
+  std::size_t line_number = 0;
+  bool have_header = false;
+  while (!text.empty()) {
+    const auto newline = text.find('\n');
+    const std::string_view line = Trim(text.substr(0, newline));
+    text.remove_prefix(newline == std::string_view::npos ? text.size() : newline + 1);
+    ++line_number;
+    const std::string at = where + ":" + std::to_string(line_number) + ": ";
+    if (line.empty()) continue;
+    const auto fields = SplitCommas(line);
+    if (!have_header) {
+      if (fields[0] != "Date" && fields[0] != "date" && fields[0] != "DATE") {
+        return Fail(ErrorCode::kInvalidData, at + "expected the ECB header \"Date,USD,JPY,…\"");
+      }
+      for (std::size_t i = 1; i < fields.size(); ++i) {
+        char code[3];
+        if (fields[i].empty()) {
+          columns.emplace_back();
+        } else if (!NormalizeCurrencyCode(fields[i], code)) {
+          return Fail(ErrorCode::kInvalidData, at + "column \"" + std::string(fields[i]) + "\" is not a currency code");
+        } else {
+          const std::string currency(code, 3);
+          if (currency == "USD") usd_column = i;
+          if (currency != "USD" && !IsIso4217Code(currency)) {
+            out.skipped_currencies.push_back(currency);
+            columns.emplace_back();
+          } else {
+            columns.push_back(currency);
+          }
+        }
+      }
+      if (usd_column == 0) return Fail(ErrorCode::kInvalidData, at + "no USD column: cannot convert to USD");
+      have_header = true;
+      continue;
+    }
+    CivilDate date;
+    if (ParseCivilDate(fields[0], &date) != DateParseError::kNone) {
+      return Fail(ErrorCode::kInvalidData, at + "date \"" + std::string(fields[0]) + "\" is not YYYY-MM-DD");
+    }
+    if (!seen_days.insert(date.DaysSinceEpoch()).second) {
+      return Fail(ErrorCode::kInvalidData, at + "date " + date.ToString() + " appears twice");
+    }
+    // Values, by column; nullopt = N/A or empty.
+    std::vector<std::optional<Decimal>> values(columns.size());
+    for (std::size_t i = 1; i < fields.size() && i <= columns.size(); ++i) {
+      const std::string_view cell = fields[i];
+      if (cell.empty() || cell == "N/A") {
+        if (i == usd_column || !columns[i - 1].empty()) ++out.missing_values;
+        continue;
+      }
+      if (i != usd_column && columns[i - 1].empty()) continue;
+      Decimal value;
+      if (Decimal::Parse(cell, Decimal::kMaxScale, 18, &value) != DecimalParseError::kNone || value.units() <= 0) {
+        return Fail(ErrorCode::kInvalidData,
+                    at + (i == usd_column ? std::string("USD") : columns[i - 1]) + " value \"" +
+                        std::string(cell) + "\" is not a positive decimal number");
+      }
+      values[i - 1] = value;
+    }
+    const auto& usd = values[usd_column - 1];
+    if (!usd) {
+      ++out.dates_without_usd;
+      continue;
+    }
+    ++out.dates;
+    if (!out.first_date || date < *out.first_date) out.first_date = date;
+    if (!out.last_date || *out.last_date < date) out.last_date = date;
+    if (auto eur = usd->Rescale(std::min(usd->scale(), FxRateTable::kMaxRateScale), RoundingMode::kHalfEven)) {
+      out.rates.push_back({"EUR", date, *eur, "ecb"});
+    }
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+      if (i + 1 == usd_column || columns[i].empty() || !values[i]) continue;
+      auto rate = DivideDecimal(*usd, *values[i], FxRateTable::kMaxRateScale, RoundingMode::kHalfEven);
+      if (!rate || rate->units() <= 0) {
+        return Fail(ErrorCode::kInvalidData, at + columns[i] + " value " + values[i]->ToString() +
+                                                 " gives no USD rate at 10 decimals");
+      }
+      out.rates.push_back({columns[i], date, *rate, "ecb"});
+    }
+  }
+  if (!have_header) return Fail(ErrorCode::kInvalidData, where + ": empty file, expected the ECB header");
+  if (out.dates == 0) return Fail(ErrorCode::kInvalidData, where + ": no dates with a USD rate");
+  return out;
+}
+
+}  // namespace billflow
