@@ -11,6 +11,7 @@ packages=(
   libgtest-dev libgmock-dev libmariadb-dev libcurl4-openssl-dev zlib1g-dev
   sqlite3 mariadb-server mariadb-client python3 python3-pymysql awscli
   clang libclang-rt-14-dev hyperfine unzip zip
+  chromium
 )
 missing=()
 for p in "${packages[@]}"; do

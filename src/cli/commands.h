@@ -13,6 +13,13 @@ namespace billflow {
 int RunIngest(const Config& config, const Logger& log, const std::atomic<bool>& stop);
 int RunMigrate(const Config& config, const Logger& log);
 int RunReport(const Config& config, const Logger& log);
+// Operator commands (watch_command.cc, html_report_command.cc, rates_command.cc,
+// rejects_command.cc). RunWatch returns kExitOk after a stop request.
+int RunWatch(const Config& config, const Logger& log, const std::atomic<bool>& stop);
+int RunHtmlReport(const Config& config, const Logger& log);
+int RunRatesImport(const Config& config, const Logger& log);
+int RunRatesShow(const Config& config, const Logger& log);
+int RunRejects(const Config& config, const Logger& log);
 
 }  // namespace billflow
 

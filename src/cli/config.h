@@ -38,11 +38,20 @@ struct Config {
   RoundingMode rounding = RoundingMode::kHalfEven;
   std::uint64_t max_record_bytes = 1 << 20;
   bool quiet = false;
+  std::uint64_t max_inflated_bytes = std::uint64_t{20} << 30;  // per .csv.gz input
 
   // report
   GroupBy group_by = GroupBy::kCurrency;
   std::string format = "table";
-  std::string out;  // empty = stdout
+  std::string out;  // empty = stdout (also for rejects)
+
+  // watch (paths[0] is the inbox)
+  std::uint32_t settle_ms = 1000;  // quiet time after a writer closes a file before loading it
+
+  // rates import / show, rejects
+  std::string ecb_file;
+  std::string currency;        // rates show: one currency's history
+  std::string rejects_source;  // rejects: one source (path or URI); empty = all
 };
 
 }  // namespace billflow

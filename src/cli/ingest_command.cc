@@ -7,7 +7,9 @@
 
 #include "cli/commands.h"
 #include "cli/input_list.h"
+#include "cli/open_input.h"
 #include "cli/open_database.h"
+#include "cli/progress_line.h"
 #include "cli/rate_resolution.h"
 #include "pipeline/ingest_job.h"
 #include "sources/file_source.h"
@@ -16,43 +18,6 @@ namespace billflow {
 namespace {
 
 constexpr int kRejectsShownPerFile = 10;
-
-// One line on stderr, rewritten in place: rows, MB, MB/s and, when the size is known, ETA.
-class ProgressLine {
- public:
-  explicit ProgressLine(bool enabled) : enabled_(enabled) {}
-  void Start(std::string name) {
-    name_ = std::move(name);
-    started_ = std::chrono::steady_clock::now();
-  }
-  void Update(const IngestProgress& p) {
-    if (!enabled_) return;
-    const double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
-    const double mb = static_cast<double>(p.bytes_read) / 1e6;
-    const double rate = seconds > 0 ? mb / seconds : 0;
-    char eta[48] = "";
-    if (p.bytes_total && *p.bytes_total > 0 && rate > 0) {
-      const double total_mb = static_cast<double>(*p.bytes_total) / 1e6;
-      std::snprintf(eta, sizeof eta, "  %3.0f%%  ETA %.0fs", 100.0 * mb / total_mb,
-                    (total_mb - mb) / rate);
-    }
-    std::fprintf(stderr, "\r\033[K%s: %llu rows  %.1f MB  %.1f MB/s%s", name_.c_str(),
-                 static_cast<unsigned long long>(p.rows_read), mb, rate, eta);
-    std::fflush(stderr);
-    shown_ = true;
-  }
-  void Clear() {
-    if (shown_) std::fprintf(stderr, "\r\033[K");
-    shown_ = false;
-  }
-
- private:
-  bool enabled_;
-  bool shown_ = false;
-  std::string name_;
-  std::chrono::steady_clock::time_point started_;
-};
 
 IngestSummary FailedSummary(const InputRef& input, std::string message, ErrorCode code) {
   IngestSummary summary;
@@ -176,7 +141,8 @@ int RunIngest(const Config& config, const Logger& log, const std::atomic<bool>& 
       std::unique_ptr<ByteSource> source;
       if (input.kind == InputKind::kStdin) {
         source = std::make_unique<StdinSource>();
-      } else if (auto opened = FileSource::Open(input.path); opened) {
+      } else if (auto opened = OpenLocalInput(input.path, GzipLimits{config.max_inflated_bytes});
+                 opened) {
         source = std::move(*opened);
       } else {
         summary = FailedSummary(input, opened.error().message, opened.error().code);

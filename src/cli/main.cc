@@ -65,7 +65,36 @@ constexpr char kReportExamples[] = R"(
 Examples:
   billflow report                                  USD totals by currency
   billflow report --by month --format csv --out by-month.csv
-  billflow report --by file --format json)";
+  billflow report --by file --format json
+  billflow report --format html --out report.html   one self-contained page with charts)";
+
+constexpr char kWatchExamples[] = R"(
+Examples:
+  billflow watch /srv/inbox                        load what is there, then each file as it arrives
+  billflow watch --db sqlite:/data/bills.db --settle-ms 2000 /srv/sftp/billing
+  systemctl start billflow-watch                   see deploy/systemd/billflow-watch.service
+
+A file is loaded once its writer has closed it (or it was moved in) and it has not changed for
+--settle-ms; names starting with '.' or ending in .tmp/.part are ignored until renamed. Each file
+then moves to DIR/processed/, or to DIR/failed/ with NAME.error.txt saying why. While the
+database is unreachable files stay in DIR and are retried with backoff. SIGTERM/SIGINT finishes
+or rolls back the current file and exits 0.)";
+
+constexpr char kRatesExamples[] = R"(
+Examples:
+  billflow rates import --ecb eurofxref-hist.csv   store ECB reference rates as USD rates
+  billflow rates show                              the rate in force for each currency
+  billflow rates show --currency EUR               one currency's history, newest first
+
+ECB file: https://www.ecb.europa.eu/stats/eurofxref/eurofxref-hist.zip (unzipped). A row's rate is
+the latest one on or before its bill_date, so a weekend bill uses Friday's rate.)";
+
+constexpr char kRejectsExamples[] = R"(
+Examples:
+  billflow rejects --out rejects.csv               every rejected row: source, line, reason, raw line
+  billflow rejects --source inbox/bakery.csv       rejects of one file (a path or a stored URI)
+
+Text cells starting with = + - @ are prefixed with ' so spreadsheets never run them.)";
 
 constexpr char kMigrateExamples[] = R"(
 Examples:
@@ -113,6 +142,10 @@ int main(int argc, char** argv) {
                        "longest accepted CSV record; longer ones are rejected")
         ->capture_default_str();
     ingest->add_flag("-q,--quiet", config.quiet, "no progress line and no per-row reject messages");
+    ingest->add_option("--max-inflated-bytes", config.max_inflated_bytes,
+                       "refuse a .csv.gz that decompresses to more than this (or to more than "
+                       "1000x its size)")
+        ->capture_default_str();
     ingest->footer(kIngestExamples);
 
     CLI::App* report = app.add_subcommand("report", "exact USD totals of what is loaded");
@@ -120,11 +153,45 @@ int main(int argc, char** argv) {
     report->add_option("--by", group_by, "group rows by month, currency, country, product_line, company or file")
         ->check(CLI::IsMember({"month", "currency", "country", "product_line", "company", "file"}))
         ->capture_default_str();
-    report->add_option("--format", config.format, "table, csv or json")
-        ->check(CLI::IsMember({"table", "csv", "json"}))
+    report->add_option("--format", config.format, "table, csv, json or html (charts; ignores --by)")
+        ->check(CLI::IsMember({"table", "csv", "json", "html"}))
         ->capture_default_str();
     report->add_option("--out", config.out, "write to this file instead of stdout");
     report->footer(kReportExamples);
+
+    CLI::App* watch = app.add_subcommand("watch", "load files as they arrive in a folder");
+    add_db(watch);
+    watch->add_option("DIR", config.paths, "the inbox folder")->required()->expected(1);
+    watch->add_option("--rates", config.rates, "exchange rates CSV; default: the database's fx_rates");
+    watch->add_option("--settle-ms", config.settle_ms,
+                      "wait this long after a file is closed, with no change, before loading it")
+        ->capture_default_str();
+    watch->add_option("--max-rejects", config.max_rejects,
+                      "fail a file with more rejected rows than this");
+    watch->add_option("--max-inflated-bytes", config.max_inflated_bytes,
+                      "refuse a .csv.gz that decompresses to more than this")
+        ->capture_default_str();
+    watch->add_flag("-q,--quiet", config.quiet, "no progress line");
+    watch->footer(kWatchExamples);
+
+    CLI::App* rates_cmd = app.add_subcommand("rates", "import and show exchange rates");
+    rates_cmd->require_subcommand(1);
+    rates_cmd->footer(kRatesExamples);
+    CLI::App* rates_import = rates_cmd->add_subcommand("import", "store ECB reference rates as USD rates");
+    add_db(rates_import);
+    rates_import->add_option("--ecb", config.ecb_file, "ECB reference-rate history CSV (eurofxref-hist.csv)")
+        ->required();
+    rates_import->footer(kRatesExamples);
+    CLI::App* rates_show = rates_cmd->add_subcommand("show", "print stored rates");
+    add_db(rates_show);
+    rates_show->add_option("--currency", config.currency, "one currency's history instead of the latest of each");
+    rates_show->footer(kRatesExamples);
+
+    CLI::App* rejects = app.add_subcommand("rejects", "export rejected rows as CSV");
+    add_db(rejects);
+    rejects->add_option("--source", config.rejects_source, "only this file (path or stored URI)");
+    rejects->add_option("--out", config.out, "write to this file instead of stdout");
+    rejects->footer(kRejectsExamples);
 
     CLI::App* migrate = app.add_subcommand("migrate", "create or upgrade the database schema");
     add_db(migrate);
@@ -153,7 +220,12 @@ int main(int argc, char** argv) {
     std::signal(SIGINT, OnSignal);
     std::signal(SIGTERM, OnSignal);
     if (*ingest) return billflow::RunIngest(config, log, g_stop);
+    if (*report && config.format == "html") return billflow::RunHtmlReport(config, log);
     if (*report) return billflow::RunReport(config, log);
+    if (*watch) return billflow::RunWatch(config, log, g_stop);
+    if (*rates_import) return billflow::RunRatesImport(config, log);
+    if (*rates_show) return billflow::RunRatesShow(config, log);
+    if (*rejects) return billflow::RunRejects(config, log);
     if (*migrate) return billflow::RunMigrate(config, log);
     return billflow::kExitUsage;
   } catch (const std::exception& e) {

@@ -198,7 +198,7 @@ std::string MonthChart(const MonthGrid& grid) {
     svg += Text(kLeft - 8, ty + 4, "end", tick.ToGroupedString(), "tick");
   }
   const double slot = plot_w / static_cast<double>(grid.months.size());
-  const double bar_w = std::max(2.0, slot * 0.7);
+  const double bar_w = std::clamp(slot * 0.7, 2.0, 90.0);
   const std::size_t label_every = (grid.months.size() + 23) / 24;
   for (std::size_t m = 0; m < grid.months.size(); ++m) {
     const double x = kLeft + static_cast<double>(m) * slot + (slot - bar_w) / 2;
@@ -389,8 +389,9 @@ constexpr char kStyle[] = R"(<style>
 body{font-family:system-ui,-apple-system,"Segoe UI","DejaVu Sans",Arial,sans-serif;margin:24px 32px;color:#222;background:#fff}
 h1{font-size:24px;margin:0 0 4px}h2{font-size:18px;margin:32px 0 8px}
 .sub{color:#666;margin:0 0 16px}
-.kpis{display:flex;gap:16px;flex-wrap:wrap}
-.kpi{border:1px solid #ddd;border-radius:6px;padding:10px 16px;min-width:150px}
+.kpis{display:flex;gap:12px;flex-wrap:wrap}
+.note{color:#666;margin-top:24px;font-size:13px}
+.kpi{border:1px solid #ddd;border-radius:6px;padding:8px 14px;min-width:110px}
 .kpi b{display:block;font-size:20px;font-variant-numeric:tabular-nums}.kpi span{color:#666;font-size:13px}
 svg.chart{display:block;max-width:100%;height:auto;font-size:12px}
 svg .grid{stroke:#e4e4e4}svg .zero{stroke:#888}svg .tick{fill:#666;font-size:11px}
@@ -436,7 +437,7 @@ std::string RenderHtml(const HtmlReportInput& input) {
   html += "<h2 id=\"rejects\">Rejected rows by reason</h2>\n";
   html += BarChart(ReasonBars(input.rejects), "#e15759", "Rejected rows by reason", true);
   html += ReasonTable(input.rejects);
-  html += "<p class=\"sub\">Amounts are exact decimals: each row's USD amount was rounded once to cents; "
+  html += "<p class=\"note\">Amounts are exact decimals: each row's USD amount was rounded once to cents; "
           "totals are exact sums of those cents.</p>\n</body>\n</html>\n";
   return html;
 }
