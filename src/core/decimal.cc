@@ -100,26 +100,30 @@ std::optional<Decimal> Decimal::Rescale(int new_scale, RoundingMode mode) const 
   return Decimal(grown, new_scale);
 }
 
-std::string Decimal::ToString() const {
+int Decimal::FormatTo(char out[kMaxChars]) const {
   const bool negative = units_ < 0;
   // Work on the magnitude as unsigned so the most negative value is safe.
-  unsigned __int128 magnitude =
-      negative ? static_cast<unsigned __int128>(-(units_ + 1)) + 1 : static_cast<unsigned __int128>(units_);
-  char digits[48];
+  unsigned __int128 magnitude = negative ? static_cast<unsigned __int128>(-(units_ + 1)) + 1
+                                         : static_cast<unsigned __int128>(units_);
+  char digits[44];
   int n = 0;
   do {
     digits[n++] = static_cast<char>('0' + static_cast<int>(magnitude % 10));
     magnitude /= 10;
   } while (magnitude != 0);
   while (n <= scale_) digits[n++] = '0';
-  std::string out;
-  out.reserve(static_cast<std::size_t>(n) + 2);
-  if (negative) out.push_back('-');
+  int length = 0;
+  if (negative) out[length++] = '-';
   for (int i = n - 1; i >= 0; --i) {
-    out.push_back(digits[i]);
-    if (i == scale_ && scale_ > 0) out.push_back('.');
+    out[length++] = digits[i];
+    if (i == scale_ && scale_ > 0) out[length++] = '.';
   }
-  return out;
+  return length;
+}
+
+std::string Decimal::ToString() const {
+  char buffer[kMaxChars];
+  return std::string(buffer, static_cast<std::size_t>(FormatTo(buffer)));
 }
 
 std::string Decimal::ToGroupedString() const {

@@ -53,6 +53,9 @@ class Decimal {
 
   // Canonical text with exactly scale() fractional digits: "-12.50", "0.0000", "7".
   std::string ToString() const;
+  // Same text written to `out` without allocating; returns its length (at most kMaxChars).
+  static constexpr int kMaxChars = 48;
+  int FormatTo(char out[kMaxChars]) const;
   // Same, with thousands separators in the integer part: "733,531.00".
   std::string ToGroupedString() const;
 

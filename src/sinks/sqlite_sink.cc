@@ -239,9 +239,12 @@ Status SqliteSink::AddRow(const BillingRecord& row) {
   };
   char date[10];
   row.bill_date.Format(date);
-  const std::string amount = row.bill_amount.ToString();
-  const std::string rate = row.fx_rate.ToString();
-  const std::string usd = row.bill_amount_usd.ToString();
+  char amount[Decimal::kMaxChars];
+  char rate[Decimal::kMaxChars];
+  char usd[Decimal::kMaxChars];
+  const auto amount_size = static_cast<std::size_t>(row.bill_amount.FormatTo(amount));
+  const auto rate_size = static_cast<std::size_t>(row.fx_rate.FormatTo(rate));
+  const auto usd_size = static_cast<std::size_t>(row.bill_amount_usd.FormatTo(usd));
   sqlite3_bind_int64(stmt, 1, s.file_id);
   bind_view(2, row.id);
   sqlite3_bind_int64(stmt, 3, static_cast<sqlite3_int64>(row.line_number));
@@ -252,9 +255,9 @@ Status SqliteSink::AddRow(const BillingRecord& row) {
   bind_view(8, row.item);
   bind_view(9, std::string_view(date, 10));
   bind_view(10, row.currency_code());
-  bind_view(11, amount);
-  bind_view(12, rate);
-  bind_view(13, usd);
+  bind_view(11, std::string_view(amount, amount_size));
+  bind_view(12, std::string_view(rate, rate_size));
+  bind_view(13, std::string_view(usd, usd_size));
   BILLFLOW_TRY(s.StepDone(stmt, "insert row"));
   if (sqlite3_changes(s.db.get()) == 1) return Ok();
 
