@@ -131,7 +131,7 @@ start() {
     # Passwords go on stdin, never on a command line.
     client "$name" <<SQL
 CREATE USER 'billflow'@'127.0.0.1' IDENTIFIED BY '$password';
-GRANT ALL PRIVILEGES ON *.* TO 'billflow'@'127.0.0.1';
+GRANT ALL PRIVILEGES ON *.* TO 'billflow'@'127.0.0.1' WITH GRANT OPTION;
 CREATE USER 'billflow_tls'@'127.0.0.1' IDENTIFIED BY '$tls_password' REQUIRE SSL;
 GRANT ALL PRIVILEGES ON *.* TO 'billflow_tls'@'127.0.0.1';
 CREATE DATABASE billflow CHARACTER SET utf8mb4 COLLATE utf8mb4_bin;

@@ -1,0 +1,60 @@
+#ifndef BILLFLOW_TESTS_INTEGRATION_MYSQL_TCP_PROXY_H_
+#define BILLFLOW_TESTS_INTEGRATION_MYSQL_TCP_PROXY_H_
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace billflow::testing {
+
+// A TCP proxy on 127.0.0.1 in front of a MySQL server that breaks connections on cue, to test
+// what a client sees when the network fails. Each accepted connection takes the next planned
+// fault (or none). Threads: one acceptor plus one per connection; all joined by the destructor.
+class MysqlTcpProxy {
+ public:
+  enum class Fault {
+    kNone,
+    kCutAfterClientBytes,  // close both sides once the client has sent `bytes` bytes
+    kDropCommit,           // close both sides instead of forwarding the client's COMMIT
+    kCutAfterCommit,       // forward COMMIT, wait for the server's answer, close without it
+  };
+  struct FaultPlan {
+    Fault fault = Fault::kNone;
+    std::size_t bytes = 0;
+  };
+
+  MysqlTcpProxy(std::string upstream_host, std::uint16_t upstream_port);
+  ~MysqlTcpProxy();
+  MysqlTcpProxy(const MysqlTcpProxy&) = delete;
+  MysqlTcpProxy& operator=(const MysqlTcpProxy&) = delete;
+
+  std::uint16_t port() const { return port_; }
+  // The fault for the next connection accepted.
+  void PlanNext(FaultPlan plan);
+  // Connections cut so far, and the faults that fired.
+  int cuts() const { return cuts_.load(); }
+
+ private:
+  void Accept();
+  void Pump(int client, int server, FaultPlan plan);
+
+  std::string upstream_host_;
+  std::uint16_t upstream_port_;
+  int listen_fd_ = -1;
+  std::uint16_t port_ = 0;
+  std::atomic<bool> stop_{false};
+  std::atomic<int> cuts_{0};
+  std::mutex mutex_;
+  std::deque<FaultPlan> plans_;
+  std::vector<std::thread> threads_;
+  std::thread acceptor_;
+};
+
+}  // namespace billflow::testing
+
+#endif  // BILLFLOW_TESTS_INTEGRATION_MYSQL_TCP_PROXY_H_

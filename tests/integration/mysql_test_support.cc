@@ -1,0 +1,118 @@
+#include "mysql_test_support.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+
+#include "pipeline/ingest_job.h"
+#include "sinks/mysql_connection.h"
+#include "sources/file_source.h"
+
+namespace billflow::testing {
+
+const std::optional<MysqlTestEnv>& MysqlTestEnv::Get() {
+  static const std::optional<MysqlTestEnv> env = []() -> std::optional<MysqlTestEnv> {
+    const char* path = std::getenv("BILLFLOW_TEST_MYSQL_ENV");
+    if (path == nullptr) return std::nullopt;
+    std::ifstream in(path);
+    if (!in) return std::nullopt;
+    std::map<std::string, std::string> values;
+    for (std::string line; std::getline(in, line);) {
+      const auto eq = line.find('=');
+      if (eq != std::string::npos) values[line.substr(0, eq)] = line.substr(eq + 1);
+    }
+    const auto get = [&](const char* key) { return values["BILLFLOW_TEST_MYSQL_" + std::string(key)]; };
+    const auto port = [&](const char* key) {
+      return static_cast<std::uint16_t>(std::strtoul(get(key).c_str(), nullptr, 10));
+    };
+    MysqlTestEnv loaded;
+    loaded.host = get("HOST");
+    loaded.port = port("PORT");
+    loaded.user = get("USER");
+    loaded.password = get("PASSWORD");
+    loaded.tls_user = get("TLS_USER");
+    loaded.tls_password = get("TLS_PASSWORD");
+    loaded.ca = get("CA");
+    loaded.other_ca = get("OTHER_CA");
+    loaded.wronghost_port = port("WRONGHOST_PORT");
+    loaded.notls_port = port("NOTLS_PORT");
+    if (loaded.port == 0) return std::nullopt;
+    return loaded;
+  }();
+  return env;
+}
+
+MysqlOptions MysqlTestEnv::Options(const std::string& database) const {
+  MysqlOptions options;
+  options.host = host;
+  options.port = port;
+  options.user = user;
+  options.database = database;
+  options.tls = MysqlTlsMode::kDisable;
+  options.connect_timeout_s = 5;
+  options.password_provider = [pw = password]() -> Result<std::string> { return pw; };
+  return options;
+}
+
+std::string CreateTestDatabase(const MysqlTestEnv& env) {
+  static std::atomic<int> counter{0};
+  const std::string name = "bf_" + std::to_string(::getpid()) + "_" + std::to_string(counter++);
+  auto conn = MysqlConnection::Open(env.Options("billflow"));
+  EXPECT_TRUE(conn) << conn.error().message;
+  if (!conn) return name;
+  auto created = (*conn)->Exec("DROP DATABASE IF EXISTS " + name, "drop");
+  EXPECT_TRUE(created) << created.error().message;
+  created = (*conn)->Exec("CREATE DATABASE " + name, "create");
+  EXPECT_TRUE(created) << created.error().message;
+  return name;
+}
+
+std::string MysqlQueryValue(const MysqlTestEnv& env, const std::string& database,
+                            const std::string& sql) {
+  auto conn = MysqlConnection::Open(env.Options(database));
+  EXPECT_TRUE(conn) << conn.error().message;
+  if (!conn) return "";
+  auto rows = (*conn)->Query(sql, "test query");
+  EXPECT_TRUE(rows) << rows.error().message;
+  if (!rows || rows->empty() || rows->front().empty()) return "";
+  return rows->front().front();
+}
+
+TempDir::TempDir() {
+  static std::atomic<int> counter{0};
+  path_ = std::filesystem::temp_directory_path() /
+          ("billflow_it_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
+  std::filesystem::remove_all(path_);
+  std::filesystem::create_directories(path_);
+}
+
+TempDir::~TempDir() {
+  std::error_code ignored;
+  std::filesystem::remove_all(path_, ignored);
+}
+
+std::filesystem::path TempDir::Write(const std::string& name, const std::string& body) const {
+  const auto file = path_ / name;
+  std::ofstream(file, std::ios::binary) << body;
+  return file;
+}
+
+IngestSummary LoadFile(const std::filesystem::path& path, RecordSink* db) {
+  static const FxRateTable rates = FxRateTable::Default();
+  auto source = FileSource::Open(path.string());
+  EXPECT_TRUE(source) << source.error().message;
+  if (!source) return {};
+  IngestJob job(rates, {});
+  return job.Run(**source, db);
+}
+
+std::filesystem::path SampleDir() {
+  if (const char* dir = std::getenv("BILLFLOW_SAMPLE_DIR")) return dir;
+  return BILLFLOW_DEFAULT_SAMPLE_DIR;
+}
+
+}  // namespace billflow::testing
