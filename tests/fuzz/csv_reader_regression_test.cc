@@ -1,0 +1,72 @@
+// Regression tests for what fuzzing found in CsvReader. Each is named after what broke.
+#include <algorithm>
+#include <deque>
+#include <string>
+#include <string_view>
+
+#include <gtest/gtest.h>
+
+#include "csv/csv_reader.h"
+
+namespace billflow {
+namespace {
+
+// Delivers the given pieces, one per Read() (cut further if the buffer is smaller).
+class PiecewiseSource : public ByteSource {
+ public:
+  explicit PiecewiseSource(std::deque<std::string> pieces) : pieces_(std::move(pieces)) {}
+  const SourceInfo& Info() const override { return info_; }
+  Result<std::size_t> Read(std::span<char> buffer) override {
+    if (pieces_.empty()) return 0;
+    std::string& piece = pieces_.front();
+    const std::size_t n = std::min(piece.size(), buffer.size());
+    std::copy_n(piece.data(), n, buffer.data());
+    piece.erase(0, n);
+    if (piece.empty()) pieces_.pop_front();
+    return n;
+  }
+  Status Rewind() override { return Fail(ErrorCode::kInvalidData, "no rewind"); }
+  bool CanRewind() const override { return false; }
+
+ private:
+  SourceInfo info_;
+  std::deque<std::string> pieces_;
+};
+
+// KNOWN BUG (found by fuzz_csv_reader, reported to the lead, not fixed here): CsvReader::Next
+// declares a record too large as soon as max_record_bytes bytes are buffered without a
+// complete record, even when the record is exactly max_record_bytes long and only its line
+// break has not been read yet. The outcome then depends on where the source's reads end.
+// ctest runs this with WILL_FAIL; when the reader is fixed, drop WILL_FAIL in CMakeLists.txt.
+TEST(CsvReaderRegressionTest, RecordOfExactlyMaxBytesIsKeptWhenTheReadEndsBeforeItsLineBreak) {
+  PiecewiseSource source({"a\nabcdefgh\r", "\nx\n"});
+  CsvOptions options;
+  options.max_record_bytes = 8;
+  options.read_chunk_bytes = 8;
+  CsvReader reader(&source, options);
+  CsvRecord record;
+  ASSERT_TRUE(*reader.Next(&record));
+  EXPECT_EQ(record.raw, "a");
+  ASSERT_TRUE(*reader.Next(&record));
+  EXPECT_EQ(record.error, CsvRecordError::kNone);
+  EXPECT_EQ(record.raw, "abcdefgh");
+  ASSERT_TRUE(*reader.Next(&record));
+  EXPECT_EQ(record.raw, "x");
+}
+
+// The same document delivered in one read is read as intended (the control for the above).
+TEST(CsvReaderRegressionTest, RecordOfExactlyMaxBytesIsKeptWhenReadWhole) {
+  PiecewiseSource source({"a\nabcdefgh\r\nx\n"});
+  CsvOptions options;
+  options.max_record_bytes = 8;
+  options.read_chunk_bytes = 8;
+  CsvReader reader(&source, options);
+  CsvRecord record;
+  ASSERT_TRUE(*reader.Next(&record));
+  ASSERT_TRUE(*reader.Next(&record));
+  EXPECT_EQ(record.error, CsvRecordError::kNone);
+  EXPECT_EQ(record.raw, "abcdefgh");
+}
+
+}  // namespace
+}  // namespace billflow
