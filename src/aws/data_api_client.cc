@@ -38,6 +38,9 @@ json FieldJson(const SqlValue& value) {
     json operator()(std::int64_t n) const { return {{"longValue", n}}; }
     json operator()(double d) const { return {{"doubleValue", d}}; }
     json operator()(bool b) const { return {{"booleanValue", b}}; }
+    json operator()(const SqlBlob& blob) const {
+      return {{"blobValue", DataApiClient::Base64Encode(blob.bytes)}};
+    }
   };
   return std::visit(Visitor{}, value);
 }
@@ -66,6 +69,10 @@ SqlValue ValueFromField(const json& field) {
   if (auto it = field.find("booleanValue"); it != field.end() && it->is_boolean()) {
     return it->get<bool>();
   }
+  if (auto it = field.find("blobValue"); it != field.end() && it->is_string()) {
+    std::optional<std::string> bytes = DataApiClient::Base64Decode(it->get<std::string>());
+    if (bytes) return SqlBlob{std::move(*bytes)};
+  }
   return std::monostate{};
 }
 
@@ -85,6 +92,57 @@ DataApiClient::DataApiClient(HttpClient* http, AwsConfig config, DataApiTarget t
   if (!options_.sleep) {
     options_.sleep = [](std::chrono::milliseconds delay) { std::this_thread::sleep_for(delay); };
   }
+}
+
+std::string DataApiClient::Base64Encode(std::string_view bytes) {
+  static constexpr char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  out.reserve((bytes.size() + 2) / 3 * 4);
+  std::size_t i = 0;
+  for (; i + 3 <= bytes.size(); i += 3) {
+    std::uint32_t n = (std::uint32_t{static_cast<unsigned char>(bytes[i])} << 16) |
+                      (std::uint32_t{static_cast<unsigned char>(bytes[i + 1])} << 8) |
+                      std::uint32_t{static_cast<unsigned char>(bytes[i + 2])};
+    out += {kAlphabet[n >> 18], kAlphabet[(n >> 12) & 63], kAlphabet[(n >> 6) & 63],
+            kAlphabet[n & 63]};
+  }
+  std::size_t rest = bytes.size() - i;
+  if (rest > 0) {
+    std::uint32_t n = std::uint32_t{static_cast<unsigned char>(bytes[i])} << 16;
+    if (rest == 2) n |= std::uint32_t{static_cast<unsigned char>(bytes[i + 1])} << 8;
+    out += kAlphabet[n >> 18];
+    out += kAlphabet[(n >> 12) & 63];
+    out += rest == 2 ? kAlphabet[(n >> 6) & 63] : '=';
+    out += '=';
+  }
+  return out;
+}
+
+std::optional<std::string> DataApiClient::Base64Decode(std::string_view text) {
+  auto value = [](char c) -> int {
+    if (c >= 'A' && c <= 'Z') return c - 'A';
+    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+    if (c >= '0' && c <= '9') return c - '0' + 52;
+    if (c == '+') return 62;
+    if (c == '/') return 63;
+    return -1;
+  };
+  while (!text.empty() && text.back() == '=') text.remove_suffix(1);
+  std::string out;
+  std::uint32_t buffer = 0;
+  int bits = 0;
+  for (char c : text) {
+    int v = value(c);
+    if (v < 0) return std::nullopt;
+    buffer = (buffer << 6) | static_cast<std::uint32_t>(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push_back(static_cast<char>((buffer >> bits) & 0xFF));
+    }
+  }
+  return out;
 }
 
 std::string DataApiClient::ParameterSetJson(const SqlParameterSet& parameters) {

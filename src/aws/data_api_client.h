@@ -15,8 +15,15 @@
 
 namespace billflow {
 
-// A Data API value: null, stringValue, longValue, doubleValue or booleanValue.
-using SqlValue = std::variant<std::monostate, std::string, std::int64_t, double, bool>;
+// Bytes sent and received as a blobValue (base64 on the wire): kept exactly, even when they
+// are not UTF-8.
+struct SqlBlob {
+  std::string bytes;
+  friend bool operator==(const SqlBlob&, const SqlBlob&) = default;
+};
+
+// A Data API value: null, stringValue, longValue, doubleValue, booleanValue or blobValue.
+using SqlValue = std::variant<std::monostate, std::string, std::int64_t, double, bool, SqlBlob>;
 
 // How the database should read a stringValue (Data API "typeHint").
 enum class TypeHint { kNone, kDecimal, kDate, kTime, kTimestamp, kJson, kUuid };
@@ -83,6 +90,10 @@ class DataApiClient {
   [[nodiscard]] Result<std::string> BeginTransaction();
   [[nodiscard]] Status CommitTransaction(const std::string& transaction_id);
   [[nodiscard]] Status RollbackTransaction(const std::string& transaction_id);
+
+  // Standard base64 (with padding), as blobValue uses.
+  static std::string Base64Encode(std::string_view bytes);
+  static std::optional<std::string> Base64Decode(std::string_view text);
 
   // The JSON text of one parameter set as BatchExecute sends it (for request-size budgets).
   static std::string ParameterSetJson(const SqlParameterSet& parameters);

@@ -205,6 +205,24 @@ TEST(DataApiClientTest, CommitWithoutAnAnswerIsAmbiguous) {
   EXPECT_EQ(internal.error().code, ErrorCode::kAmbiguousCommit);
 }
 
+TEST(DataApiClientTest, BlobsTravelAsBase64) {
+  EXPECT_EQ(DataApiClient::Base64Encode(""), "");
+  EXPECT_EQ(DataApiClient::Base64Encode("f"), "Zg==");
+  EXPECT_EQ(DataApiClient::Base64Encode("fo"), "Zm8=");
+  EXPECT_EQ(DataApiClient::Base64Encode("foo"), "Zm9v");
+  EXPECT_EQ(DataApiClient::Base64Encode(std::string("a\xFF\x00" "b", 4)), "Yf8AYg==");
+  EXPECT_EQ(DataApiClient::Base64Decode("Yf8AYg=="), std::string("a\xFF\x00" "b", 4));
+  EXPECT_EQ(DataApiClient::Base64Decode("Zm9v"), "foo");
+  EXPECT_EQ(DataApiClient::Base64Decode("Z!"), std::nullopt);
+  EXPECT_EQ(DataApiClient::ParameterSetJson({{"raw", SqlBlob{std::string("a\xFF", 2)}}}),
+            R"([{"name":"raw","value":{"blobValue":"Yf8="}}])");
+  Fixture f;
+  f.http.Enqueue(200, R"({"records":[[{"blobValue":"Yf8AYg=="}]]})");
+  Result<ExecuteResult> result = f.client.Execute("SELECT raw_line FROM billing_rejects");
+  ASSERT_TRUE(result);
+  EXPECT_EQ(std::get<SqlBlob>(result->records[0][0]).bytes, std::string("a\xFF\x00" "b", 4));
+}
+
 TEST(DataApiClientTest, InvalidUtf8IsReplacedNotThrown) {
   std::string text = SqlParameterSet{{"raw", std::string("a\xFF" "b")}}.empty()
                          ? ""

@@ -1,0 +1,196 @@
+#include "lambda/lambda_handler.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <map>
+
+#include <nlohmann/json.hpp>
+
+#include "http/fake_http_client.h"
+#include "http/url.h"
+#include "sinks/sqlite_sink.h"
+
+namespace billflow {
+namespace {
+
+constexpr char kHeader[] = "id,company_name,country,city,product_line,item,bill_date,currency,bill_amount\n";
+
+AwsConfig LocalConfig() {
+  AwsConfig config;
+  config.region = "us-east-1";
+  config.credentials = Credentials{"AKID", "SECRET", "", "test"};
+  config.endpoint_url_s3 = "http://s3.local";
+  return config;
+}
+
+// A fake S3 holding objects by "/bucket/key" (decoded).
+class FakeS3 {
+ public:
+  explicit FakeS3(FakeHttpClient* http) {
+    http->SetHandler([this](const HttpRequest& request) -> Result<HttpResponse> {
+      Result<Url> url = Url::Parse(request.url);
+      std::string path = *PercentDecode(url->path, false);
+      HttpResponse response;
+      auto it = objects.find(path);
+      if (it == objects.end()) {
+        response.status = 404;
+        return response;
+      }
+      response.headers = {{"ETag", "\"e-" + std::to_string(it->second.size()) + "\""},
+                          {"Last-Modified", "Sun, 01 Jun 2025 10:00:00 GMT"}};
+      if (request.method == "HEAD") {
+        response.status = 200;
+        response.headers.push_back({"Content-Length", std::to_string(it->second.size())});
+        return response;
+      }
+      std::size_t first = 0, last = 0;
+      std::sscanf(request.FindHeader("Range")->c_str(), "bytes=%zu-%zu", &first, &last);
+      response.status = 206;
+      response.body = it->second.substr(first, last - first + 1);
+      return response;
+    });
+  }
+  std::map<std::string, std::string> objects;
+};
+
+Invocation MakeInvocation(std::string id, std::string payload) {
+  Invocation invocation{std::move(id), 0, "arn:aws:lambda:us-east-1:1:function:billflow", "",
+                        std::move(payload)};
+  invocation.deadline_epoch_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                     std::chrono::system_clock::now().time_since_epoch())
+                                     .count() +
+                                 60000;
+  return invocation;
+}
+
+class LambdaHandlerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("billflow_lambda_test_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    config_.connect = [path = (dir_ / "t.db").string()]() -> Result<std::unique_ptr<Database>> {
+      auto sink = SqliteSink::Open(SqliteOptions{path});
+      if (!sink) return tl::unexpected(sink.error());
+      BILLFLOW_TRY((*sink)->Migrate());
+      return std::unique_ptr<Database>(std::move(*sink));
+    };
+    config_.retry.sleep = [](std::chrono::milliseconds) {};
+    config_.log = [this](const std::string& line) { logs_.push_back(line); };
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  std::filesystem::path dir_;
+  FakeHttpClient http_;
+  FakeS3 s3_objects_{&http_};
+  S3Client s3_{&http_, LocalConfig(), SystemClock()};
+  FxRateTable rates_ = FxRateTable::Default();
+  LambdaHandlerConfig config_;
+  std::vector<std::string> logs_;
+};
+
+TEST_F(LambdaHandlerTest, EveryRecordLoadsWithDecodedKeysAndAgainIsUnchanged) {
+  s3_objects_.objects["/bills/in/a b+c.csv"] =
+      std::string(kHeader) + "1,Acme,US,Austin,Dairy,Milk,2025-06-01,USD,10.00\n";
+  s3_objects_.objects["/bills/in/two.csv"] =
+      std::string(kHeader) + "1,Acme,CA,Toronto,Dairy,Milk,2025-06-01,CAD,100.00\n"
+                             "2,Acme,CA,Toronto,Dairy,Milk,2025-06-01,ABC,1.00\n";
+  std::string event = R"({"Records":[
+    {"eventSource":"aws:s3","eventName":"ObjectCreated:Put","s3":{"bucket":{"name":"bills"},"object":{"key":"in/a+b%2Bc.csv","sequencer":"01"}}},
+    {"eventSource":"aws:s3","eventName":"ObjectCreated:Put","s3":{"bucket":{"name":"bills"},"object":{"key":"in/two.csv","sequencer":"02"}}},
+    {"eventSource":"aws:s3","eventName":"ObjectCreated:Put","s3":{"bucket":{"name":"bills"},"object":{"key":"in/deleted.csv"}}}]})";
+  LambdaHandler handler(config_, &s3_, &rates_);
+  Invocation invocation = MakeInvocation("req-1", event);
+  Result<std::string> answer = handler.Handle(invocation);
+  ASSERT_TRUE(answer) << answer.error().message;
+  nlohmann::json json = nlohmann::json::parse(*answer);
+  ASSERT_EQ(json["files"].size(), 3u);
+  EXPECT_EQ(json["files"][0]["source"], "s3://bills/in/a b+c.csv");
+  EXPECT_EQ(json["files"][0]["status"], "loaded");
+  EXPECT_EQ(json["files"][1]["rows_loaded"], 1);
+  EXPECT_EQ(json["files"][1]["rows_rejected"], 1);
+  EXPECT_EQ(json["files"][1]["usd_total"], "79.00");
+  EXPECT_EQ(json["files"][2]["status"], "stale");
+  EXPECT_EQ(json["totals"]["usd_total"], "89.00");
+  // The metrics line is CloudWatch EMF.
+  bool emf = false;
+  for (const std::string& line : logs_) emf = emf || line.find("\"CloudWatchMetrics\"") != std::string::npos;
+  EXPECT_TRUE(emf);
+
+  Result<std::string> again = handler.Handle(invocation);
+  ASSERT_TRUE(again) << again.error().message;
+  nlohmann::json second = nlohmann::json::parse(*again);
+  EXPECT_EQ(second["files"][0]["status"], "unchanged");
+  EXPECT_EQ(second["files"][1]["status"], "unchanged");
+}
+
+TEST_F(LambdaHandlerTest, FailedFileMakesTheInvocationFail) {
+  s3_objects_.objects["/bills/bad.csv"] = "id,company_name\n1,Acme\n";
+  LambdaHandler handler(config_, &s3_, &rates_);
+  Result<std::string> answer = handler.Handle(MakeInvocation(
+      "req-2", R"({"Records":[{"s3":{"bucket":{"name":"bills"},"object":{"key":"bad.csv"}}}]})"));
+  ASSERT_FALSE(answer);
+  EXPECT_EQ(answer.error().code, ErrorCode::kInvalidData);
+  EXPECT_TRUE(answer.error().message.starts_with("1 of 1 files failed: "))
+      << answer.error().message;
+  EXPECT_EQ(answer.error().message.find("deadline"), std::string::npos) << answer.error().message;
+}
+
+TEST_F(LambdaHandlerTest, SqsBatchNamesOnlyTheFailedMessages) {
+  s3_objects_.objects["/bills/good.csv"] =
+      std::string(kHeader) + "1,Acme,US,Austin,Dairy,Milk,2025-06-01,USD,10.00\n";
+  s3_objects_.objects["/bills/bad.csv"] = "id,company_name\n1,Acme\n";
+  auto body = [](const std::string& key) {
+    return nlohmann::json{{"Records", {{{"eventName", "ObjectCreated:Put"},
+                                        {"s3", {{"bucket", {{"name", "bills"}}},
+                                                {"object", {{"key", key}}}}}}}}}
+        .dump();
+  };
+  nlohmann::json sqs = {{"Records",
+                         {{{"messageId", "m-good"}, {"eventSource", "aws:sqs"}, {"body", body("good.csv")}},
+                          {{"messageId", "m-bad"}, {"eventSource", "aws:sqs"}, {"body", body("bad.csv")}},
+                          {{"messageId", "m-junk"}, {"eventSource", "aws:sqs"}, {"body", "junk"}},
+                          {{"messageId", "m-test"}, {"eventSource", "aws:sqs"},
+                           {"body", R"({"Event":"s3:TestEvent"})"}}}}};
+  LambdaHandler handler(config_, &s3_, &rates_);
+  Result<std::string> answer = handler.Handle(MakeInvocation("req-3", sqs.dump()));
+  ASSERT_TRUE(answer) << answer.error().message;
+  EXPECT_EQ(*answer,
+            R"({"batchItemFailures":[{"itemIdentifier":"m-bad"},{"itemIdentifier":"m-junk"}]})")
+      << ::testing::PrintToString(logs_);
+}
+
+TEST_F(LambdaHandlerTest, NothingStartsTooCloseToTheDeadline) {
+  s3_objects_.objects["/bills/good.csv"] =
+      std::string(kHeader) + "1,Acme,US,Austin,Dairy,Milk,2025-06-01,USD,10.00\n";
+  LambdaHandler handler(config_, &s3_, &rates_);
+  Invocation invocation = MakeInvocation(
+      "req-4", R"({"Records":[{"s3":{"bucket":{"name":"bills"},"object":{"key":"good.csv"}}}]})");
+  invocation.deadline_epoch_ms -= 58000;  // 2 s left, less than the 5 s margin
+  Result<std::string> answer = handler.Handle(invocation);
+  ASSERT_FALSE(answer);
+  EXPECT_EQ(answer.error().code, ErrorCode::kDeadlineExceeded);
+  EXPECT_TRUE(http_.requests().empty());
+}
+
+TEST_F(LambdaHandlerTest, ExpandS3UriListsCsvKeysUnderAPrefix) {
+  http_.Enqueue(200,
+                "<ListBucketResult><IsTruncated>false</IsTruncated>"
+                "<Contents><Key>in/a.csv</Key><Size>1</Size></Contents>"
+                "<Contents><Key>in/notes.txt</Key><Size>1</Size></Contents>"
+                "<Contents><Key>in/B.CSV</Key><Size>1</Size></Contents></ListBucketResult>");
+  Result<std::vector<S3Location>> files = ExpandS3Uri(s3_, "s3://bills/in/");
+  ASSERT_TRUE(files) << files.error().message;
+  ASSERT_EQ(files->size(), 2u);
+  EXPECT_EQ((*files)[0].Uri(), "s3://bills/in/a.csv");
+  EXPECT_EQ((*files)[1].Uri(), "s3://bills/in/B.CSV");
+  Result<std::vector<S3Location>> one = ExpandS3Uri(s3_, "s3://bills/in/a.csv");
+  ASSERT_TRUE(one);
+  EXPECT_EQ(one->size(), 1u);
+}
+
+}  // namespace
+}  // namespace billflow

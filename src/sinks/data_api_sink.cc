@@ -1,0 +1,425 @@
+#include "sinks/data_api_sink.h"
+
+#include <charconv>
+
+#include "core/row_validator.h"
+#include "crypto/sha256.h"
+#include "sinks/mysql_schema.h"
+
+namespace billflow {
+namespace {
+
+constexpr char kInsertRow[] =
+    "INSERT INTO billing_data (file_id, id, line_number, company_name, country, city, "
+    "product_line, item, bill_date, currency, bill_amount, fx_rate, bill_amount_usd) VALUES "
+    "(:file_id, :id, :line_number, :company_name, :country, :city, :product_line, :item, "
+    ":bill_date, :currency, :bill_amount, :fx_rate, :bill_amount_usd)";
+constexpr char kInsertReject[] =
+    "INSERT INTO billing_rejects (file_id, line_number, reason, raw_line) VALUES "
+    "(:file_id, :line_number, :reason, :raw_line)";
+// JSON around one parameter set's values: names, value keys, type hints, punctuation.
+constexpr std::size_t kRowJsonOverhead = 640;
+
+std::string SourceKey(const std::string& source) { return ToHex(Sha256::Of(source)); }
+
+std::int64_t AsLong(const SqlValue& value) {
+  if (const auto* n = std::get_if<std::int64_t>(&value)) return *n;
+  if (const auto* s = std::get_if<std::string>(&value)) {
+    std::int64_t n = 0;
+    std::from_chars(s->data(), s->data() + s->size(), n);
+    return n;
+  }
+  return 0;
+}
+
+std::string AsText(const SqlValue& value) {
+  if (const auto* s = std::get_if<std::string>(&value)) return *s;
+  if (const auto* n = std::get_if<std::int64_t>(&value)) return std::to_string(*n);
+  if (const auto* b = std::get_if<SqlBlob>(&value)) return b->bytes;
+  return {};
+}
+
+Decimal AsDecimal(const SqlValue& value, int scale) {
+  std::optional<Decimal> parsed = Decimal::FromString(AsText(value));
+  if (!parsed) return Decimal(0, scale);
+  std::optional<Decimal> scaled = parsed->Rescale(scale, RoundingMode::kHalfEven);
+  return scaled ? *scaled : Decimal(0, scale);
+}
+
+SqlParameter Long(const char* name, std::int64_t value) { return {name, value, TypeHint::kNone}; }
+SqlParameter Text(const char* name, std::string_view value) {
+  return {name, std::string(value), TypeHint::kNone};
+}
+SqlParameter Dec(const char* name, const Decimal& value) {
+  return {name, value.ToString(), TypeHint::kDecimal};
+}
+
+Error Named(Error error, const std::string& what) {
+  error.message = what + ": " + error.message;
+  return error;
+}
+
+}  // namespace
+
+DataApiSink::DataApiSink(DataApiClient* client, DataApiSinkOptions options)
+    : client_(client), options_(options) {}
+
+DataApiSink::~DataApiSink() { Rollback(); }
+
+void DataApiSink::Rollback() noexcept {
+  if (!transaction_id_.empty()) {
+    (void)client_->RollbackTransaction(transaction_id_);
+    transaction_id_.clear();
+  }
+  rows_ = Pending{};
+  rejects_ = Pending{};
+  first_line_of_id_.clear();
+}
+
+Status DataApiSink::Migrate() {
+  Result<ExecuteResult> found = client_->Execute(
+      "SELECT COLLATION_NAME FROM information_schema.COLLATIONS WHERE COLLATION_NAME IN "
+      "('utf8mb4_nopad_bin', 'utf8mb4_0900_bin') ORDER BY COLLATION_NAME DESC LIMIT 1");
+  if (!found) return tl::unexpected(Named(found.error(), "data-api migrate"));
+  std::string collation = "utf8mb4_bin";
+  if (!found->records.empty() && !found->records[0].empty()) {
+    collation = AsText(found->records[0][0]);
+  }
+  for (const std::string& statement : MysqlSchemaStatements(collation)) {
+    Result<ExecuteResult> done = client_->Execute(statement);
+    if (!done) return tl::unexpected(Named(done.error(), "data-api create schema"));
+  }
+  Result<ExecuteResult> version =
+      client_->Execute("SELECT COALESCE(MAX(version), 0) FROM schema_version");
+  if (!version) return tl::unexpected(Named(version.error(), "data-api read schema_version"));
+  std::int64_t current = version->records.empty() || version->records[0].empty()
+                             ? 0
+                             : AsLong(version->records[0][0]);
+  if (current > kMysqlSchemaVersion) {
+    return Fail(ErrorCode::kInvalidArgument,
+                "data-api: schema version " + std::to_string(current) +
+                    " is newer than this billflow understands (" +
+                    std::to_string(kMysqlSchemaVersion) + "); upgrade billflow");
+  }
+  if (current < kMysqlSchemaVersion) {
+    Result<ExecuteResult> recorded = client_->Execute(
+        "INSERT INTO schema_version (version, applied_at) VALUES (:version, UTC_TIMESTAMP(6))",
+        {Long("version", kMysqlSchemaVersion)});
+    if (!recorded) return tl::unexpected(Named(recorded.error(), "data-api record schema_version"));
+  }
+  return Ok();
+}
+
+Result<std::optional<LedgerEntry>> DataApiSink::Lookup(const std::string& source,
+                                                       bool for_update) {
+  Result<ExecuteResult> rows = client_->Execute(
+      std::string("SELECT file_id, status, content_sha256, size_bytes, "
+                  "COALESCE(version_order, '') FROM billing_files "
+                  "WHERE source_sha256 = UNHEX(:key)") +
+          (for_update ? " FOR UPDATE" : ""),
+      {Text("key", SourceKey(source))}, for_update ? transaction_id_ : std::string());
+  if (!rows) return tl::unexpected(Named(rows.error(), "data-api read ledger of " + source));
+  if (rows->records.empty()) return std::optional<LedgerEntry>{};
+  const std::vector<SqlValue>& r = rows->records.front();
+  if (r.size() < 5) return Fail(ErrorCode::kInvalidData, "data-api: short ledger row");
+  return std::optional<LedgerEntry>{LedgerEntry{AsLong(r[0]), AsText(r[1]), AsText(r[2]),
+                                                static_cast<std::uint64_t>(AsLong(r[3])),
+                                                AsText(r[4])}};
+}
+
+Result<std::optional<LedgerEntry>> DataApiSink::FindFile(const std::string& source) {
+  return Lookup(source, false);
+}
+
+Result<BeginOutcome> DataApiSink::BeginFile(const FileIdentity& file) {
+  Rollback();
+  duplicate_rows_ = 0;
+  duplicate_usd_ = Decimal(0, 2);
+  Result<std::string> transaction = client_->BeginTransaction();
+  if (!transaction) return tl::unexpected(Named(transaction.error(), "data-api begin " + file.source));
+  transaction_id_ = std::move(*transaction);
+  auto opened = [&]() -> Result<BeginOutcome> {
+    auto existing = Lookup(file.source, true);
+    if (!existing) return tl::unexpected(existing.error());
+    existing_ = *existing;
+    if (existing_ && existing_->status == "loaded" && !file.version_order.empty() &&
+        !existing_->version_order.empty() && file.version_order < existing_->version_order) {
+      return BeginOutcome::kStale;
+    }
+    auto exec = [&](const std::string& sql, const SqlParameterSet& parameters,
+                    const std::string& what) -> Result<ExecuteResult> {
+      Result<ExecuteResult> result = client_->Execute(sql, parameters, transaction_id_);
+      if (!result) return tl::unexpected(Named(result.error(), "data-api " + what));
+      return result;
+    };
+    if (existing_) {
+      file_id_ = existing_->file_id;
+      SqlParameterSet id = {Long("file_id", file_id_)};
+      // Replacing: the new content's rows take the old ones' place in this transaction.
+      BILLFLOW_TRY(exec("DELETE FROM billing_data WHERE file_id = :file_id", id, "delete previous rows"));
+      BILLFLOW_TRY(exec("DELETE FROM billing_rejects WHERE file_id = :file_id", id,
+                        "delete previous rejects"));
+      BILLFLOW_TRY(exec("UPDATE billing_files SET status = 'loading', started_at = UTC_TIMESTAMP(6) "
+                        "WHERE file_id = :file_id",
+                        id, "mark ledger"));
+    } else {
+      Result<ExecuteResult> inserted = exec(
+          "INSERT INTO billing_files (source, source_sha256, content_sha256, size_bytes, "
+          "version_tag, version_order, status, started_at) VALUES (:source, UNHEX(:key), '', "
+          ":size_bytes, :version_tag, :version_order, 'loading', UTC_TIMESTAMP(6))",
+          {Text("source", file.source), Text("key", SourceKey(file.source)),
+           Long("size_bytes", static_cast<std::int64_t>(file.size_bytes)),
+           Text("version_tag", file.version_tag), Text("version_order", file.version_order)},
+          "insert ledger of " + file.source);
+      if (!inserted) {
+        Error error = inserted.error();
+        // Another loader created the same source's ledger row first: retry to see it.
+        if (error.message.find("error code: 1062") != std::string::npos) {
+          error.code = ErrorCode::kConflict;
+        }
+        return tl::unexpected(std::move(error));
+      }
+      Result<ExecuteResult> id = exec("SELECT LAST_INSERT_ID()", {}, "read file_id");
+      if (!id) return tl::unexpected(id.error());
+      if (id->records.empty() || id->records[0].empty()) {
+        return Fail(ErrorCode::kInternal, "data-api: LAST_INSERT_ID() returned nothing");
+      }
+      file_id_ = AsLong(id->records[0][0]);
+    }
+    return BeginOutcome::kProceed;
+  }();
+  if (!opened || *opened == BeginOutcome::kStale) Rollback();
+  return opened;
+}
+
+Status DataApiSink::Flush(const std::string& sql, Pending* pending) {
+  if (pending->sets.empty()) return Ok();
+  Result<std::size_t> sent = client_->BatchExecute(sql, pending->sets, transaction_id_);
+  ++batch_requests_;
+  pending->sets.clear();
+  pending->bytes = 0;
+  if (!sent) return tl::unexpected(Named(sent.error(), "data-api batch insert"));
+  return Ok();
+}
+
+Status DataApiSink::QueueReject(std::uint64_t line_number, std::string_view reason,
+                                std::string_view raw_line) {
+  rejects_.bytes += kRowJsonOverhead / 2 + reason.size() + raw_line.size() * 4 / 3;
+  rejects_.sets.push_back({Long("file_id", file_id_),
+                           Long("line_number", static_cast<std::int64_t>(line_number)),
+                           Text("reason", reason),
+                           SqlParameter{"raw_line", SqlBlob{std::string(raw_line)}, TypeHint::kNone}});
+  if (rejects_.bytes < options_.max_request_bytes &&
+      rejects_.sets.size() < options_.max_rows_per_request) {
+    return Ok();
+  }
+  return Flush(kInsertReject, &rejects_);
+}
+
+Status DataApiSink::AddRow(const BillingRecord& row) {
+  auto [it, first] = first_line_of_id_.try_emplace(std::string(row.id), row.line_number);
+  if (!first) {
+    std::string reason = "duplicate id ";
+    AppendQuoted(row.id, &reason);
+    reason.append(" (first on line ").append(std::to_string(it->second)).append(")");
+    ++duplicate_rows_;
+    duplicate_usd_ = *duplicate_usd_.Add(row.bill_amount_usd);
+    return QueueReject(row.line_number, reason, row.raw_line);
+  }
+  char date[10];
+  row.bill_date.Format(date);
+  rows_.bytes += kRowJsonOverhead + row.id.size() + row.company_name.size() + row.city.size() +
+                 row.product_line.size() + row.item.size();
+  rows_.sets.push_back({Long("file_id", file_id_), Text("id", row.id),
+                        Long("line_number", static_cast<std::int64_t>(row.line_number)),
+                        Text("company_name", row.company_name), Text("country", row.country),
+                        Text("city", row.city), Text("product_line", row.product_line),
+                        Text("item", row.item),
+                        SqlParameter{"bill_date", std::string(date, 10), TypeHint::kDate},
+                        Text("currency", row.currency_code()), Dec("bill_amount", row.bill_amount),
+                        Dec("fx_rate", row.fx_rate), Dec("bill_amount_usd", row.bill_amount_usd)});
+  if (rows_.bytes < options_.max_request_bytes && rows_.sets.size() < options_.max_rows_per_request) {
+    return Ok();
+  }
+  return Flush(kInsertRow, &rows_);
+}
+
+Status DataApiSink::AddReject(const RejectedRow& reject) {
+  return QueueReject(reject.line_number, reject.reason, reject.raw_line);
+}
+
+Result<CommitResult> DataApiSink::CommitFile(const FileIdentity& file, const LoadTally& tally) {
+  if (existing_ && existing_->status == "loaded" &&
+      existing_->content_sha256 == file.content_sha256) {
+    Rollback();
+    return CommitResult{CommitOutcome::kUnchanged, {}};
+  }
+  auto written = [&]() -> Result<LoadTally> {
+    BILLFLOW_TRY(Flush(kInsertRow, &rows_));
+    BILLFLOW_TRY(Flush(kInsertReject, &rejects_));
+    LoadTally stored = tally;
+    stored.rows_loaded -= duplicate_rows_;
+    stored.rows_rejected += duplicate_rows_;
+    stored.usd_total = *tally.usd_total.Add(Decimal(-duplicate_usd_.units(), duplicate_usd_.scale()));
+    Result<ExecuteResult> updated = client_->Execute(
+        "UPDATE billing_files SET content_sha256 = :sha, size_bytes = :size_bytes, "
+        "version_tag = :version_tag, version_order = :version_order, status = 'loaded', "
+        "rows_read = :rows_read, rows_loaded = :rows_loaded, rows_rejected = :rows_rejected, "
+        "usd_total = :usd_total, finished_at = UTC_TIMESTAMP(6), error = NULL "
+        "WHERE file_id = :file_id",
+        {Text("sha", file.content_sha256),
+         Long("size_bytes", static_cast<std::int64_t>(file.size_bytes)),
+         Text("version_tag", file.version_tag), Text("version_order", file.version_order),
+         Long("rows_read", static_cast<std::int64_t>(stored.rows_read)),
+         Long("rows_loaded", static_cast<std::int64_t>(stored.rows_loaded)),
+         Long("rows_rejected", static_cast<std::int64_t>(stored.rows_rejected)),
+         Dec("usd_total", stored.usd_total), Long("file_id", file_id_)},
+        transaction_id_);
+    if (!updated) return tl::unexpected(Named(updated.error(), "data-api update ledger"));
+    return stored;
+  }();
+  if (!written) {
+    Rollback();
+    return tl::unexpected(written.error());
+  }
+  std::string transaction = std::move(transaction_id_);
+  transaction_id_.clear();
+  first_line_of_id_.clear();
+  if (Status committed = client_->CommitTransaction(transaction); !committed) {
+    Error error = committed.error();
+    if (error.code == ErrorCode::kAmbiguousCommit) {
+      error.message += "; the commit of " + file.source +
+                       " may have happened: read its ledger entry before loading it again";
+    } else {
+      (void)client_->RollbackTransaction(transaction);
+    }
+    return tl::unexpected(std::move(error));
+  }
+  const bool replaced = existing_ && existing_->status == "loaded";
+  return CommitResult{replaced ? CommitOutcome::kReplaced : CommitOutcome::kLoaded, *written};
+}
+
+void DataApiSink::RollbackFile() noexcept { Rollback(); }
+
+Status DataApiSink::RecordFailure(const FileIdentity& file, const std::string& error) {
+  Rollback();
+  // One statement, atomic on its own; a loaded version keeps every column.
+  Result<ExecuteResult> done = client_->Execute(
+      "INSERT INTO billing_files (source, source_sha256, content_sha256, size_bytes, "
+      "version_tag, version_order, status, started_at, finished_at, error) VALUES (:source, "
+      "UNHEX(:key), :sha, :size_bytes, :version_tag, :version_order, 'failed', "
+      "UTC_TIMESTAMP(6), UTC_TIMESTAMP(6), :error) ON DUPLICATE KEY UPDATE "
+      "error = IF(status = 'loaded', error, VALUES(error)), "
+      "finished_at = IF(status = 'loaded', finished_at, UTC_TIMESTAMP(6)), "
+      "content_sha256 = IF(status = 'loaded', content_sha256, VALUES(content_sha256))",
+      {Text("source", file.source), Text("key", SourceKey(file.source)),
+       Text("sha", file.content_sha256),
+       Long("size_bytes", static_cast<std::int64_t>(file.size_bytes)),
+       Text("version_tag", file.version_tag), Text("version_order", file.version_order),
+       Text("error", error)});
+  if (!done) return tl::unexpected(Named(done.error(), "data-api record failure of " + file.source));
+  return Ok();
+}
+
+Result<std::vector<GroupTotal>> DataApiSink::Totals(GroupBy by) {
+  std::string key;
+  switch (by) {
+    case GroupBy::kMonth: key = "DATE_FORMAT(d.bill_date, '%Y-%m')"; break;
+    case GroupBy::kCurrency: key = "d.currency"; break;
+    case GroupBy::kCountry: key = "d.country"; break;
+    case GroupBy::kProductLine: key = "d.product_line"; break;
+    case GroupBy::kCompany: key = "d.company_name"; break;
+    case GroupBy::kFile: key = "f.source"; break;
+  }
+  Result<ExecuteResult> rows = client_->Execute(
+      "SELECT " + key + " AS k, d.currency, COUNT(*), SUM(d.bill_amount), "
+      "SUM(d.bill_amount_usd) FROM billing_data d JOIN billing_files f ON f.file_id = d.file_id "
+      "WHERE f.status = 'loaded' GROUP BY k, d.currency "
+      "ORDER BY CAST(k AS BINARY), CAST(d.currency AS BINARY)");
+  if (!rows) return tl::unexpected(Named(rows.error(), "data-api report"));
+  std::vector<GroupTotal> out;
+  for (const std::vector<SqlValue>& r : rows->records) {
+    if (r.size() < 5) continue;
+    out.push_back(GroupTotal{AsText(r[0]), AsText(r[1]), static_cast<std::uint64_t>(AsLong(r[2])),
+                             AsDecimal(r[3], 4), AsDecimal(r[4], 2)});
+  }
+  return out;
+}
+
+Result<std::vector<StoredFile>> DataApiSink::Files() {
+  Result<ExecuteResult> rows = client_->Execute(
+      "SELECT file_id, source, status, rows_read, rows_loaded, rows_rejected, usd_total, "
+      "COALESCE(DATE_FORMAT(finished_at, '%Y-%m-%dT%H:%i:%s.%fZ'), ''), COALESCE(error, '') "
+      "FROM billing_files ORDER BY CAST(source AS BINARY)");
+  if (!rows) return tl::unexpected(Named(rows.error(), "data-api list files"));
+  std::vector<StoredFile> out;
+  for (const std::vector<SqlValue>& r : rows->records) {
+    if (r.size() < 9) continue;
+    out.push_back(StoredFile{AsLong(r[0]), AsText(r[1]), AsText(r[2]),
+                             static_cast<std::uint64_t>(AsLong(r[3])),
+                             static_cast<std::uint64_t>(AsLong(r[4])),
+                             static_cast<std::uint64_t>(AsLong(r[5])), AsText(r[6]), AsText(r[7]),
+                             AsText(r[8])});
+  }
+  return out;
+}
+
+Result<std::vector<StoredReject>> DataApiSink::Rejects(const std::optional<std::string>& source) {
+  SqlParameterSet parameters;
+  if (source) parameters.push_back(Text("key", SourceKey(*source)));
+  Result<ExecuteResult> rows = client_->Execute(
+      std::string("SELECT f.source, r.line_number, r.reason, r.raw_line FROM billing_rejects r "
+                  "JOIN billing_files f ON f.file_id = r.file_id") +
+          (source ? " WHERE f.source_sha256 = UNHEX(:key)" : "") +
+          " ORDER BY CAST(f.source AS BINARY), r.line_number",
+      parameters);
+  if (!rows) return tl::unexpected(Named(rows.error(), "data-api list rejects"));
+  std::vector<StoredReject> out;
+  for (const std::vector<SqlValue>& r : rows->records) {
+    if (r.size() < 4) continue;
+    out.push_back(StoredReject{AsText(r[0]), static_cast<std::uint64_t>(AsLong(r[1])),
+                               AsText(r[2]), AsText(r[3])});
+  }
+  return out;
+}
+
+Result<std::vector<FxRate>> DataApiSink::LoadRates() {
+  Result<ExecuteResult> rows = client_->Execute(
+      "SELECT currency, DATE_FORMAT(valid_from, '%Y-%m-%d'), rate_to_usd, COALESCE(source, '') "
+      "FROM fx_rates ORDER BY CAST(currency AS BINARY), valid_from");
+  if (!rows) return tl::unexpected(Named(rows.error(), "data-api load rates"));
+  std::vector<FxRate> out;
+  for (const std::vector<SqlValue>& r : rows->records) {
+    if (r.size() < 4) continue;
+    FxRate rate;
+    rate.currency = AsText(r[0]);
+    if (ParseCivilDate(AsText(r[1]), &rate.valid_from) != DateParseError::kNone) {
+      return Fail(ErrorCode::kInvalidData, "data-api: fx_rates has a bad date " + AsText(r[1]));
+    }
+    std::optional<Decimal> value = Decimal::FromString(AsText(r[2]));
+    if (!value) return Fail(ErrorCode::kInvalidData, "data-api: fx_rates has a bad rate " + AsText(r[2]));
+    rate.rate_to_usd = *value;
+    rate.source = AsText(r[3]);
+    out.push_back(std::move(rate));
+  }
+  return out;
+}
+
+Status DataApiSink::SaveRates(const std::vector<FxRate>& rates) {
+  if (rates.empty()) return Ok();
+  std::vector<SqlParameterSet> sets;
+  for (const FxRate& rate : rates) {
+    sets.push_back({Text("currency", rate.currency),
+                    SqlParameter{"valid_from", rate.valid_from.ToString(), TypeHint::kDate},
+                    Dec("rate", rate.rate_to_usd), Text("source", rate.source)});
+  }
+  Result<std::size_t> saved = client_->BatchExecute(
+      "INSERT INTO fx_rates (currency, valid_from, rate_to_usd, source) VALUES (:currency, "
+      ":valid_from, :rate, :source) ON DUPLICATE KEY UPDATE rate_to_usd = VALUES(rate_to_usd), "
+      "source = VALUES(source)",
+      sets);
+  if (!saved) return tl::unexpected(Named(saved.error(), "data-api save rates"));
+  return Ok();
+}
+
+}  // namespace billflow

@@ -1,0 +1,86 @@
+#ifndef BILLFLOW_SINKS_DATA_API_SINK_H_
+#define BILLFLOW_SINKS_DATA_API_SINK_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "aws/data_api_client.h"
+#include "sinks/database.h"
+
+namespace billflow {
+
+struct DataApiSinkOptions {
+  // A BatchExecuteStatement request is sent once its JSON reaches about this size (the
+  // service refuses requests over 4 MiB) or this many rows.
+  std::size_t max_request_bytes = 2 * 1024 * 1024;
+  std::size_t max_rows_per_request = 5000;
+};
+
+// Aurora MySQL through the RDS Data API, with SqliteSink's and MysqlSink's meaning and
+// MysqlSink's schema (sinks/mysql_schema.h): one Data API transaction per file holding its
+// rows, rejects and ledger row; the same content again is rolled back as kUnchanged; new
+// content replaces the file's rows; an older version is stale; an id repeated inside a file
+// becomes the reject `duplicate id "7" (first on line 2)` (found here, since
+// BatchExecuteStatement reports no per-row counts; the file's ids are kept in memory).
+//
+// Concurrency: BeginFile locks the ledger row (SELECT … FOR UPDATE) so a second loader of the
+// same source waits for the first and then sees its ledger; two first loads of a new source
+// race on the unique key and the loser gets kConflict (retry it). Rows are sent with
+// BatchExecuteStatement, amounts as DECIMAL-hinted strings, dates DATE-hinted, raw reject
+// bytes as blobs. A CommitTransaction without an answer is kAmbiguousCommit. `client` must
+// outlive the sink. Not thread-safe.
+class DataApiSink : public Database {
+ public:
+  explicit DataApiSink(DataApiClient* client, DataApiSinkOptions options = {});
+  ~DataApiSink() override;
+
+  Status Migrate() override;
+  Result<std::optional<LedgerEntry>> FindFile(const std::string& source) override;
+  Result<BeginOutcome> BeginFile(const FileIdentity& file) override;
+  Status AddRow(const BillingRecord& row) override;
+  Status AddReject(const RejectedRow& reject) override;
+  Result<CommitResult> CommitFile(const FileIdentity& file, const LoadTally& tally) override;
+  void RollbackFile() noexcept override;
+  Status RecordFailure(const FileIdentity& file, const std::string& error) override;
+
+  Result<std::vector<GroupTotal>> Totals(GroupBy by) override;
+  Result<std::vector<StoredFile>> Files() override;
+  Result<std::vector<StoredReject>> Rejects(const std::optional<std::string>& source) override;
+  Result<std::vector<FxRate>> LoadRates() override;
+  Status SaveRates(const std::vector<FxRate>& rates) override;
+
+  // Requests sent so far by BatchExecute (tests check the chunking).
+  std::size_t batch_requests() const { return batch_requests_; }
+
+ private:
+  struct Pending {
+    std::vector<SqlParameterSet> sets;
+    std::size_t bytes = 0;
+  };
+  [[nodiscard]] Result<std::optional<LedgerEntry>> Lookup(const std::string& source,
+                                                          bool for_update);
+  [[nodiscard]] Status Flush(const std::string& sql, Pending* pending);
+  [[nodiscard]] Status QueueReject(std::uint64_t line_number, std::string_view reason,
+                                   std::string_view raw_line);
+  void Rollback() noexcept;
+
+  DataApiClient* client_;
+  DataApiSinkOptions options_;
+  std::string transaction_id_;
+  std::int64_t file_id_ = 0;
+  std::optional<LedgerEntry> existing_;
+  std::unordered_map<std::string, std::uint64_t> first_line_of_id_;
+  std::uint64_t duplicate_rows_ = 0;
+  Decimal duplicate_usd_{0, 2};
+  Pending rows_;
+  Pending rejects_;
+  std::size_t batch_requests_ = 0;
+};
+
+}  // namespace billflow
+
+#endif  // BILLFLOW_SINKS_DATA_API_SINK_H_
