@@ -48,7 +48,7 @@ mkdir -p "$out"
 
 server=$out/mariadb
 "$root/scripts/mariadb-test-server.sh" start "$server" --buffer-pool "$buffer_pool" >/dev/null
-trap '"$root/scripts/mariadb-test-server.sh" stop "$server" >/dev/null' EXIT
+trap '"$root/scripts/mariadb-test-server.sh" stop "$server" >/dev/null; rm -f "$server/client.cnf"' EXIT
 port=$(sed -n 's/^BILLFLOW_TEST_MYSQL_PORT=//p' "$server/env")
 password=$(sed -n 's/^BILLFLOW_TEST_MYSQL_PASSWORD=//p' "$server/env")
 # The client reads the password from a file, never from argv.
