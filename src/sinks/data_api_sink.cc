@@ -4,6 +4,7 @@
 
 #include "core/row_validator.h"
 #include "crypto/sha256.h"
+#include "http/url.h"
 #include "sinks/mysql_schema.h"
 
 namespace billflow {
@@ -65,6 +66,52 @@ DataApiSink::DataApiSink(DataApiClient* client, DataApiSinkOptions options)
     : client_(client), options_(options) {}
 
 DataApiSink::~DataApiSink() { Rollback(); }
+
+std::unique_ptr<DataApiSink> DataApiSink::Create(std::unique_ptr<HttpClient> http, AwsConfig aws,
+                                                 DataApiTarget target, Clock clock,
+                                                 DataApiSinkOptions options) {
+  auto client = std::make_unique<DataApiClient>(http.get(), std::move(aws), std::move(target),
+                                                std::move(clock));
+  auto sink = std::make_unique<DataApiSink>(client.get(), options);
+  sink->owned_http_ = std::move(http);
+  sink->owned_client_ = std::move(client);
+  return sink;
+}
+
+Result<DataApiTarget> ParseDataApiUrl(std::string_view url) {
+  constexpr std::string_view kScheme = "data-api://";
+  const std::string usage = "expected data-api://CLUSTER_ARN?secret=SECRET_ARN&database=DB";
+  if (!url.starts_with(kScheme)) {
+    return Fail(ErrorCode::kInvalidArgument, "\"" + std::string(url) + "\": " + usage);
+  }
+  std::string_view rest = url.substr(kScheme.size());
+  std::size_t question = rest.find('?');
+  DataApiTarget target;
+  Result<std::string> cluster = PercentDecode(rest.substr(0, question), false);
+  if (!cluster) return Fail(ErrorCode::kInvalidArgument, cluster.error().message);
+  target.resource_arn = std::move(*cluster);
+  std::string_view query = question == std::string_view::npos ? "" : rest.substr(question + 1);
+  while (!query.empty()) {
+    std::size_t amp = query.find('&');
+    std::string_view item = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+    std::size_t equals = item.find('=');
+    std::string_view name = item.substr(0, equals);
+    Result<std::string> value = PercentDecode(
+        equals == std::string_view::npos ? std::string_view() : item.substr(equals + 1), false);
+    if (!value) return Fail(ErrorCode::kInvalidArgument, value.error().message);
+    if (name == "secret") target.secret_arn = std::move(*value);
+    else if (name == "database") target.database = std::move(*value);
+    else return Fail(ErrorCode::kInvalidArgument, "data-api URL: unknown parameter \"" + std::string(name) + "\"; " + usage);
+  }
+  if (!target.resource_arn.starts_with("arn:")) {
+    return Fail(ErrorCode::kInvalidArgument, "data-api URL: \"" + target.resource_arn + "\" is not a cluster ARN; " + usage);
+  }
+  if (target.secret_arn.empty()) {
+    return Fail(ErrorCode::kInvalidArgument, "data-api URL: no secret=SECRET_ARN; " + usage);
+  }
+  return target;
+}
 
 void DataApiSink::Rollback() noexcept {
   if (!transaction_id_.empty()) {

@@ -3,6 +3,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
+#include <string_view>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -36,6 +38,13 @@ struct DataApiSinkOptions {
 class DataApiSink : public Database {
  public:
   explicit DataApiSink(DataApiClient* client, DataApiSinkOptions options = {});
+  // A sink that owns its HTTP client and Data API client (what OpenDatabase needs). The
+  // schema is not touched until Migrate().
+  [[nodiscard]] static std::unique_ptr<DataApiSink> Create(std::unique_ptr<HttpClient> http,
+                                                           AwsConfig aws, DataApiTarget target,
+                                                           Clock clock,
+                                                           DataApiSinkOptions options = {});
+  DataApiClient* client() const { return client_; }
   ~DataApiSink() override;
 
   Status Migrate() override;
@@ -68,6 +77,8 @@ class DataApiSink : public Database {
                                    std::string_view raw_line);
   void Rollback() noexcept;
 
+  std::unique_ptr<HttpClient> owned_http_;
+  std::unique_ptr<DataApiClient> owned_client_;
   DataApiClient* client_;
   DataApiSinkOptions options_;
   std::string transaction_id_;
@@ -80,6 +91,10 @@ class DataApiSink : public Database {
   Pending rejects_;
   std::size_t batch_requests_ = 0;
 };
+
+// Parses "data-api://CLUSTER_ARN?secret=SECRET_ARN&database=DB" (ARNs may be
+// percent-encoded). kInvalidArgument naming what is missing.
+[[nodiscard]] Result<DataApiTarget> ParseDataApiUrl(std::string_view url);
 
 }  // namespace billflow
 
