@@ -88,14 +88,25 @@ std::string SummaryJson(const std::vector<IngestSummary>& summaries, const LoadT
 
 int RunIngest(const Config& config, const Logger& log, const std::atomic<bool>& stop) {
   std::unique_ptr<Database> db;
+  DatabaseFactory connect;
   if (!config.dry_run) {
-    auto opened = OpenDatabase(config);
+    auto factory = MakeDatabaseFactory(config);
+    if (!factory) {
+      log.Error(factory.error().message);
+      return kExitUsage;
+    }
+    connect = std::move(*factory);
+    auto opened = connect();
     if (!opened) {
       log.Error(opened.error().message);
       return opened.error().code == ErrorCode::kInvalidArgument ? kExitUsage : kExitFileFailed;
     }
     db = std::move(*opened);
   }
+  RetryPolicy retry;
+  retry.on_retry = [&log](int attempt, const IngestSummary& failed) {
+    log.Warn(failed.display_name + ": attempt " + std::to_string(attempt) + " after: " + failed.error);
+  };
   auto rates = ResolveRates(config, db.get());
   if (!rates) {
     log.Error(rates.error().message);
@@ -149,7 +160,8 @@ int RunIngest(const Config& config, const Logger& log, const std::atomic<bool>& 
       }
       if (source) {
         progress.Start(input.path);
-        summary = job.Run(*source, db.get());
+        summary = config.dry_run ? job.Run(*source, nullptr)
+                                 : IngestWithRetry(job, *source, &db, connect, retry);
         progress.Clear();
       }
     }

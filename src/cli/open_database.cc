@@ -1,27 +1,51 @@
 #include "cli/open_database.h"
 
+#include "sinks/mysql_options.h"
+#include "sinks/mysql_sink.h"
 #include "sinks/sqlite_sink.h"
 
 namespace billflow {
+namespace {
 
-Result<std::unique_ptr<Database>> OpenDatabase(const Config& config) {
+template <typename Sink>
+Result<std::unique_ptr<Database>> Migrated(Result<std::unique_ptr<Sink>> opened) {
+  if (!opened) return tl::unexpected(opened.error());
+  BILLFLOW_TRY((*opened)->Migrate());
+  return std::unique_ptr<Database>(std::move(*opened));
+}
+
+}  // namespace
+
+Result<DatabaseFactory> MakeDatabaseFactory(const Config& config) {
   const std::string& url = config.db_url;
-  std::unique_ptr<Database> db;
   if (url.rfind("sqlite:", 0) == 0) {
     std::string path = url.substr(7);
     if (path.rfind("//", 0) == 0) path = path.substr(2);
-    if (path.empty()) return Fail(ErrorCode::kInvalidArgument, "--db sqlite: needs a file path, e.g. sqlite:billflow.db");
-    auto sink = SqliteSink::Open({path});
-    if (!sink) return tl::unexpected(sink.error());
-    db = std::move(*sink);
-  } else {
-    return Fail(ErrorCode::kInvalidArgument,
-                "unknown database URL \"" + url +
-                    "\"; expected sqlite:PATH, mysql://USER@HOST[:PORT]/DB or "
-                    "data-api://CLUSTER_ARN?secret=SECRET_ARN&database=DB");
+    if (path.empty()) {
+      return Fail(ErrorCode::kInvalidArgument, "--db sqlite: needs a file path, e.g. sqlite:billflow.db");
+    }
+    return DatabaseFactory([path] { return Migrated(SqliteSink::Open({path})); });
   }
-  BILLFLOW_TRY(db->Migrate());
-  return db;
+  if (url.rfind("mysql://", 0) == 0 || url.rfind("mariadb://", 0) == 0) {
+    auto options = ParseMysqlUrl(url);
+    if (!options) return tl::unexpected(options.error());
+    if (config.db_password) {
+      options->password_provider = [password = *config.db_password]() -> Result<std::string> {
+        return password;
+      };
+    }
+    return DatabaseFactory([options = *options] { return Migrated(MysqlSink::Open(options)); });
+  }
+  return Fail(ErrorCode::kInvalidArgument,
+              "unknown database URL \"" + url +
+                  "\"; expected sqlite:PATH, mysql://USER@HOST[:PORT]/DB or "
+                  "data-api://CLUSTER_ARN?secret=SECRET_ARN&database=DB");
+}
+
+Result<std::unique_ptr<Database>> OpenDatabase(const Config& config) {
+  auto factory = MakeDatabaseFactory(config);
+  if (!factory) return tl::unexpected(factory.error());
+  return (*factory)();
 }
 
 }  // namespace billflow

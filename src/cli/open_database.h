@@ -5,12 +5,18 @@
 
 #include "cli/config.h"
 #include "core/result.h"
+#include "pipeline/retrying_ingest.h"
 #include "sinks/database.h"
 
 namespace billflow {
 
-// Opens the backend named by config.db_url (sqlite:PATH, mysql://…, data-api://…) and brings
-// its schema up to date. A malformed URL is kInvalidArgument (exit 2).
+// Checks config.db_url (sqlite:PATH, mysql://…, data-api://…) and returns a factory that
+// opens a fresh connection with the schema brought up to date; the retry loop calls it again
+// after a lost connection. A malformed URL is kInvalidArgument (exit 2); nothing is
+// connected until the factory is called.
+[[nodiscard]] Result<DatabaseFactory> MakeDatabaseFactory(const Config& config);
+
+// MakeDatabaseFactory, then one connection.
 [[nodiscard]] Result<std::unique_ptr<Database>> OpenDatabase(const Config& config);
 
 }  // namespace billflow
