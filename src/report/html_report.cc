@@ -157,7 +157,7 @@ MonthGrid BuildMonthGrid(const std::vector<GroupTotal>& by_month) {
     months.insert(g.key);
     const Decimal magnitude = g.usd_total.IsNegative() ? Decimal(-g.usd_total.units(), g.usd_total.scale())
                                                        : g.usd_total;
-    weight[g.currency] = Sum(weight.count(g.currency) ? weight[g.currency] : Decimal(0, 2), magnitude);
+    weight[g.currency] = Sum(weight.contains(g.currency) ? weight[g.currency] : Decimal(0, 2), magnitude);
     grid.cells[{g.key, g.currency}] = g;
   }
   grid.months.assign(months.begin(), months.end());

@@ -16,7 +16,7 @@ struct GzipSource::Stream {
 
 namespace {
 
-constexpr std::size_t kInputBufferBytes = 64 * 1024;
+constexpr std::size_t kInputBufferBytes = std::size_t{64} * 1024;
 
 std::string Human(std::uint64_t bytes) {
   char text[32];
