@@ -20,6 +20,10 @@ int RunHtmlReport(const Config& config, const Logger& log);
 int RunRatesImport(const Config& config, const Logger& log);
 int RunRatesShow(const Config& config, const Logger& log);
 int RunRejects(const Config& config, const Logger& log);
+// AWS (lambda_command.cc): `ingest --event FILE` runs one S3/SQS event locally; RunLambda is
+// the custom-runtime loop against AWS_LAMBDA_RUNTIME_API.
+int RunEvent(const Config& config, const Logger& log);
+int RunLambda(const Config& config, const Logger& log);
 
 }  // namespace billflow
 

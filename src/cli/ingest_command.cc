@@ -5,7 +5,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli/aws_context.h"
 #include "cli/commands.h"
+#include "lambda/lambda_handler.h"
+#include "sources/s3_source.h"
 #include "cli/input_list.h"
 #include "cli/open_input.h"
 #include "cli/open_database.h"
@@ -135,7 +138,49 @@ int RunIngest(const Config& config, const Logger& log, const std::atomic<bool>& 
   std::vector<IngestSummary> summaries;
   LoadTally totals;
   bool any_failed = false;
+  // Each input becomes one or more files to open; S3 prefixes are listed here.
+  struct WorkItem {
+    InputRef input;
+    std::function<Result<std::unique_ptr<ByteSource>>()> open;
+  };
+  AwsContext aws(config);
+  std::vector<WorkItem> work;
   for (const InputRef& input : ExpandInputs(config.paths)) {
+    if (input.kind == InputKind::kMissing) {
+      work.push_back({input, [path = input.path]() -> Result<std::unique_ptr<ByteSource>> {
+                        return Fail(ErrorCode::kNotFound, path + ": no such file or directory");
+                      }});
+    } else if (input.kind == InputKind::kStdin) {
+      work.push_back({input, []() -> Result<std::unique_ptr<ByteSource>> {
+                        return std::unique_ptr<ByteSource>(std::make_unique<StdinSource>());
+                      }});
+    } else if (input.kind == InputKind::kFile) {
+      work.push_back({input, [path = input.path, limit = config.max_inflated_bytes] {
+                        return OpenLocalInput(path, GzipLimits{limit});
+                      }});
+    } else {
+      auto s3 = aws.S3();
+      auto locations = s3 ? ExpandS3Uri(**s3, input.path)
+                          : Result<std::vector<S3Location>>(tl::unexpected(s3.error()));
+      if (!locations) {
+        work.push_back({input, [error = locations.error()]() -> Result<std::unique_ptr<ByteSource>> {
+                          return tl::unexpected(error);
+                        }});
+        continue;
+      }
+      for (const S3Location& location : *locations) {
+        work.push_back({{InputKind::kS3, location.Uri()},
+                        [client = *s3, location]() -> Result<std::unique_ptr<ByteSource>> {
+                          auto source = S3Source::Open(client, location.bucket, location.key);
+                          if (!source) return tl::unexpected(source.error());
+                          return std::unique_ptr<ByteSource>(std::move(*source));
+                        }});
+      }
+    }
+  }
+
+  for (const WorkItem& item : work) {
+    const InputRef& input = item.input;
     if (stop.load()) {
       log.Warn("stopped by signal before " + input.path + "; it was not loaded");
       any_failed = true;
@@ -144,26 +189,14 @@ int RunIngest(const Config& config, const Logger& log, const std::atomic<bool>& 
     current_name = input.path;
     shown_rejects = 0;
     IngestSummary summary;
-    if (input.kind == InputKind::kMissing) {
-      summary = FailedSummary(input, input.path + ": no such file or directory", ErrorCode::kNotFound);
-    } else if (input.kind == InputKind::kS3) {
-      summary = FailedSummary(input, input.path + ": S3 input needs the aws layer, not built in", ErrorCode::kInvalidArgument);
+    auto source = item.open();
+    if (!source) {
+      summary = FailedSummary(input, source.error().message, source.error().code);
     } else {
-      std::unique_ptr<ByteSource> source;
-      if (input.kind == InputKind::kStdin) {
-        source = std::make_unique<StdinSource>();
-      } else if (auto opened = OpenLocalInput(input.path, GzipLimits{config.max_inflated_bytes});
-                 opened) {
-        source = std::move(*opened);
-      } else {
-        summary = FailedSummary(input, opened.error().message, opened.error().code);
-      }
-      if (source) {
-        progress.Start(input.path);
-        summary = config.dry_run ? job.Run(*source, nullptr)
-                                 : IngestWithRetry(job, *source, &db, connect, retry);
-        progress.Clear();
-      }
+      progress.Start(input.path);
+      summary = config.dry_run ? job.Run(**source, nullptr)
+                               : IngestWithRetry(job, **source, &db, connect, retry);
+      progress.Clear();
     }
     if (shown_rejects > kRejectsShownPerFile) {
       log.Warn(input.path + ": " + std::to_string(shown_rejects - kRejectsShownPerFile) +

@@ -42,7 +42,7 @@ void ReadEnvironment(billflow::Config* config) {
     const auto eq = entry.find('=');
     if (eq == std::string::npos) continue;
     const std::string key = entry.substr(0, eq);
-    if (key.rfind("AWS_", 0) == 0 || key.rfind("BILLFLOW_", 0) == 0 || key == "_HANDLER" ||
+    if (key.rfind("AWS_", 0) == 0 || key.rfind("BILLFLOW_", 0) == 0 || key == "_HANDLER" || key == "SSL_CERT_FILE" || key == "CURL_CA_BUNDLE" ||
         key == "LAMBDA_TASK_ROOT" || key == "HOME") {
       config->environment[key] = entry.substr(eq + 1);
     }
@@ -55,6 +55,8 @@ Examples:
   billflow ingest --db sqlite:/data/bills.db a.csv b.csv
   billflow ingest --rates rates.csv --max-rejects 100 --json inbox/
   cat bills.csv | billflow ingest -               read standard input
+  billflow ingest s3://bucket/inbox/              every *.csv under an S3 prefix
+  billflow ingest --event event.json              an S3/SQS event, exactly as the Lambda handles it
   BILLFLOW_DB_PASSWORD=… billflow ingest --db mysql://loader@db.internal/billing bills.csv
 
 A bad row is stored in billing_rejects with its line and reason; the rest of the file loads.
@@ -96,6 +98,20 @@ Examples:
 
 Text cells starting with = + - @ are prefixed with ' so spreadsheets never run them.)";
 
+constexpr char kLambdaHelp[] = R"(
+Environment (set by Lambda and by deploy/terraform):
+  AWS_LAMBDA_RUNTIME_API   the runtime API address (Lambda sets it)
+  AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN   (Lambda sets them)
+  BILLFLOW_DB              data-api://CLUSTER_ARN?secret=SECRET_ARN&database=DB (or mysql://…)
+  BILLFLOW_LOG_FORMAT      json (default outside a terminal)
+  AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL_RDS_DATA, AWS_ENDPOINT_URL_SECRETS_MANAGER   local tests only
+Each S3 event record (or SQS message carrying one) names a file; every file is loaded as one
+transaction. A failed file fails the invocation (S3) or is listed in batchItemFailures (SQS),
+so AWS delivers it again.
+
+Example (local, against emulators):
+  AWS_LAMBDA_RUNTIME_API=127.0.0.1:9001 BILLFLOW_DB=sqlite:/tmp/b.db billflow lambda)";
+
 constexpr char kMigrateExamples[] = R"(
 Examples:
   billflow migrate --db sqlite:billflow.db         create or upgrade the schema (ingest does it too))";
@@ -126,8 +142,12 @@ int main(int argc, char** argv) {
 
     CLI::App* ingest = app.add_subcommand("ingest", "load CSV files, folders, stdin or S3 objects");
     add_db(ingest);
-    ingest->add_option("PATH", config.paths, "file, folder (its *.csv), '-' for stdin, s3://bucket/key or s3://bucket/prefix/")
-        ->required();
+    auto* paths_option = ingest->add_option(
+        "PATH", config.paths, "file, folder (its *.csv), '-' for stdin, s3://bucket/key or s3://bucket/prefix/");
+    ingest->add_option("--event", config.event_file,
+                       "process an S3 or SQS event JSON file as the Lambda would (keys URL-decoded, "
+                       "every record)")
+        ->excludes(paths_option);
     ingest->add_option("--rates", config.rates,
                        "exchange rates CSV (currency,rate_to_usd,valid_from); default: the database's "
                        "fx_rates, else USD 1, CAD 0.79, MXN 0.05");
@@ -193,6 +213,11 @@ int main(int argc, char** argv) {
     rejects->add_option("--out", config.out, "write to this file instead of stdout");
     rejects->footer(kRejectsExamples);
 
+    CLI::App* lambda = app.add_subcommand(
+        "lambda", "the AWS Lambda custom-runtime loop (the package's bootstrap runs this)");
+    lambda->add_option("--db", config.db_url, "database URL (env BILLFLOW_DB; normally data-api://…)");
+    lambda->footer(kLambdaHelp);
+
     CLI::App* migrate = app.add_subcommand("migrate", "create or upgrade the database schema");
     add_db(migrate);
     migrate->footer(kMigrateExamples);
@@ -219,7 +244,13 @@ int main(int argc, char** argv) {
     const billflow::Logger log(config.log_format, config.log_level);
     std::signal(SIGINT, OnSignal);
     std::signal(SIGTERM, OnSignal);
+    if (*ingest && !config.event_file.empty()) return billflow::RunEvent(config, log);
+    if (*ingest && config.paths.empty()) {
+      std::cerr << "billflow: error: ingest needs at least one PATH (or --event FILE); see billflow ingest --help\n";
+      return billflow::kExitUsage;
+    }
     if (*ingest) return billflow::RunIngest(config, log, g_stop);
+    if (*lambda) return billflow::RunLambda(config, log);
     if (*report && config.format == "html") return billflow::RunHtmlReport(config, log);
     if (*report) return billflow::RunReport(config, log);
     if (*watch) return billflow::RunWatch(config, log, g_stop);

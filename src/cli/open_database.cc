@@ -1,5 +1,7 @@
 #include "cli/open_database.h"
 
+#include "cli/aws_context.h"
+#include "sinks/data_api_sink.h"
 #include "sinks/mysql_options.h"
 #include "sinks/mysql_sink.h"
 #include "sinks/sqlite_sink.h"
@@ -35,6 +37,17 @@ Result<DatabaseFactory> MakeDatabaseFactory(const Config& config) {
       };
     }
     return DatabaseFactory([options = *options] { return Migrated(MysqlSink::Open(options)); });
+  }
+  if (url.rfind("data-api://", 0) == 0) {
+    auto target = ParseDataApiUrl(url);
+    if (!target) return tl::unexpected(target.error());
+    AwsContext aws_context(config);
+    auto aws = aws_context.Aws();
+    if (!aws) return tl::unexpected(aws.error());
+    return DatabaseFactory([target = *target, aws = *aws, http = aws_context.HttpOptions()] {
+      return Migrated(Result<std::unique_ptr<DataApiSink>>(DataApiSink::Create(
+          std::make_unique<CurlHttpClient>(http), aws, target, SystemClock())));
+    });
   }
   return Fail(ErrorCode::kInvalidArgument,
               "unknown database URL \"" + url +

@@ -159,6 +159,9 @@ Result<HttpResponse> CurlHttpClient::Perform(const HttpRequest& request,
   curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, header_list.get());
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  if (!options_.ca_bundle_path.empty()) {
+    curl_easy_setopt(curl, CURLOPT_CAINFO, options_.ca_bundle_path.c_str());
+  }
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer);
   curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, OnHeader);
   curl_easy_setopt(curl, CURLOPT_HEADERDATA, &transfer);

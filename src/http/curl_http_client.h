@@ -2,6 +2,7 @@
 #define BILLFLOW_HTTP_CURL_HTTP_CLIENT_H_
 
 #include <chrono>
+#include <string>
 #include <memory>
 
 #include "http/http_client.h"
@@ -13,6 +14,9 @@ struct CurlHttpOptions {
   // A transfer slower than 1 byte/s for this long fails (guards against stalled sockets
   // even when the request has no overall timeout).
   std::chrono::seconds stall_timeout{std::chrono::seconds(120)};
+  // PEM bundle of trusted CAs; empty = libcurl's built-in default path. The Lambda package
+  // ships Debian's bundle, since Amazon Linux keeps its own elsewhere.
+  std::string ca_bundle_path;
 };
 
 // HttpClient over one reused libcurl easy handle (keep-alive between requests to the same
