@@ -10,7 +10,12 @@ int RunWatch(const Config& config, const Logger& log, const std::atomic<bool>& s
     log.Error("watch needs exactly one directory");
     return kExitUsage;
   }
-  InboxWatcher watcher(config, log, stop, [&config] { return OpenDatabase(config); });
+  auto connect = MakeDatabaseFactory(config);  // checks the URL without connecting
+  if (!connect) {
+    log.Error(connect.error().message);
+    return kExitUsage;
+  }
+  InboxWatcher watcher(config, log, stop, std::move(*connect));
   return watcher.Run();
 }
 
