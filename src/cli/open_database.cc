@@ -1,5 +1,6 @@
 #include "cli/open_database.h"
 
+#include "aws/secrets_client.h"
 #include "cli/aws_context.h"
 #include "sinks/data_api_sink.h"
 #include "sinks/mysql_options.h"
@@ -14,6 +15,40 @@ Result<std::unique_ptr<Database>> Migrated(Result<std::unique_ptr<Sink>> opened)
   if (!opened) return tl::unexpected(opened.error());
   BILLFLOW_TRY((*opened)->Migrate());
   return std::unique_ptr<Database>(std::move(*opened));
+}
+
+// mysql://USER@HOST/DB?secret=ARN: user and password come from Secrets Manager (the JSON the
+// original's Terraform stored: username, password, host, port, dbname). The secret is cached;
+// when the server refuses the credentials it is fetched once more, since it may have been
+// rotated, and the connection tried again.
+Result<DatabaseFactory> MysqlSecretFactory(const Config& config, MysqlOptions options) {
+  AwsContext aws_context(config);
+  auto aws = aws_context.Aws();
+  if (!aws) return tl::unexpected(aws.error());
+  struct Secrets {
+    CurlHttpClient http;
+    SecretsClient client;
+    Secrets(CurlHttpOptions http_options, AwsConfig aws)
+        : http(std::move(http_options)), client(&http, std::move(aws), SystemClock()) {}
+  };
+  auto secrets = std::make_shared<Secrets>(aws_context.HttpOptions(), *aws);
+  return DatabaseFactory([secrets, options]() -> Result<std::unique_ptr<Database>> {
+    const auto connect = [&](const DbSecret& secret) {
+      MysqlOptions with_secret = options;
+      if (!secret.username.empty()) with_secret.user = secret.username;
+      with_secret.password_provider = [password = secret.password]() -> Result<std::string> {
+        return password;
+      };
+      return Migrated(MysqlSink::Open(with_secret));
+    };
+    auto secret = secrets->client.GetDbSecret(options.secret_id);
+    if (!secret) return tl::unexpected(secret.error());
+    auto db = connect(*secret);
+    if (db || db.error().code != ErrorCode::kPermissionDenied) return db;
+    auto rotated = secrets->client.RefreshDbSecret(options.secret_id);
+    if (!rotated) return tl::unexpected(rotated.error());
+    return connect(*rotated);
+  });
 }
 
 }  // namespace
@@ -31,12 +66,15 @@ Result<DatabaseFactory> MakeDatabaseFactory(const Config& config) {
   if (url.rfind("mysql://", 0) == 0 || url.rfind("mariadb://", 0) == 0) {
     auto options = ParseMysqlUrl(url);
     if (!options) return tl::unexpected(options.error());
-    if (config.db_password) {
-      options->password_provider = [password = *config.db_password]() -> Result<std::string> {
-        return password;
-      };
+    if (options->secret_id.empty()) {
+      if (config.db_password) {
+        options->password_provider = [password = *config.db_password]() -> Result<std::string> {
+          return password;
+        };
+      }
+      return DatabaseFactory([options = *options] { return Migrated(MysqlSink::Open(options)); });
     }
-    return DatabaseFactory([options = *options] { return Migrated(MysqlSink::Open(options)); });
+    return MysqlSecretFactory(config, *options);
   }
   if (url.rfind("data-api://", 0) == 0) {
     auto target = ParseDataApiUrl(url);

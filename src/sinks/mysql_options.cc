@@ -151,6 +151,8 @@ Result<MysqlOptions> ParseMysqlUrl(std::string_view url) {
       }
     } else if (key == "ca" || key == "ssl-ca") {
       options.ca_path = value;
+    } else if (key == "secret") {
+      options.secret_id = value;
     } else if (key == "connect-timeout") {
       int seconds = 0;
       const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), seconds);
@@ -160,7 +162,7 @@ Result<MysqlOptions> ParseMysqlUrl(std::string_view url) {
       options.connect_timeout_s = seconds;
     } else {
       return Bad("unknown parameter \"" + std::string(key) +
-                 "\" (known: tls, ca, connect-timeout)");
+                 "\" (known: tls, ca, secret, connect-timeout)");
     }
   }
   if (!options.ca_path.empty() && options.tls == MysqlTlsMode::kDisable) {

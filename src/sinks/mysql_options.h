@@ -46,6 +46,9 @@ struct MysqlOptions {
   // --password-file; the AWS layer can supply a Secrets Manager lookup. The password is never
   // put into an error message or log line.
   std::function<Result<std::string>()> password_provider;
+  // `?secret=ARN`: the credentials live in this Secrets Manager secret (the CLI looks it up
+  // and fills user and password_provider; the sink itself never talks to AWS).
+  std::string secret_id;
   int connect_timeout_s = 10;
   int read_timeout_s = 600;   // per network read: a long statement must finish within it
   int write_timeout_s = 600;

@@ -61,7 +61,7 @@ TEST(ParseMysqlUrlTest, MalformedUrlsNameTheProblem) {
   EXPECT_EQ(message("mysql://u@h/b?tls=yes"),
             "--db mysql URL: tls=\"yes\" is not one of verify-identity, verify-ca, require, disable");
   EXPECT_EQ(message("mysql://u@h/b?sslkey=x"),
-            "--db mysql URL: unknown parameter \"sslkey\" (known: tls, ca, connect-timeout)");
+            "--db mysql URL: unknown parameter \"sslkey\" (known: tls, ca, secret, connect-timeout)");
   EXPECT_EQ(message("mysql://u@h/"), "--db mysql URL: database name is empty or invalid (mysql://USER@HOST/DB)");
   EXPECT_EQ(message("mysql://u@127.0.0.1/b?ca=/x.pem"),
             "--db mysql URL: ca= is set but tls=disable; use tls=verify-ca or tls=verify-identity");
