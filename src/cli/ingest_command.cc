@@ -170,10 +170,11 @@ int RunIngest(const Config& config, const Logger& log, const std::atomic<bool>& 
       }
       for (const S3Location& location : *locations) {
         work.push_back({{InputKind::kS3, location.Uri()},
-                        [client = *s3, location]() -> Result<std::unique_ptr<ByteSource>> {
+                        [client = *s3, location, limit = config.max_inflated_bytes]()
+                            -> Result<std::unique_ptr<ByteSource>> {
                           auto source = S3Source::Open(client, location.bucket, location.key);
                           if (!source) return tl::unexpected(source.error());
-                          return std::unique_ptr<ByteSource>(std::move(*source));
+                          return GunzipIfNamed(std::move(*source), location.key, GzipLimits{limit});
                         }});
       }
     }

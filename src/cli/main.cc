@@ -149,7 +149,7 @@ int main(int argc, char** argv) {
                        "every record)")
         ->excludes(paths_option);
     ingest->add_option("--rates", config.rates,
-                       "exchange rates CSV (currency,rate_to_usd,valid_from); default: the database's "
+                       "exchange rates CSV file or s3://bucket/key (currency,rate_to_usd,valid_from); default: the database's "
                        "fx_rates, else USD 1, CAD 0.79, MXN 0.05");
     ingest->add_flag("--json", config.json, "print one JSON summary object on stdout");
     ingest->add_flag("--dry-run", config.dry_run, "parse, validate and convert; write nothing");

@@ -1,5 +1,7 @@
 #include "lambda/lambda_handler.h"
 
+#include "sources/gzip_source.h"
+
 #include <nlohmann/json.hpp>
 
 #include "aws/s3_event.h"
@@ -59,11 +61,10 @@ Result<std::vector<S3Location>> ExpandS3Uri(S3Client& s3, std::string_view uri) 
   if (!objects) return tl::unexpected(objects.error());
   std::vector<S3Location> out;
   for (const S3ObjectInfo& object : *objects) {
-    std::string_view key = object.key;
-    if (key.size() >= 4) {
-      std::string suffix(key.substr(key.size() - 4));
-      for (char& c : suffix) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-      if (suffix == ".csv") out.push_back(S3Location{object.bucket, object.key});
+    std::string lower = object.key;
+    for (char& c : lower) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    if (lower.ends_with(".csv") || lower.ends_with(".csv.gz")) {
+      out.push_back(S3Location{object.bucket, object.key});
     }
   }
   return out;
@@ -99,6 +100,12 @@ IngestSummary LambdaHandler::LoadObject(
     }
     return FailedSummary(uri, source.error().code, source.error().message);
   }
+  std::unique_ptr<ByteSource> input = std::move(*source);
+  if (key.size() >= 3 && (key.ends_with(".gz") || key.ends_with(".GZ"))) {
+    auto gunzipped = GzipSource::Open(std::move(input), config_.gzip_limits);
+    if (!gunzipped) return FailedSummary(uri, gunzipped.error().code, gunzipped.error().message);
+    input = std::move(*gunzipped);
+  }
   IngestOptions ingest = config_.ingest;
   if (deadline) {
     Clock clock = config_.clock;
@@ -109,7 +116,7 @@ IngestSummary LambdaHandler::LoadObject(
     };
   }
   IngestJob job(*rates_, ingest);
-  return IngestWithRetry(job, **source, &db_, config_.connect, config_.retry);
+  return IngestWithRetry(job, *input, &db_, config_.connect, config_.retry);
 }
 
 Result<EventOutcome> LambdaHandler::ProcessEvent(
