@@ -1,5 +1,7 @@
 #include "csv/csv_reader.h"
 
+#include "sources/memory_source.h"
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -10,30 +12,6 @@
 namespace billflow {
 namespace {
 
-// Serves a string in chunks of at most `chunk` bytes, to exercise buffer boundaries.
-class ChunkedSource : public ByteSource {
- public:
-  ChunkedSource(std::string data, std::size_t chunk) : data_(std::move(data)), chunk_(chunk) {}
-  const SourceInfo& Info() const override { return info_; }
-  Result<std::size_t> Read(std::span<char> buffer) override {
-    const std::size_t n = std::min({buffer.size(), chunk_, data_.size() - pos_});
-    std::copy_n(data_.data() + pos_, n, buffer.data());
-    pos_ += n;
-    return n;
-  }
-  Status Rewind() override {
-    pos_ = 0;
-    return Ok();
-  }
-  bool CanRewind() const override { return true; }
-
- private:
-  SourceInfo info_;
-  std::string data_;
-  std::size_t chunk_;
-  std::size_t pos_ = 0;
-};
-
 struct Parsed {
   std::vector<std::vector<std::string>> rows;
   std::vector<std::uint64_t> lines;
@@ -43,7 +21,9 @@ struct Parsed {
 };
 
 Parsed ParseAll(const std::string& text, std::size_t chunk = 1 << 20, CsvOptions options = {}) {
-  ChunkedSource source(text, chunk);
+  MemorySource::Options source_options;
+  source_options.chunk_bytes = chunk;
+  MemorySource source(text, source_options);
   CsvReader reader(&source, options);
   Parsed out;
   CsvRecord record;

@@ -1,5 +1,7 @@
 #include "pipeline/ingest_job.h"
 
+#include "sources/memory_source.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -7,33 +9,6 @@
 
 namespace billflow {
 namespace {
-
-class StringSource : public ByteSource {
- public:
-  explicit StringSource(std::string data, std::string uri = "file:///t/bills.csv")
-      : data_(std::move(data)) {
-    info_.uri = std::move(uri);
-    info_.display_name = "bills.csv";
-    info_.size_bytes = data_.size();
-  }
-  const SourceInfo& Info() const override { return info_; }
-  Result<std::size_t> Read(std::span<char> buffer) override {
-    const std::size_t n = std::min(buffer.size(), data_.size() - pos_);
-    std::copy_n(data_.data() + pos_, n, buffer.data());
-    pos_ += n;
-    return n;
-  }
-  Status Rewind() override {
-    pos_ = 0;
-    return Ok();
-  }
-  bool CanRewind() const override { return true; }
-
- private:
-  SourceInfo info_;
-  std::string data_;
-  std::size_t pos_ = 0;
-};
 
 // Records what the job asked of it; commits into `ledger`.
 class FakeSink : public RecordSink {
@@ -83,7 +58,7 @@ constexpr char kHeader[] = "id,company_name,country,city,product_line,item,bill_
 class IngestJobTest : public ::testing::Test {
  protected:
   IngestSummary Run(const std::string& body, IngestOptions options = {}) {
-    StringSource source(body);
+    MemorySource source(body);
     IngestJob job(rates_, std::move(options));
     return job.Run(source, &sink_);
   }
@@ -158,7 +133,7 @@ TEST_F(IngestJobTest, StopRequestRollsBack) {
 }
 
 TEST_F(IngestJobTest, DryRunWritesNothing) {
-  StringSource source(std::string(kHeader) + "1,A,US,X,P,I,2023-05-01,USD,2.5\n");
+  MemorySource source(std::string(kHeader) + "1,A,US,X,P,I,2023-05-01,USD,2.5\n");
   IngestJob job(rates_, {});
   const auto summary = job.Run(source, nullptr);
   EXPECT_EQ(summary.status, FileStatus::kChecked);

@@ -1,5 +1,7 @@
 #include "pipeline/retrying_ingest.h"
 
+#include "sources/memory_source.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -12,34 +14,6 @@ namespace {
 constexpr char kBody[] =
     "id,company_name,country,city,product_line,item,bill_date,currency,bill_amount\n"
     "1,A,US,X,P,I,2023-05-01,USD,10\n2,B,US,X,P,I,2023-05-01,USD,5\n";
-
-class StringSource : public ByteSource {
- public:
-  explicit StringSource(std::string data, bool can_rewind = true)
-      : data_(std::move(data)), can_rewind_(can_rewind) {
-    info_.uri = "file:///t/bills.csv";
-    info_.display_name = "bills.csv";
-    info_.size_bytes = data_.size();
-  }
-  const SourceInfo& Info() const override { return info_; }
-  Result<std::size_t> Read(std::span<char> buffer) override {
-    const std::size_t n = std::min(buffer.size(), data_.size() - pos_);
-    std::copy_n(data_.data() + pos_, n, buffer.data());
-    pos_ += n;
-    return n;
-  }
-  Status Rewind() override {
-    pos_ = 0;
-    return Ok();
-  }
-  bool CanRewind() const override { return can_rewind_; }
-
- private:
-  SourceInfo info_;
-  std::string data_;
-  std::size_t pos_ = 0;
-  bool can_rewind_;
-};
 
 // What the fake server holds, shared by every connection the factory makes.
 struct FakeServer {
@@ -128,7 +102,7 @@ class RetryingIngestTest : public ::testing::Test {
       return std::unique_ptr<Database>(new FakeDatabase(&server_));
     };
   }
-  IngestSummary Run(StringSource& source) {
+  IngestSummary Run(MemorySource& source) {
     IngestJob job(rates_, {});
     return IngestWithRetry(job, source, &db_, connect_, policy_);
   }
@@ -143,7 +117,7 @@ class RetryingIngestTest : public ::testing::Test {
 
 TEST_F(RetryingIngestTest, LostConnectionMidFileRerunsWholeFileOnNewConnection) {
   server_.row_faults = {ErrorCode::kUnavailable, ErrorCode::kConflict};
-  StringSource source(kBody);
+  MemorySource source(kBody);
   const auto summary = Run(source);
   ASSERT_EQ(summary.status, FileStatus::kLoaded) << summary.error;
   EXPECT_EQ(summary.tally.rows_loaded, 2u);
@@ -155,7 +129,7 @@ TEST_F(RetryingIngestTest, LostConnectionMidFileRerunsWholeFileOnNewConnection) 
 
 TEST_F(RetryingIngestTest, AmbiguousCommitThatHappenedIsNotLoadedAgain) {
   server_.commit_lost_after = {true};
-  StringSource source(kBody);
+  MemorySource source(kBody);
   const auto summary = Run(source);
   ASSERT_EQ(summary.status, FileStatus::kLoaded) << summary.error;
   EXPECT_EQ(server_.commits, 1);
@@ -169,7 +143,7 @@ TEST_F(RetryingIngestTest, AmbiguousCommitThatHappenedIsNotLoadedAgain) {
 
 TEST_F(RetryingIngestTest, AmbiguousCommitThatDidNotHappenLoadsAgain) {
   server_.commit_lost_after = {false};
-  StringSource source(kBody);
+  MemorySource source(kBody);
   const auto summary = Run(source);
   ASSERT_EQ(summary.status, FileStatus::kLoaded) << summary.error;
   EXPECT_EQ(server_.commits, 1);
@@ -179,7 +153,7 @@ TEST_F(RetryingIngestTest, AmbiguousCommitThatDidNotHappenLoadsAgain) {
 TEST_F(RetryingIngestTest, AmbiguousCommitOnLastAttemptIsStillResolved) {
   policy_.max_attempts = 1;
   server_.commit_lost_after = {true};
-  StringSource source(kBody);
+  MemorySource source(kBody);
   const auto summary = Run(source);
   EXPECT_EQ(summary.status, FileStatus::kLoaded) << summary.error;
   EXPECT_EQ(server_.commits, 1);
@@ -189,7 +163,7 @@ TEST_F(RetryingIngestTest, GivesUpAfterMaxAttemptsWithLastError) {
   policy_.max_attempts = 3;
   server_.row_faults = {ErrorCode::kUnavailable, ErrorCode::kUnavailable, ErrorCode::kUnavailable,
                         ErrorCode::kUnavailable};
-  StringSource source(kBody);
+  MemorySource source(kBody);
   const auto summary = Run(source);
   EXPECT_EQ(summary.status, FileStatus::kFailed);
   EXPECT_EQ(summary.error_code, ErrorCode::kUnavailable);
@@ -201,7 +175,7 @@ TEST_F(RetryingIngestTest, GivesUpAfterMaxAttemptsWithLastError) {
 TEST_F(RetryingIngestTest, ConnectFailuresAreRetriedWithBackoffUpToTheCap) {
   policy_.max_backoff = std::chrono::milliseconds(600);
   server_.connect_faults = {ErrorCode::kUnavailable, ErrorCode::kUnavailable, ErrorCode::kUnavailable};
-  StringSource source(kBody);
+  MemorySource source(kBody);
   const auto summary = Run(source);
   ASSERT_EQ(summary.status, FileStatus::kLoaded) << summary.error;
   EXPECT_EQ(waits_, (std::vector<long>{250, 500, 600}));
@@ -209,7 +183,7 @@ TEST_F(RetryingIngestTest, ConnectFailuresAreRetriedWithBackoffUpToTheCap) {
 
 TEST_F(RetryingIngestTest, NonRetryableErrorIsReturnedAtOnce) {
   server_.connect_faults = {ErrorCode::kPermissionDenied};
-  StringSource source(kBody);
+  MemorySource source(kBody);
   const auto summary = Run(source);
   EXPECT_EQ(summary.status, FileStatus::kFailed);
   EXPECT_EQ(summary.error, "fake: cannot connect");
@@ -218,7 +192,7 @@ TEST_F(RetryingIngestTest, NonRetryableErrorIsReturnedAtOnce) {
 
 TEST_F(RetryingIngestTest, SourceThatCannotRewindIsNotRetried) {
   server_.row_faults = {ErrorCode::kUnavailable};
-  StringSource source(kBody, /*can_rewind=*/false);
+  MemorySource source(kBody, {.can_rewind = false});
   const auto summary = Run(source);
   EXPECT_EQ(summary.status, FileStatus::kFailed);
   EXPECT_EQ(summary.error,

@@ -1,5 +1,7 @@
 #include "sources/gzip_source.h"
 
+#include "sources/memory_source.h"
+
 #include <zlib.h>
 
 #include <gtest/gtest.h>
@@ -8,35 +10,6 @@
 
 namespace billflow {
 namespace {
-
-// Bytes from memory, handed out at most `chunk` at a time.
-class MemorySource : public ByteSource {
- public:
-  explicit MemorySource(std::string bytes, std::size_t chunk = 1 << 16)
-      : bytes_(std::move(bytes)), chunk_(chunk) {
-    info_.uri = "file:///in/bills.csv.gz";
-    info_.display_name = "bills.csv.gz";
-    info_.size_bytes = bytes_.size();
-  }
-  const SourceInfo& Info() const override { return info_; }
-  Result<std::size_t> Read(std::span<char> buffer) override {
-    const std::size_t n = std::min({buffer.size(), chunk_, bytes_.size() - pos_});
-    std::copy_n(bytes_.data() + pos_, n, buffer.data());
-    pos_ += n;
-    return n;
-  }
-  Status Rewind() override {
-    pos_ = 0;
-    return Ok();
-  }
-  bool CanRewind() const override { return true; }
-
- private:
-  std::string bytes_;
-  std::size_t chunk_;
-  std::size_t pos_ = 0;
-  SourceInfo info_;
-};
 
 std::string Gzip(const std::string& plain) {
   z_stream z{};
@@ -54,7 +27,9 @@ std::string Gzip(const std::string& plain) {
 
 std::unique_ptr<GzipSource> Open(std::string compressed, GzipLimits limits = {},
                                  std::size_t chunk = 1 << 16) {
-  auto source = GzipSource::Open(std::make_unique<MemorySource>(std::move(compressed), chunk), limits);
+  auto source = GzipSource::Open(std::make_unique<MemorySource>(
+      std::move(compressed),
+      MemorySource::Options{"file:///in/bills.csv.gz", "bills.csv.gz", chunk, true}), limits);
   EXPECT_TRUE(source.has_value());
   return std::move(*source);
 }
