@@ -3,7 +3,7 @@
 
   /usr/bin/python3 tools/data_api_emulator.py --mysql-port P [--mysql-host 127.0.0.1]
       [--mysql-user U] [--mysql-password PW] [--resuming N]
-      [--access-key ID] [--secret-key KEY] [--region us-east-1]
+      [--access-key ID] [--secret-key KEY] [--region us-east-1] [--request-log FILE]
 
 Serves POST /Execute, /BatchExecute, /BeginTransaction, /CommitTransaction and
 /RollbackTransaction in the Data API's JSON format (rest-json, errors as HTTP 400 with
@@ -11,7 +11,8 @@ x-amzn-ErrorType). Named parameters (:name) become driver parameters; typeHint D
 values travel as text. Each transaction id owns one database connection until commit,
 rollback or 3 minutes idle. --resuming N answers DatabaseResumingException to the first N
 calls, as a paused Aurora Serverless v2 does. Requests over 4 MiB are refused like the real
-service. Prints the port on stdout when ready.
+service. Prints the port on stdout when ready. --request-log FILE appends one JSON line per
+request ({"t_ns", "op", "bytes", "parameter_sets", "status"}) to count calls per file.
 """
 import argparse
 import base64
@@ -125,6 +126,7 @@ def main():
     parser.add_argument("--access-key", default="AKIDBILLFLOWTEST")
     parser.add_argument("--secret-key", default="billflow-test-secret")
     parser.add_argument("--region", default="us-east-1")
+    parser.add_argument("--request-log", help="append one JSON line per request")
     args = parser.parse_args()
 
     lock = threading.Lock()
@@ -163,7 +165,9 @@ def main():
                     cursor.executemany(driver_sql, parameter_sets)
                     updated = max(cursor.rowcount, 0)
                 for params in parameter_sets if len(parameter_sets) <= 1 else []:
-                    cursor.execute(driver_sql, params if params else None)
+                    # pymysql applies %-formatting (which turns the %% of to_driver_sql back into %)
+                    # only when given parameters, so an empty mapping is passed too.
+                    cursor.execute(driver_sql, params or {})
                     updated += max(cursor.rowcount, 0) if cursor.description is None else 0
                     if cursor.description is not None:
                         rows = cursor.fetchall()
@@ -239,9 +243,22 @@ def main():
 
     class Handler(http.server.BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # headers and body go out as two writes: no 40 ms stall
 
         def log_message(self, *unused):
             pass
+
+        def record_request(self, body, status):
+            if not args.request_log:
+                return
+            try:
+                sets = len(json.loads(body or b"{}").get("parameterSets") or [])
+            except (ValueError, AttributeError):
+                sets = 0
+            line = json.dumps({"t_ns": time.time_ns(), "op": self.path.split("?")[0],
+                               "bytes": len(body), "parameter_sets": sets, "status": status})
+            with lock, open(args.request_log, "a", encoding="utf-8") as f:
+                f.write(line + "\n")
 
         def answer(self, status, document, error_type=None):
             body = json.dumps(document).encode("utf-8")
@@ -283,8 +300,10 @@ def main():
                 except ValueError as error:
                     raise ApiError("BadRequestException", "body is not JSON") from error
                 self.answer(200, route(request))
+                self.record_request(body, 200)
             except ApiError as error:
                 self.answer(error.status, {"message": error.message}, error.error_type)
+                self.record_request(body, error.status)
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     print(server.server_address[1], flush=True)
