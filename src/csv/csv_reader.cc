@@ -16,7 +16,9 @@ const char* FindByte(const char* begin, const char* end, char c) {
 
 CsvReader::CsvReader(ByteSource* source, CsvOptions options)
     : source_(source), options_(options) {
-  buffer_.resize(options_.max_record_bytes + options_.read_chunk_bytes);
+  // Room for a whole record, its CRLF and one more read: a record of exactly the maximum
+  // size is always seen complete before it could be called too large.
+  buffer_.resize(options_.max_record_bytes + options_.read_chunk_bytes + 2);
   // Views into scratch_ must survive appends within one record: reserve the worst case.
   scratch_.reserve(buffer_.size());
   fields_.reserve(16);
@@ -85,8 +87,12 @@ Result<bool> CsvReader::Next(CsvRecord* record) {
       ++line_number_;
       continue;
     }
-    if (ScanRecord(record) == Scan::kComplete) return true;
-    if (end_ - pos_ >= options_.max_record_bytes) return SkipOversized(record);
+    const Scan scan = ScanRecord(record);
+    if (scan == Scan::kComplete) return true;
+    // Incomplete and already longer than the maximum plus a CR of a pending CRLF: too large.
+    if (scan == Scan::kTooLarge || end_ - pos_ > options_.max_record_bytes + 1) {
+      return SkipOversized(record);
+    }
     auto filled = Fill();
     if (!filled) return tl::unexpected(filled.error());
   }
@@ -116,7 +122,7 @@ CsvReader::Scan CsvReader::ScanRecord(CsvRecord* record) {
     field = comma + 1;
   }
   const auto raw_size = static_cast<std::size_t>(content_end - begin);
-  if (raw_size > options_.max_record_bytes) return Scan::kNeedMore;  // handled as oversized
+  if (raw_size > options_.max_record_bytes) return Scan::kTooLarge;
   record->line_number = line_number_;
   record->byte_offset = stream_offset_ + pos_;
   record->fields = fields_;
@@ -178,7 +184,10 @@ CsvReader::Scan CsvReader::ScanQuotedRecord(std::size_t start, CsvRecord* record
         record_end = next = end;
       } else if (*p == ',') {
         ++p;
-        if (p == end && eof_) fields_.emplace_back();  // trailing empty field
+        if (p == end && eof_) {  // a trailing comma at the end of the input: one empty field
+          fields_.emplace_back();
+          record_end = next = end;
+        }
       } else if (*p == '\n') {
         record_end = p;
         next = p + 1;
@@ -226,7 +235,7 @@ CsvReader::Scan CsvReader::ScanQuotedRecord(std::size_t start, CsvRecord* record
   }
 
   const auto raw_size = static_cast<std::size_t>(record_end - (base + start));
-  if (raw_size > options_.max_record_bytes) return Scan::kNeedMore;  // handled as oversized
+  if (raw_size > options_.max_record_bytes) return Scan::kTooLarge;
   record->line_number = line_number_;
   record->byte_offset = stream_offset_ + start;
   record->raw = std::string_view(base + start, raw_size);

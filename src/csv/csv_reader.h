@@ -61,7 +61,7 @@ class CsvReader {
   }
 
  private:
-  enum class Scan { kComplete, kNeedMore };
+  enum class Scan { kComplete, kNeedMore, kTooLarge };
   [[nodiscard]] Result<bool> Fill();
   Scan ScanRecord(CsvRecord* record);
   Scan ScanQuotedRecord(std::size_t start, CsvRecord* record);

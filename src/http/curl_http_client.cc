@@ -159,6 +159,9 @@ Result<HttpResponse> CurlHttpClient::Perform(const HttpRequest& request,
   curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, header_list.get());
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  // S3 keys may hold "." and ".." segments: send the path exactly as signed, never normalised
+  // (normalising could aim the request at another key or bucket).
+  curl_easy_setopt(curl, CURLOPT_PATH_AS_IS, 1L);
   if (!options_.ca_bundle_path.empty()) {
     curl_easy_setopt(curl, CURLOPT_CAINFO, options_.ca_bundle_path.c_str());
   }

@@ -33,11 +33,10 @@ class PiecewiseSource : public ByteSource {
   std::deque<std::string> pieces_;
 };
 
-// KNOWN BUG (found by fuzz_csv_reader, reported to the lead, not fixed here): CsvReader::Next
-// declares a record too large as soon as max_record_bytes bytes are buffered without a
-// complete record, even when the record is exactly max_record_bytes long and only its line
-// break has not been read yet. The outcome then depends on where the source's reads end.
-// ctest runs this with WILL_FAIL; when the reader is fixed, drop WILL_FAIL in CMakeLists.txt.
+// Found by fuzz_csv_reader: CsvReader::Next declared a record too large as soon as
+// max_record_bytes bytes were buffered without a complete record, even when the record was
+// exactly max_record_bytes long and only its CRLF had not been read yet, so the outcome
+// depended on where the source's reads ended. Fixed: the CR of a pending CRLF is allowed for.
 TEST(CsvReaderRegressionTest, RecordOfExactlyMaxBytesIsKeptWhenTheReadEndsBeforeItsLineBreak) {
   PiecewiseSource source({"a\nabcdefgh\r", "\nx\n"});
   CsvOptions options;
@@ -68,11 +67,10 @@ TEST(CsvReaderRegressionTest, RecordOfExactlyMaxBytesIsKeptWhenReadWhole) {
   EXPECT_EQ(record.raw, "abcdefgh");
 }
 
-// KNOWN BUG (found by the differential test against Python's csv, reported to the lead, not
-// fixed here): at the end of an input without a final line break, a quoted field followed by
-// a comma (`"x",`) gives two empty trailing fields instead of one: ScanQuotedRecord adds the
-// empty field after the comma, then loops and adds another as an empty unquoted field. A
-// last row of a file that ends that way has one field too many and is rejected.
+// Found by the differential test against Python's csv: at the end of an input without a
+// final line break, a quoted field followed by a comma (`"x",`) gave two empty trailing
+// fields instead of one (ScanQuotedRecord added the empty field after the comma, then looped
+// and added another as an empty unquoted field). Fixed: the record ends there.
 TEST(CsvReaderRegressionTest, QuotedFieldThenCommaAtEndOfInputGivesOneTrailingEmptyField) {
   PiecewiseSource source({"a,b\n\"x\","});
   CsvReader reader(&source, CsvOptions{});

@@ -381,10 +381,9 @@ class S3KeyTest(TempDirTest):
         self.assertEqual(self.query("SELECT COUNT(*) FROM billing_files WHERE source LIKE 'file:%'")
                          if self.db.exists() else [(0,)], [(0,)])
 
-    @unittest.expectedFailure
     def test_dot_segments_in_a_key_reach_s3_as_given(self):
-        """BUG (src/http/curl_http_client.cc): libcurl removes '..' segments from the URL path
-        (CURLOPT_PATH_AS_IS is not set), so key 'a/../../other/x.csv' in bucket 'inbox' is
+        """Regression (fixed by CURLOPT_PATH_AS_IS in curl_http_client.cc): libcurl removed '..'
+        segments from the URL path, so key 'a/../../other/x.csv' in bucket 'inbox' is
         requested as '/other/x.csv' — another bucket, path-style — instead of that key. S3 keys
         may legally contain '..'; SigV4 signs the un-normalised path, so AWS answers 403 rather
         than serving the other object, but the request leaves for the wrong resource."""
