@@ -22,12 +22,21 @@ for mode in dry-run sqlite; do
   rm -f "$db" "$db-wal" "$db-shm" "$db-journal"
   flags=(ingest --db "sqlite:$db" --json -q)
   [[ $mode == dry-run ]] && flags+=(--dry-run)
-  perf record -g -F 999 -o "$out/perf.$mode.data" -- "$BILLFLOW" "${flags[@]}" "$csv" >"$out/perf.$mode.json" 2>"$out/perf.$mode.err"
-  echo "### perf: billflow ingest ${mode/sqlite/into SQLite}, $rows rows ($(jq -c '.totals | {rows_loaded, rows_rejected, usd_total}' "$out/perf.$mode.json"))"
+  /usr/bin/time -f '%e s wall, %U s user, %S s sys, %M KiB peak RSS' -o "$out/perf.$mode.time" \
+    "$BILLFLOW" "${flags[@]}" "$csv" >/dev/null 2>&1
+  rm -f "$db" "$db-wal" "$db-shm" "$db-journal"
+  perf record -g -F 4999 -o "$out/perf.$mode.data" -- "$BILLFLOW" "${flags[@]}" "$csv" >"$out/perf.$mode.json" 2>"$out/perf.$mode.err"
+  echo "### perf: billflow ingest ${mode/sqlite/into SQLite}, $rows rows"
+  echo
+  echo "Unprofiled run: $(cat "$out/perf.$mode.time"). Totals: $(jq -c '.totals | {rows_loaded, rows_rejected, usd_total}' "$out/perf.$mode.json")"
   echo
   echo '```'
-  perf report -i "$out/perf.$mode.data" --no-children --sort dso,symbol --stdio -g none 2>/dev/null |
-    grep -v '^#' | grep -v '^$' | head -40
+  echo "# by DSO"
+  { perf report -i "$out/perf.$mode.data" --no-children --sort dso --stdio -g none 2>/dev/null || true; } |
+    grep -v '^#' | grep -v '^$' | sed 's/ *$//' | head -8 || true
+  echo "# perf report --no-children --sort dso,symbol (top 40)"
+  { perf report -i "$out/perf.$mode.data" --no-children --sort dso,symbol --stdio -g none 2>/dev/null || true; } |
+    grep -v '^#' | grep -v '^$' | sed 's/[ -]*$//' | head -40 || true
   echo '```'
   echo
   rm -f "$db" "$db-wal" "$db-shm" "$db-journal"
