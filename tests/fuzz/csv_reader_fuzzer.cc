@@ -9,7 +9,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
-#include <cstdlib>
 #include <span>
 #include <string>
 #include <string_view>
@@ -123,25 +122,6 @@ std::vector<Seen> ReadAll(std::string_view data, CsvOptions options, std::uint64
   return out;
 }
 
-// KNOWN BUG (reported to the lead; see tests/fuzz/known_bugs/README.md): a record whose raw
-// length is max_record_bytes or one less is reported as kTooLarge when the read so far ends
-// just before its line break (CsvReader::Next tests `end_ - pos_ >= max_record_bytes` before
-// the break has arrived), so the outcome depends on read boundaries. Until it is fixed, two
-// readings that first differ exactly there are accepted (the rest may differ, since the
-// oversized path resumes after the first line break). BILLFLOW_FUZZ_STRICT=1 turns this off.
-bool KnownBoundaryBug(const std::vector<Seen>& a, const std::vector<Seen>& b, std::size_t max_record_bytes) {
-  static const bool strict = std::getenv("BILLFLOW_FUZZ_STRICT") != nullptr;
-  if (strict) return false;
-  for (std::size_t i = 0; i < a.size() && i < b.size(); ++i) {
-    if (a[i] == b[i]) continue;
-    const Seen& ok = a[i].error == CsvRecordError::kTooLarge ? b[i] : a[i];
-    const Seen& big = a[i].error == CsvRecordError::kTooLarge ? a[i] : b[i];
-    return big.error == CsvRecordError::kTooLarge && ok.error != CsvRecordError::kTooLarge &&
-           ok.line_number == big.line_number && ok.raw.size() + 1 >= max_record_bytes;
-  }
-  return false;
-}
-
 // On a mismatch, what each reading saw, for the crash report.
 void Dump(const char* title, const std::vector<Seen>& records) {
   std::fprintf(stderr, "%s: %zu records\n", title, records.size());
@@ -170,12 +150,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const billflow::CsvOptions& chunked = whole;
   const auto reference = billflow::ReadAll(text, whole, 0);
   const auto pieces = billflow::ReadAll(text, chunked, (hash >> 12) | 1);
-  if (reference != pieces && !billflow::KnownBoundaryBug(reference, pieces, whole.max_record_bytes)) {
+  if (reference != pieces) {
     std::fprintf(stderr, "max_record_bytes %zu, read_chunk_bytes %zu, repair %d\n", whole.max_record_bytes,
                  whole.read_chunk_bytes, static_cast<int>(whole.repair_header_quote));
     billflow::Dump("delivered whole", reference);
     billflow::Dump("delivered in chunks", pieces);
   }
-  FUZZ_CHECK(reference == pieces || billflow::KnownBoundaryBug(reference, pieces, whole.max_record_bytes));
+  FUZZ_CHECK(reference == pieces);
   return 0;
 }
