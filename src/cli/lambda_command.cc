@@ -95,19 +95,35 @@ int RunLambda(const Config& config, const Logger& log) {
   CurlHttpClient runtime_http(runtime_http_options);
   LambdaRuntime runtime(&runtime_http, {api->second, 0});
 
-  HandlerSetup setup(config);
-  if (auto ok = setup.Init(config); !ok) {
-    log.Error(ok.error().message);
-    (void)runtime.PostInitError(ok.error());
-    return ExitFor(ok.error());
+  // Configuration that needs no network is checked before the first /next; the database
+  // connection and the rates are set up on the first invocation, so a cold start asks for
+  // work at once and a database that is still resuming fails (and is retried) per event.
+  if (auto db = MakeDatabaseFactory(config); !db) {
+    log.Error(db.error().message);
+    (void)runtime.PostInitError(db.error());
+    return ExitFor(db.error());
   }
-  // Lambda sends stdout to CloudWatch: JSON log lines and the EMF metrics line go there.
-  LambdaHandler handler(setup.HandlerConfig(config, [](const std::string& line) {
-                          std::fprintf(stdout, "%s\n", line.c_str());
-                          std::fflush(stdout);
-                        }),
-                        setup.s3, setup.rates.get());
-  auto ran = runtime.Run([&handler](const Invocation& invocation) { return handler.Handle(invocation); });
+  if (auto aws_config = aws.Aws(); !aws_config) {
+    log.Error(aws_config.error().message);
+    (void)runtime.PostInitError(aws_config.error());
+    return ExitFor(aws_config.error());
+  }
+  HandlerSetup setup(config);
+  std::unique_ptr<LambdaHandler> handler;
+  auto ran = runtime.Run([&](const Invocation& invocation) -> Result<std::string> {
+    if (!handler) {
+      BILLFLOW_TRY(setup.Init(config));
+      // Lambda sends stdout to CloudWatch: JSON log lines and the EMF metrics line go there.
+      handler = std::make_unique<LambdaHandler>(
+          setup.HandlerConfig(config,
+                              [](const std::string& line) {
+                                std::fprintf(stdout, "%s\n", line.c_str());
+                                std::fflush(stdout);
+                              }),
+          setup.s3, setup.rates.get());
+    }
+    return handler->Handle(invocation);
+  });
   if (!ran) {
     log.Error("runtime API: " + ran.error().message);
     return kExitFileFailed;
