@@ -6,6 +6,7 @@
 # uploaded (AWS CLI) to that bucket and key on s3rver behind the SigV4 front; rows must land in
 # MariaDB through the Data API emulator.
 #   package_bootstrap_e2e_test.sh BILLFLOW_BINARY
+# shellcheck disable=SC1091,SC2015,SC2034  # sourced helper, pass||fail idiom, loop counters
 set -euo pipefail
 binary=$(realpath "$1")
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
