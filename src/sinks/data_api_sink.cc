@@ -1,4 +1,5 @@
 #include "sinks/data_api_sink.h"
+#include "sinks/group_key_sql.h"
 
 #include <charconv>
 
@@ -369,15 +370,7 @@ Status DataApiSink::RecordFailure(const FileIdentity& file, const std::string& e
 }
 
 Result<std::vector<GroupTotal>> DataApiSink::Totals(GroupBy by) {
-  std::string key;
-  switch (by) {
-    case GroupBy::kMonth: key = "DATE_FORMAT(d.bill_date, '%Y-%m')"; break;
-    case GroupBy::kCurrency: key = "d.currency"; break;
-    case GroupBy::kCountry: key = "d.country"; break;
-    case GroupBy::kProductLine: key = "d.product_line"; break;
-    case GroupBy::kCompany: key = "d.company_name"; break;
-    case GroupBy::kFile: key = "f.source"; break;
-  }
+  const std::string key(GroupKeySql(by, SqlDialect::kMysql));
   Result<ExecuteResult> rows = client_->Execute(
       "SELECT " + key + " AS k, d.currency, COUNT(*), SUM(d.bill_amount), "
       "SUM(d.bill_amount_usd) FROM billing_data d JOIN billing_files f ON f.file_id = d.file_id "

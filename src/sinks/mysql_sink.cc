@@ -1,4 +1,5 @@
 #include "sinks/mysql_sink.h"
+#include "sinks/group_key_sql.h"
 
 #include <unordered_map>
 
@@ -444,15 +445,7 @@ Status MysqlSink::RecordFailure(const FileIdentity& file, const std::string& err
 }
 
 Result<std::vector<GroupTotal>> MysqlSink::Totals(GroupBy by) {
-  std::string key;
-  switch (by) {
-    case GroupBy::kMonth: key = "DATE_FORMAT(d.bill_date, '%Y-%m')"; break;
-    case GroupBy::kCurrency: key = "d.currency"; break;
-    case GroupBy::kCountry: key = "d.country"; break;
-    case GroupBy::kProductLine: key = "d.product_line"; break;
-    case GroupBy::kCompany: key = "d.company_name"; break;
-    case GroupBy::kFile: key = "f.source"; break;
-  }
+  const std::string key(GroupKeySql(by, SqlDialect::kMysql));
   // SUM over DECIMAL is exact DECIMAL arithmetic; BINARY ordering matches SQLite's.
   auto rows = impl_->conn->Query(
       "SELECT " + key + " AS k, d.currency, COUNT(*), SUM(d.bill_amount), SUM(d.bill_amount_usd) "

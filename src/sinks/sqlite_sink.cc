@@ -1,4 +1,5 @@
 #include "sinks/sqlite_sink.h"
+#include "sinks/group_key_sql.h"
 
 #include <sqlite3.h>
 
@@ -359,15 +360,7 @@ Status SqliteSink::RecordFailure(const FileIdentity& file, const std::string& er
 }
 
 Result<std::vector<GroupTotal>> SqliteSink::Totals(GroupBy by) {
-  std::string key;
-  switch (by) {
-    case GroupBy::kMonth: key = "substr(d.bill_date, 1, 7)"; break;
-    case GroupBy::kCurrency: key = "d.currency"; break;
-    case GroupBy::kCountry: key = "d.country"; break;
-    case GroupBy::kProductLine: key = "d.product_line"; break;
-    case GroupBy::kCompany: key = "d.company_name"; break;
-    case GroupBy::kFile: key = "f.source"; break;
-  }
+  const std::string key(GroupKeySql(by, SqlDialect::kSqlite));
   // Canonical decimal text has a fixed scale, so removing the point gives exact integers;
   // SQLite's integer SUM is exact and raises an error on overflow instead of wrapping.
   auto stmt = impl_->Prepare(
