@@ -3,7 +3,9 @@
 
 #include <sqlite3.h>
 
+#include <chrono>
 #include <cstring>
+#include <thread>
 
 #include "core/row_validator.h"
 #include "sinks/sqlite_schema.h"
@@ -126,8 +128,19 @@ Result<std::unique_ptr<SqliteSink>> SqliteSink::Open(const SqliteOptions& option
   }
   sqlite3_busy_timeout(raw, options.busy_timeout_ms);
   sqlite3_extended_result_codes(raw, 1);
-  BILLFLOW_TRY(impl->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
-                          "PRAGMA foreign_keys=ON; PRAGMA cache_size=-16384;"));
+  // Switching a new database to WAL takes an exclusive lock that SQLite's busy handler does
+  // not wait for: two processes opening a fresh file at once would see "database is locked".
+  // Wait for it ourselves, within the same busy timeout.
+  for (int waited_ms = 0;; waited_ms += 10) {
+    auto wal = impl->Exec("PRAGMA journal_mode=WAL");
+    if (wal) break;
+    if (wal.error().code != ErrorCode::kConflict || waited_ms >= options.busy_timeout_ms) {
+      return tl::unexpected(wal.error());
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  BILLFLOW_TRY(impl->Exec("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
+                          "PRAGMA cache_size=-16384;"));
   return std::unique_ptr<SqliteSink>(new SqliteSink(std::move(impl)));
 }
 
