@@ -131,10 +131,13 @@ Result<std::unique_ptr<SqliteSink>> SqliteSink::Open(const SqliteOptions& option
   // Switching a new database to WAL takes an exclusive lock that SQLite's busy handler does
   // not wait for: two processes opening a fresh file at once would see "database is locked".
   // Wait for it ourselves, within the same busy timeout.
-  for (int waited_ms = 0;; waited_ms += 10) {
-    auto wal = impl->Exec("PRAGMA journal_mode=WAL");
+  const auto switch_to_wal = [&impl] { return impl->Exec("PRAGMA journal_mode=WAL"); };
+  const auto deadline = std::chrono::steady_clock::now() +
+                        std::chrono::milliseconds(options.busy_timeout_ms);
+  while (true) {
+    auto wal = switch_to_wal();
     if (wal) break;
-    if (wal.error().code != ErrorCode::kConflict || waited_ms >= options.busy_timeout_ms) {
+    if (wal.error().code != ErrorCode::kConflict || std::chrono::steady_clock::now() >= deadline) {
       return tl::unexpected(wal.error());
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
