@@ -197,6 +197,17 @@ Result<std::string> DataApiClient::Call(const std::string& path, const std::stri
       if (kind == CallKind::kInTransaction) return Fail(ErrorCode::kDeadlineExceeded, message);
       return Fail(ErrorCode::kAmbiguousCommit, message + " (the statement may still complete)");
     }
+    if (kind == CallKind::kCommit &&
+        (type == "TransactionNotFoundException" ||
+         (type == "BadRequestException" && Contains(info.message, "Transaction") &&
+          Contains(info.message, "not found")))) {
+      // libcurl silently sends a request again on a fresh connection when a reused one died
+      // before any byte of the answer: the first CommitTransaction may have committed, and
+      // this "not found" answers the second. Or the transaction expired. Only the ledger knows.
+      return Fail(ErrorCode::kAmbiguousCommit,
+                  message + " (the transaction is gone: committed by an earlier send of this "
+                            "request whose answer was lost, or expired)");
+    }
     if (type == "BadRequestException" || type == "DatabaseErrorException" ||
         type == "TransactionNotFoundException") {
       bool conflict = Contains(info.message, "Deadlock") || Contains(info.message, "deadlock") ||
@@ -292,7 +303,14 @@ Status DataApiClient::CommitTransaction(const std::string& transaction_id) {
   json body{{"resourceArn", target_.resource_arn}, {"secretArn", target_.secret_arn},
             {"transactionId", transaction_id}};
   Result<std::string> answer = Call("/CommitTransaction", Dump(body), CallKind::kCommit);
-  if (!answer) return tl::unexpected(answer.error());
+  if (!answer) {
+    // A commit that never reached the service leaves the transaction open, holding its row
+    // locks (the ledger row's among them) until the service drops it after 3 idle minutes:
+    // every reload meanwhile waits out the lock timeout. End it. When the commit did happen
+    // the rollback is refused as "not found", which changes nothing.
+    if (answer.error().code == ErrorCode::kAmbiguousCommit) (void)RollbackTransaction(transaction_id);
+    return tl::unexpected(answer.error());
+  }
   return Ok();
 }
 

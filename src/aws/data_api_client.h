@@ -65,7 +65,10 @@ struct DataApiOptions {
 //   StatementTimeoutException → kAmbiguousCommit outside a transaction and on commit (the
 //     statement may still complete: read the ledger, never re-send blindly), kDeadlineExceeded
 //     inside one (the transaction will not commit);
-//   a transport failure during CommitTransaction → kAmbiguousCommit;
+//   a transport failure during CommitTransaction, or a commit answered "Transaction … is not
+//     found" (an earlier send of it, whose answer was lost, may have committed) →
+//     kAmbiguousCommit, after which one best-effort RollbackTransaction is sent so that a
+//     commit that never arrived does not leave the transaction holding its locks;
 //   BadRequestException / DatabaseErrorException → kDatabase (kConflict for deadlocks and
 //     lock wait timeouts); ForbiddenException, AccessDeniedException → kPermissionDenied;
 //   NotFoundException → kNotFound.

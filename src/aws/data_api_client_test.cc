@@ -196,13 +196,35 @@ TEST(DataApiClientTest, ForbiddenNotFoundAndServiceErrors) {
 TEST(DataApiClientTest, CommitWithoutAnAnswerIsAmbiguous) {
   Fixture f;
   f.http.EnqueueError(ErrorCode::kUnavailable, "connection reset");
+  f.http.Enqueue(200, R"({"transactionStatus":"Rollback Complete"})");
   f.http.Enqueue(500, R"({"message":"internal"})", ErrorType("InternalServerErrorException"));
+  f.http.Enqueue(400, R"({"message":"Transaction tx is not found"})", ErrorType("BadRequestException"));
   Status lost = f.client.CommitTransaction("tx");
   ASSERT_FALSE(lost);
   EXPECT_EQ(lost.error().code, ErrorCode::kAmbiguousCommit);
   Status internal = f.client.CommitTransaction("tx");
   ASSERT_FALSE(internal);
   EXPECT_EQ(internal.error().code, ErrorCode::kAmbiguousCommit);
+  // Each ambiguous commit is followed by one RollbackTransaction of the same transaction.
+  ASSERT_EQ(f.http.requests().size(), 4u);
+  EXPECT_TRUE(f.http.requests()[1].url.ends_with("/RollbackTransaction"));
+  EXPECT_EQ(json::parse(f.http.requests()[1].body)["transactionId"], "tx");
+  EXPECT_TRUE(f.http.requests()[3].url.ends_with("/RollbackTransaction"));
+}
+
+TEST(DataApiClientTest, CommitOfATransactionThatIsGoneIsAmbiguous) {
+  // libcurl re-sends a request whose reused connection died before the answer; the second
+  // CommitTransaction finds the transaction already committed by the first.
+  Fixture f;
+  f.http.Enqueue(400, R"({"message":"Transaction tx is not found"})", ErrorType("BadRequestException"));
+  f.http.Enqueue(400, R"({"message":"Transaction tx is not found"})", ErrorType("BadRequestException"));
+  Status gone = f.client.CommitTransaction("tx");
+  ASSERT_FALSE(gone);
+  EXPECT_EQ(gone.error().code, ErrorCode::kAmbiguousCommit);
+  EXPECT_NE(gone.error().message.find("is not found"), std::string::npos);
+  // Elsewhere the same answer stays a database error.
+  f.http.Enqueue(400, R"({"message":"Transaction tx is not found"})", ErrorType("BadRequestException"));
+  EXPECT_EQ(f.client.Execute("SELECT 1", {}, "tx").error().code, ErrorCode::kDatabase);
 }
 
 TEST(DataApiClientTest, BlobsTravelAsBase64) {

@@ -62,10 +62,21 @@ class Retrier {
       if (resolve_only && !ambiguous_sha_) break;
       if (tries > 1) Wait(tries);
       if (Step done = Attempt(resolve_only)) return *std::move(done);
-      if (!IsRetryable(last_.error_code) || stop_) return last_;
+      if (!IsRetryable(last_.error_code) || stop_) return Unresolved();
       if (resolve_only) break;
     }
     last_.error += " (gave up after " + std::to_string(policy_.max_attempts) + " attempts)";
+    return Unresolved();
+  }
+
+  // The last error, plus what a later error would hide: a COMMIT without an answer that the
+  // ledger could not settle since (the file may be loaded).
+  IngestSummary Unresolved() {
+    if (ambiguous_sha_ && last_.error_code != ErrorCode::kAmbiguousCommit) {
+      last_.error += "; an earlier COMMIT of " + info_.display_name +
+                     " got no answer and the ledger could not be read since: it may be loaded "
+                     "(the next run reads the ledger and does not load it twice)";
+    }
     return last_;
   }
 

@@ -159,6 +159,22 @@ TEST_F(RetryingIngestTest, AmbiguousCommitOnLastAttemptIsStillResolved) {
   EXPECT_EQ(server_.commits, 1);
 }
 
+TEST_F(RetryingIngestTest, GivingUpAfterAnUnsettledAmbiguousCommitSaysItMayBeLoaded) {
+  policy_.max_attempts = 2;
+  server_.commit_lost_after = {true};
+  db_ = std::move(*connect_());  // then the link goes down: no later connection succeeds
+  server_.connect_faults = {ErrorCode::kUnavailable, ErrorCode::kUnavailable};
+  MemorySource source(kBody);
+  const auto summary = Run(source);
+  EXPECT_EQ(summary.status, FileStatus::kFailed);
+  EXPECT_EQ(summary.error_code, ErrorCode::kUnavailable);
+  EXPECT_EQ(summary.error,
+            "fake: cannot connect (gave up after 2 attempts); an earlier COMMIT of bills.csv got "
+            "no answer and the ledger could not be read since: it may be loaded (the next run "
+            "reads the ledger and does not load it twice)");
+  EXPECT_EQ(server_.commits, 1);
+}
+
 TEST_F(RetryingIngestTest, GivesUpAfterMaxAttemptsWithLastError) {
   policy_.max_attempts = 3;
   server_.row_faults = {ErrorCode::kUnavailable, ErrorCode::kUnavailable, ErrorCode::kUnavailable,
