@@ -2,6 +2,7 @@
 #include "sinks/group_key_sql.h"
 
 #include <charconv>
+#include <unordered_map>
 
 #include "core/row_validator.h"
 #include "crypto/sha256.h"
@@ -19,6 +20,29 @@ constexpr char kInsertRow[] =
 constexpr char kInsertReject[] =
     "INSERT INTO billing_rejects (file_id, line_number, reason, raw_line) VALUES "
     "(:file_id, :line_number, :reason, :raw_line)";
+// Settling a request refused for a duplicate id (SettleDuplicateIds). TEMPORARY: no implicit
+// commit, private to the transaction's connection; LIKE: the same PRIMARY KEY and id collation.
+constexpr char kCreateStaging[] =
+    "CREATE TEMPORARY TABLE IF NOT EXISTS billflow_batch LIKE billing_data";
+constexpr char kClearStaging[] = "DELETE FROM billflow_batch";
+constexpr char kDropStaging[] = "DROP TEMPORARY TABLE IF EXISTS billflow_batch";
+constexpr char kStageRow[] =
+    "INSERT INTO billflow_batch (file_id, id, line_number, company_name, country, city, "
+    "product_line, item, bill_date, currency, bill_amount, fx_rate, bill_amount_usd) VALUES "
+    "(:file_id, :id, :line_number, :company_name, :country, :city, :product_line, :item, "
+    ":bill_date, :currency, :bill_amount, :fx_rate, :bill_amount_usd)";
+// Rows of the request whose id is stored under another line: the duplicates. A row stored
+// under its own line was written before the request failed and is no duplicate.
+constexpr char kFindDuplicates[] =
+    "SELECT b.line_number, d.line_number FROM billflow_batch b JOIN billing_data d "
+    "ON d.file_id = b.file_id AND d.id = b.id WHERE d.line_number <> b.line_number";
+// The no-op update keeps the first stored row of each id, as MysqlSink does.
+constexpr char kInsertStaged[] =
+    "INSERT INTO billing_data (file_id, id, line_number, company_name, country, city, "
+    "product_line, item, bill_date, currency, bill_amount, fx_rate, bill_amount_usd) SELECT "
+    "file_id, id, line_number, company_name, country, city, product_line, item, bill_date, "
+    "currency, bill_amount, fx_rate, bill_amount_usd FROM billflow_batch "
+    "ON DUPLICATE KEY UPDATE line_number = billing_data.line_number";
 // JSON around one parameter set's values: names, value keys, type hints, punctuation.
 constexpr std::size_t kRowJsonOverhead = 640;
 
@@ -59,6 +83,11 @@ SqlParameter Dec(const char* name, const Decimal& value) {
 Error Named(Error error, const std::string& what) {
   error.message = what + ": " + error.message;
   return error;
+}
+
+// MySQL's ER_DUP_ENTRY, as the Data API words it: "Database error code: 1062. Message: …".
+bool IsDuplicateKey(const Error& error) {
+  return error.message.find("error code: 1062") != std::string::npos;
 }
 
 }  // namespace
@@ -120,8 +149,11 @@ void DataApiSink::Rollback() noexcept {
     transaction_id_.clear();
   }
   rows_ = Pending{};
+  pending_rows_.clear();
+  pending_index_.clear();
+  repeats_.clear();
+  staging_created_ = false;
   rejects_ = Pending{};
-  first_line_of_id_.clear();
 }
 
 Status DataApiSink::Migrate() {
@@ -264,32 +296,108 @@ Status DataApiSink::QueueReject(std::uint64_t line_number, std::string_view reas
   return Flush(kInsertReject, &rejects_);
 }
 
-Status DataApiSink::AddRow(const BillingRecord& row) {
-  auto [it, first] = first_line_of_id_.try_emplace(std::string(row.id), row.line_number);
-  if (!first) {
-    std::string reason = "duplicate id ";
-    AppendQuoted(row.id, &reason);
-    reason.append(" (first on line ").append(std::to_string(it->second)).append(")");
-    ++duplicate_rows_;
-    duplicate_usd_ = *duplicate_usd_.Add(row.bill_amount_usd);
-    return QueueReject(row.line_number, reason, row.raw_line);
+Status DataApiSink::RejectDuplicate(const std::string& id, std::uint64_t line_number,
+                                    std::uint64_t first_line, const Decimal& usd,
+                                    std::string_view raw_line) {
+  std::string reason = "duplicate id ";
+  AppendQuoted(id, &reason);
+  reason.append(" (first on line ").append(std::to_string(first_line)).append(")");
+  ++duplicate_rows_;
+  duplicate_usd_ = *duplicate_usd_.Add(usd);
+  return QueueReject(line_number, reason, raw_line);
+}
+
+Status DataApiSink::SettleDuplicateIds() {
+  auto exec = [&](const char* sql, const char* what) -> Result<ExecuteResult> {
+    Result<ExecuteResult> result = client_->Execute(sql, {}, transaction_id_);
+    if (!result) return tl::unexpected(Named(result.error(), what));
+    return result;
+  };
+  if (!staging_created_) {
+    BILLFLOW_TRY(exec(kCreateStaging, "data-api create duplicate-id staging table"));
+    staging_created_ = true;
   }
-  char date[10];
-  row.bill_date.Format(date);
-  rows_.bytes += kRowJsonOverhead + row.id.size() + row.company_name.size() + row.city.size() +
-                 row.product_line.size() + row.item.size();
-  rows_.sets.push_back({Long("file_id", file_id_), Text("id", row.id),
-                        Long("line_number", static_cast<std::int64_t>(row.line_number)),
-                        Text("company_name", row.company_name), Text("country", row.country),
-                        Text("city", row.city), Text("product_line", row.product_line),
-                        Text("item", row.item),
-                        SqlParameter{"bill_date", std::string(date, 10), TypeHint::kDate},
-                        Text("currency", row.currency_code()), Dec("bill_amount", row.bill_amount),
-                        Dec("fx_rate", row.fx_rate), Dec("bill_amount_usd", row.bill_amount_usd)});
-  if (rows_.bytes < options_.max_request_bytes && rows_.sets.size() < options_.max_rows_per_request) {
+  BILLFLOW_TRY(exec(kClearStaging, "data-api clear duplicate-id staging table"));
+  Result<std::size_t> staged = client_->BatchExecute(kStageRow, rows_.sets, transaction_id_);
+  ++batch_requests_;
+  if (!staged) {
+    return tl::unexpected(Named(staged.error(), "data-api stage rows to find duplicate ids"));
+  }
+  Result<ExecuteResult> found = exec(kFindDuplicates, "data-api find duplicate ids");
+  if (!found) return tl::unexpected(found.error());
+  std::unordered_map<std::uint64_t, std::size_t> by_line;
+  for (std::size_t i = 0; i < pending_rows_.size(); ++i) {
+    by_line.emplace(pending_rows_[i].line_number, i);
+  }
+  for (const std::vector<SqlValue>& r : found->records) {
+    const auto line =
+        r.size() < 2 ? by_line.end() : by_line.find(static_cast<std::uint64_t>(AsLong(r[0])));
+    if (line == by_line.end()) {
+      return Fail(ErrorCode::kInternal,
+                  "data-api: the duplicate-id lookup returned a line that was not in the request");
+    }
+    PendingRow& row = pending_rows_[line->second];
+    row.stored_line = static_cast<std::uint64_t>(AsLong(r[1]));
+    BILLFLOW_TRY(RejectDuplicate(row.id, row.line_number, row.stored_line, row.usd, row.raw_line));
+  }
+  BILLFLOW_TRY(exec(kInsertStaged, "data-api insert rows without duplicate ids"));
+  return Ok();
+}
+
+Status DataApiSink::FlushRows() {
+  Status flushed = [&]() -> Status {
+    if (!rows_.sets.empty()) {
+      Result<std::size_t> sent = client_->BatchExecute(kInsertRow, rows_.sets, transaction_id_);
+      ++batch_requests_;
+      if (!sent && !IsDuplicateKey(sent.error())) {
+        return tl::unexpected(Named(sent.error(), "data-api batch insert"));
+      }
+      if (!sent) BILLFLOW_TRY(SettleDuplicateIds());
+    }
+    for (const Repeat& repeat : repeats_) {
+      const PendingRow& first = pending_rows_[repeat.first];
+      BILLFLOW_TRY(RejectDuplicate(first.id, repeat.line_number,
+                                   first.stored_line != 0 ? first.stored_line : first.line_number,
+                                   repeat.usd, repeat.raw_line));
+    }
+    return Ok();
+  }();
+  rows_.sets.clear();
+  rows_.bytes = 0;
+  pending_rows_.clear();
+  pending_index_.clear();
+  repeats_.clear();
+  return flushed;
+}
+
+Status DataApiSink::AddRow(const BillingRecord& row) {
+  auto [it, first] = pending_index_.try_emplace(std::string(row.id), pending_rows_.size());
+  if (!first) {
+    // Not sent: the request would be refused for it. Rejected once the earlier row is settled.
+    rows_.bytes += row.raw_line.size();
+    repeats_.push_back(
+        Repeat{it->second, row.line_number, row.bill_amount_usd, std::string(row.raw_line)});
+  } else {
+    char date[10];
+    row.bill_date.Format(date);
+    rows_.bytes += kRowJsonOverhead + row.id.size() + row.company_name.size() + row.city.size() +
+                   row.product_line.size() + row.item.size();
+    rows_.sets.push_back(
+        {Long("file_id", file_id_), Text("id", row.id),
+         Long("line_number", static_cast<std::int64_t>(row.line_number)),
+         Text("company_name", row.company_name), Text("country", row.country),
+         Text("city", row.city), Text("product_line", row.product_line), Text("item", row.item),
+         SqlParameter{"bill_date", std::string(date, 10), TypeHint::kDate},
+         Text("currency", row.currency_code()), Dec("bill_amount", row.bill_amount),
+         Dec("fx_rate", row.fx_rate), Dec("bill_amount_usd", row.bill_amount_usd)});
+    pending_rows_.push_back(PendingRow{std::string(row.id), row.line_number, row.bill_amount_usd,
+                                       std::string(row.raw_line), 0});
+  }
+  if (rows_.bytes < options_.max_request_bytes &&
+      pending_rows_.size() + repeats_.size() < options_.max_rows_per_request) {
     return Ok();
   }
-  return Flush(kInsertRow, &rows_);
+  return FlushRows();
 }
 
 Status DataApiSink::AddReject(const RejectedRow& reject) {
@@ -303,8 +411,16 @@ Result<CommitResult> DataApiSink::CommitFile(const FileIdentity& file, const Loa
     return CommitResult{CommitOutcome::kUnchanged, {}};
   }
   auto written = [&]() -> Result<LoadTally> {
-    BILLFLOW_TRY(Flush(kInsertRow, &rows_));
+    BILLFLOW_TRY(FlushRows());
     BILLFLOW_TRY(Flush(kInsertReject, &rejects_));
+    if (staging_created_) {
+      // A pooled connection would keep it past this transaction.
+      Result<ExecuteResult> dropped = client_->Execute(kDropStaging, {}, transaction_id_);
+      if (!dropped) {
+        return tl::unexpected(Named(dropped.error(), "data-api drop duplicate-id staging table"));
+      }
+      staging_created_ = false;
+    }
     LoadTally stored = tally;
     stored.rows_loaded -= duplicate_rows_;
     stored.rows_rejected += duplicate_rows_;
@@ -332,7 +448,6 @@ Result<CommitResult> DataApiSink::CommitFile(const FileIdentity& file, const Loa
   }
   std::string transaction = std::move(transaction_id_);
   transaction_id_.clear();
-  first_line_of_id_.clear();
   if (Status committed = client_->CommitTransaction(transaction); !committed) {
     Error error = committed.error();
     if (error.code == ErrorCode::kAmbiguousCommit) {

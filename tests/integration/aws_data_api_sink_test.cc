@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <variant>
 
 #include "aws/data_api_client.h"
 #include "core/fx_rate_table.h"
@@ -107,6 +108,141 @@ TEST_F(AwsDataApiSinkTest, BadFileIsRecordedAsFailedAndWritesNoRows) {
   ASSERT_TRUE(entry) << entry.error().message;
   ASSERT_TRUE(entry->has_value());
   EXPECT_EQ((*entry)->status, "failed");
+}
+
+// The contract case of sink_contract_test.cc (DuplicateIdInOneFileIsRejectedNotDropped) with
+// requests of 5 rows (repeats in another request: the server's duplicate-key error) and of 1,000
+// (repeats in the same request), plus a repeat whose first row in its request is itself a
+// duplicate of an earlier request.
+class AwsDataApiSinkDuplicateTest : public AwsDataApiSinkTest,
+                                    public ::testing::WithParamInterface<std::size_t> {
+ protected:
+  std::string StoredLine(const std::string& source, const std::string& id) {
+    Result<ExecuteResult> found = client_->Execute(
+        "SELECT d.line_number FROM billing_data d JOIN billing_files f ON f.file_id = d.file_id "
+        "WHERE f.source = :source AND d.id = :id",
+        {SqlParameter{"source", source, TypeHint::kNone}, SqlParameter{"id", id, TypeHint::kNone}});
+    EXPECT_TRUE(found) << found.error().message;
+    if (!found || found->records.size() != 1 || found->records[0].empty()) return "none";
+    const SqlValue& value = found->records[0][0];
+    if (const auto* n = std::get_if<std::int64_t>(&value)) return std::to_string(*n);
+    if (const auto* text = std::get_if<std::string>(&value)) return *text;
+    return "?";
+  }
+};
+
+TEST_P(AwsDataApiSinkDuplicateTest, DuplicateIdIsRejectedNamingTheFirstLineWhichIsKept) {
+  DataApiSink sink(client_.get(), DataApiSinkOptions{1u << 20, GetParam()});
+  ASSERT_TRUE(sink.Migrate());
+  std::string csv = kHeader;
+  auto row = [](const std::string& id, const std::string& amount) {
+    return id + ",A,US,X,P,I,2023-05-01,USD," + amount + "\n";
+  };
+  for (int i = 1; i <= 30; ++i) csv += row(std::to_string(i), "1");
+  csv += row("7", "2") + row("30", "4") + row("7", "8");  // lines 32-34
+  csv += row("31", "1") + row("31", "16") + row("4", "32") + row("4", "64");  // lines 35-38
+  const std::string name = "dup" + std::to_string(GetParam()) + ".csv";
+  const std::string path = Write(name, csv);
+  IngestSummary summary = Ingest(sink, path);
+  ASSERT_EQ(summary.status, FileStatus::kLoaded) << summary.error;
+  EXPECT_EQ(summary.tally.rows_loaded, 31u);
+  EXPECT_EQ(summary.tally.rows_rejected, 6u);
+  EXPECT_EQ(summary.tally.usd_total.ToString(), "31.00");
+  // Requests of 5: 6 of lines 2-31, then 2 refused and settled (each + 1 staging request), then
+  // 2 of rejects. Of 1,000: the rows, the rejects; repeats inside a request cost nothing.
+  EXPECT_EQ(sink.batch_requests(), GetParam() == 5 ? 12u : 2u);
+  const std::string source = "file://" + path;
+  Result<std::vector<StoredReject>> rejects = sink.Rejects(source);
+  ASSERT_TRUE(rejects) << rejects.error().message;
+  std::string listed;
+  for (const StoredReject& reject : *rejects) {
+    listed += std::to_string(reject.line_number) + ": " + reject.reason + " [" + reject.raw_line;
+    listed += "]\n";
+  }
+  EXPECT_EQ(listed,
+            "32: duplicate id \"7\" (first on line 8) [7,A,US,X,P,I,2023-05-01,USD,2]\n"
+            "33: duplicate id \"30\" (first on line 31) [30,A,US,X,P,I,2023-05-01,USD,4]\n"
+            "34: duplicate id \"7\" (first on line 8) [7,A,US,X,P,I,2023-05-01,USD,8]\n"
+            "36: duplicate id \"31\" (first on line 35) [31,A,US,X,P,I,2023-05-01,USD,16]\n"
+            "37: duplicate id \"4\" (first on line 5) [4,A,US,X,P,I,2023-05-01,USD,32]\n"
+            "38: duplicate id \"4\" (first on line 5) [4,A,US,X,P,I,2023-05-01,USD,64]\n");
+  Result<std::vector<StoredFile>> files = sink.Files();
+  ASSERT_TRUE(files) << files.error().message;
+  bool found = false;
+  for (const StoredFile& file : *files) {
+    if (file.source != source) continue;
+    found = true;
+    EXPECT_EQ(file.rows_loaded, 31u);
+    EXPECT_EQ(file.rows_rejected, 6u);
+    EXPECT_EQ(file.usd_total, "31.00");
+  }
+  EXPECT_TRUE(found);
+  EXPECT_EQ(StoredLine(source, "7"), "8");
+  EXPECT_EQ(StoredLine(source, "30"), "31");
+  EXPECT_EQ(StoredLine(source, "31"), "35");
+  EXPECT_EQ(StoredLine(source, "4"), "5");
+  // Loading it again is unchanged; a copy under another name keeps its own first lines.
+  EXPECT_EQ(Ingest(sink, path).status, FileStatus::kUnchanged);
+}
+
+TEST_P(AwsDataApiSinkDuplicateTest, IdsCompareByteForByte) {
+  DataApiSink sink(client_.get(), DataApiSinkOptions{1u << 20, GetParam() == 5 ? 1u : 1000u});
+  ASSERT_TRUE(sink.Migrate());
+  std::string csv = kHeader;
+  for (const char* id : {"a", "A", "7", "7 ", "\xC3\xA9", "e\xCC\x81", "7 "}) {
+    csv += std::string(id) + ",A,US,X,P,I,2023-05-01,USD,1\n";
+  }
+  const std::string path = Write("bytes" + std::to_string(GetParam()) + ".csv", csv);
+  IngestSummary summary = Ingest(sink, path);
+  ASSERT_EQ(summary.status, FileStatus::kLoaded) << summary.error;
+  EXPECT_EQ(summary.tally.rows_loaded, 6u);
+  EXPECT_EQ(summary.tally.rows_rejected, 1u);
+  Result<std::vector<StoredReject>> rejects = sink.Rejects("file://" + path);
+  ASSERT_TRUE(rejects) << rejects.error().message;
+  ASSERT_EQ(rejects->size(), 1u);
+  EXPECT_EQ((*rejects)[0].line_number, 8u);
+  EXPECT_EQ((*rejects)[0].reason, "duplicate id \"7 \" (first on line 5)");
+}
+
+INSTANTIATE_TEST_SUITE_P(RowsPerRequest, AwsDataApiSinkDuplicateTest, ::testing::Values(5u, 1000u));
+
+// The duplicate-key error and the TEMPORARY table that settles it must not end the file's
+// transaction: rolled back, nothing of the file stays.
+TEST_F(AwsDataApiSinkTest, RolledBackFileWithDuplicateIdsLeavesNothing) {
+  DataApiSink sink(client_.get(), DataApiSinkOptions{1u << 20, 4});
+  ASSERT_TRUE(sink.Migrate());
+  const FileIdentity file{"s3://b/rolled-back-duplicates.csv", "", 0, "", ""};
+  ASSERT_EQ(*sink.BeginFile(file), BeginOutcome::kProceed);
+  BillingRecord row;
+  row.company_name = row.city = row.product_line = row.item = "x";
+  row.country = "US";
+  row.currency[0] = 'U', row.currency[1] = 'S', row.currency[2] = 'D';
+  ASSERT_EQ(ParseCivilDate("2023-01-01", &row.bill_date), DateParseError::kNone);
+  row.bill_amount = Decimal(10000, 4);
+  row.fx_rate = Decimal(1, 0);
+  row.bill_amount_usd = Decimal(100, 2);
+  row.raw_line = "raw";
+  const std::vector<std::string> ids = {"1", "2", "3", "4", "5", "6", "2", "7", "8", "9"};
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    row.id = ids[i];
+    row.line_number = i + 2;
+    Status added = sink.AddRow(row);
+    ASSERT_TRUE(added) << added.error().message;
+  }
+  EXPECT_GE(sink.batch_requests(), 3u);  // 4 rows, 4 rows refused and settled
+  sink.RollbackFile();
+  Result<std::optional<LedgerEntry>> entry = sink.FindFile(file.source);
+  ASSERT_TRUE(entry) << entry.error().message;
+  EXPECT_FALSE(entry->has_value());
+  Result<ExecuteResult> rows = client_->Execute(
+      "SELECT COUNT(*) FROM billing_data d LEFT JOIN billing_files f ON f.file_id = d.file_id "
+      "WHERE f.file_id IS NULL OR f.status <> 'loaded'");
+  ASSERT_TRUE(rows) << rows.error().message;
+  ASSERT_EQ(rows->records.size(), 1u);
+  ASSERT_FALSE(rows->records[0].empty());
+  const auto* count = std::get_if<std::int64_t>(&rows->records[0][0]);
+  ASSERT_NE(count, nullptr);
+  EXPECT_EQ(*count, 0);
 }
 
 }  // namespace
