@@ -76,8 +76,9 @@ start_server() {  # start_server NAME PORT TLS_CERT_NAME|- [extra mariadbd optio
   else
     tls=(--skip-ssl)
   fi
+  mkdir -p "$d/tmp"
   mariadbd --no-defaults --user=root --datadir="$d/data" --socket="$d/sock" --pid-file="$d/pid" \
-    --port="$port" --bind-address=127.0.0.1 --skip-name-resolve --local-infile=1 \
+    --tmpdir="$d/tmp" --port="$port" --bind-address=127.0.0.1 --skip-name-resolve --local-infile=1 \
     --log-error="$d/err.log" --skip-log-bin --innodb-buffer-pool-size="$buffer_pool" \
     --innodb-log-file-size=256M --max-allowed-packet=64M --max-connections=200 "${tls[@]}" "$@" \
     </dev/null >/dev/null 2>&1 &
@@ -107,8 +108,11 @@ start() {
   chmod 700 "$dir"
   make_certs &
   local certs_pid=$!
+  # Each server gets its own tmpdir: bootstraps sharing /tmp with other servers once failed
+  # with "Could not remove temporary table '/tmp/#sql-temptable-…'".
+  mkdir -p "$dir/install-tmp"
   mariadb-install-db --no-defaults --user=root --datadir="$dir/seed" --skip-test-db \
-    --auth-root-authentication-method=socket --innodb-flush-method=nosync >"$dir/install.log" 2>&1 ||
+    --tmpdir="$dir/install-tmp" --auth-root-authentication-method=socket --innodb-flush-method=nosync >"$dir/install.log" 2>&1 ||
     die "mariadb-install-db failed (log: $dir/install.log)"
   wait "$certs_pid"
   local password tls_password

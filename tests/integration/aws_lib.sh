@@ -66,9 +66,10 @@ aws_start_mariadb() {
   mkdir -p "$dir"
   MARIADB_PORT=$(aws_free_port)
   MARIADB_SOCK="$dir/sock"
-  mariadb-install-db --no-defaults --user=root --datadir="$dir/data" --skip-test-db \
+  mkdir -p "$dir/tmp"  # its own tmpdir: bootstraps sharing /tmp collided on #sql-temptable files
+  mariadb-install-db --no-defaults --user=root --datadir="$dir/data" --skip-test-db --tmpdir="$dir/tmp" \
     >"$dir/install.log" 2>&1 || { cat "$dir/install.log" >&2; return 1; }
-  mariadbd --no-defaults --user=root --datadir="$dir/data" --socket="$MARIADB_SOCK" \
+  mariadbd --no-defaults --user=root --datadir="$dir/data" --socket="$MARIADB_SOCK" --tmpdir="$dir/tmp" \
     --pid-file="$dir/pid" --port="$MARIADB_PORT" --bind-address=127.0.0.1 \
     --skip-name-resolve --log-error="$dir/err.log" --skip-log-bin 2>>"$dir/err.log" &
   MARIADB_PID=$!
