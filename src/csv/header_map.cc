@@ -31,7 +31,8 @@ Result<HeaderMap> HeaderMap::FromHeader(std::span<const std::string_view> header
       map.positions_[c] = i;
       known = true;
     }
-    if (!known) map.extra_columns_.push_back(name);
+    if (known) continue;
+    if (++map.extra_column_count_ <= kNamedExtraColumns) map.extra_columns_.push_back(name);
   }
   std::string missing;
   for (std::size_t c = 0; c < kColumnNames.size(); ++c) {

@@ -22,11 +22,16 @@ class HeaderMap {
   // Picks the contract columns out of a record that has field_count() fields.
   RowFields Select(std::span<const std::string_view> fields) const;
   std::size_t field_count() const { return field_count_; }
+  // Columns the contract does not name: how many, and the first kNamedExtraColumns of them
+  // (a header of a million columns must not cost a million strings).
+  static constexpr std::size_t kNamedExtraColumns = 10;
+  std::size_t extra_column_count() const { return extra_column_count_; }
   const std::vector<std::string>& extra_columns() const { return extra_columns_; }
 
  private:
   std::array<std::size_t, kColumnCount> positions_{};
   std::size_t field_count_ = 0;
+  std::size_t extra_column_count_ = 0;
   std::vector<std::string> extra_columns_;
 };
 

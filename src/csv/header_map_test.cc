@@ -19,6 +19,20 @@ TEST(HeaderMapTest, MatchesNamesInAnyOrderIgnoringCaseAndSpaces) {
   EXPECT_EQ(map->field_count(), 10u);
 }
 
+TEST(HeaderMapTest, CountsEveryExtraColumnButNamesOnlyTheFirstTen) {
+  std::vector<std::string> names = {"id", "company_name", "country", "city", "product_line",
+                                    "item", "bill_date", "currency", "bill_amount"};
+  for (int i = 0; i < 25; ++i) names.push_back("x" + std::to_string(i));
+  const std::vector<std::string_view> header(names.begin(), names.end());
+  auto map = HeaderMap::FromHeader(header);
+  ASSERT_TRUE(map) << map.error().message;
+  EXPECT_EQ(map->extra_column_count(), 25u);
+  ASSERT_EQ(map->extra_columns().size(), HeaderMap::kNamedExtraColumns);
+  EXPECT_EQ(map->extra_columns().front(), "x0");
+  EXPECT_EQ(map->extra_columns().back(), "x9");
+  EXPECT_EQ(map->field_count(), 34u);
+}
+
 TEST(HeaderMapTest, MissingColumnsAreNamed) {
   const std::vector<std::string_view> header = {"id", "company_name", "country", "city", "item",
                                                 "bill_date", "bill_amount"};
