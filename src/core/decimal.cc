@@ -1,6 +1,7 @@
 #include "core/decimal.h"
 
 #include <algorithm>
+#include <cstdint>
 
 namespace billflow {
 namespace {
@@ -11,12 +12,13 @@ constexpr __int128 Pow10(int n) {
   return p;
 }
 
-// Divides by 10^digits, rounding once with `mode`.
-__int128 DivideRounded(__int128 value, int digits, RoundingMode mode) {
-  const __int128 divisor = Pow10(digits);
-  __int128 quotient = value / divisor;
-  const __int128 remainder = value % divisor;  // same sign as value
-  const __int128 abs_rem2 = (remainder < 0 ? -remainder : remainder) * 2;
+// Divides by 10^digits, rounding once with `mode`; on 64-bit integers when both fit (the
+// common case: 128-bit division is a library call, several times slower).
+template <typename Int>
+Int DivideRoundedAs(Int value, Int divisor, RoundingMode mode) {
+  Int quotient = value / divisor;
+  const Int remainder = value % divisor;  // same sign as value
+  const Int abs_rem2 = (remainder < 0 ? -remainder : remainder) * 2;
   const int sign = value < 0 ? -1 : 1;
   if (abs_rem2 > divisor) {
     quotient += sign;
@@ -24,6 +26,15 @@ __int128 DivideRounded(__int128 value, int digits, RoundingMode mode) {
     if (mode == RoundingMode::kHalfUp || (quotient % 2 != 0)) quotient += sign;
   }
   return quotient;
+}
+
+__int128 DivideRounded(__int128 value, int digits, RoundingMode mode) {
+  constexpr __int128 kInt64Limit = static_cast<__int128>(1) << 62;
+  if (digits <= 18 && value < kInt64Limit && value > -kInt64Limit) {
+    return DivideRoundedAs<std::int64_t>(static_cast<std::int64_t>(value),
+                                         static_cast<std::int64_t>(Pow10(digits)), mode);
+  }
+  return DivideRoundedAs<__int128>(value, Pow10(digits), mode);
 }
 
 }  // namespace
@@ -107,10 +118,16 @@ int Decimal::FormatTo(char out[kMaxChars]) const {
                                          : static_cast<unsigned __int128>(units_);
   char digits[44];
   int n = 0;
-  do {
+  // 128-bit division is a library call: peel digits on 64 bits once the rest fits.
+  while (magnitude > UINT64_MAX) {
     digits[n++] = static_cast<char>('0' + static_cast<int>(magnitude % 10));
     magnitude /= 10;
-  } while (magnitude != 0);
+  }
+  auto small = static_cast<std::uint64_t>(magnitude);
+  do {
+    digits[n++] = static_cast<char>('0' + static_cast<int>(small % 10));
+    small /= 10;
+  } while (small != 0);
   while (n <= scale_) digits[n++] = '0';
   int length = 0;
   if (negative) out[length++] = '-';

@@ -52,6 +52,28 @@ TEST(DecimalTest, RescaleRoundsHalfEvenOnce) {
   EXPECT_EQ(Decimal::FromString("7")->Rescale(2, RoundingMode::kHalfEven)->ToString(), "7.00");
 }
 
+// Rescale and FormatTo take 64-bit shortcuts when the value fits: the same answers on both
+// sides of the 2^62 and 2^64 boundaries as far beyond them.
+TEST(DecimalTest, SixtyFourBitShortcutsAgreeAtTheirBoundaries) {
+  const __int128 two62 = static_cast<__int128>(1) << 62;
+  for (const __int128 units : {two62 - 5, two62 + 5, -(two62 - 5), -(two62 + 5)}) {
+    const Decimal d(units, 3);
+    const __int128 magnitude = units < 0 ? -units : units;
+    const __int128 rounded = (magnitude + 5) / 10;  // ...5 rounds away under both modes here
+    EXPECT_EQ(d.Rescale(2, RoundingMode::kHalfUp)->units(), units < 0 ? -rounded : rounded);
+  }
+  EXPECT_EQ(Decimal::FromString("4611686018427387905.5")->Rescale(0, RoundingMode::kHalfEven)->ToString(),
+            "4611686018427387906");
+  EXPECT_EQ(Decimal::FromString("4611686018427387904.5")->Rescale(0, RoundingMode::kHalfEven)->ToString(),
+            "4611686018427387904");
+  EXPECT_EQ(Decimal::FromString("18446744073709551615.99")->ToString(), "18446744073709551615.99");
+  EXPECT_EQ(Decimal::FromString("-18446744073709551616.01")->ToString(), "-18446744073709551616.01");
+  const __int128 big = static_cast<__int128>(1234567890123456789LL) * 1000000000000000000LL +
+                       123456789012345678LL;
+  EXPECT_EQ(Decimal(big, 4).ToString(), "123456789012345678912345678901234.5678");
+  EXPECT_EQ(Decimal(-big, 4).ToString(), "-123456789012345678912345678901234.5678");
+}
+
 TEST(DecimalTest, OverflowIsDetectedNotWrapped) {
   const Decimal huge(static_cast<__int128>(1) << 120, 0);
   EXPECT_FALSE(huge.Multiply(huge));
