@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <array>
+#include <cstddef>
+#include <cstdint>
 
 namespace billflow {
 namespace {
@@ -24,10 +26,35 @@ constexpr std::array<std::string_view, 173> kCodes = {
     "YER", "ZAR", "ZMW", "ZWG",
 };
 
+constexpr std::size_t kLetterCodes = 26 * 26 * 26;
+
+constexpr std::size_t CodeIndex(std::string_view code) {
+  return (static_cast<std::size_t>(code[0] - 'A') * 26 + static_cast<std::size_t>(code[1] - 'A')) * 26 +
+         static_cast<std::size_t>(code[2] - 'A');
+}
+
+// One bit per three-letter code: a lookup instead of a binary search of 173 strings (which
+// was 8% of a dry run's time).
+constexpr std::array<std::uint64_t, (kLetterCodes + 63) / 64> kCodeBits = [] {
+  std::array<std::uint64_t, (kLetterCodes + 63) / 64> bits{};
+  for (const std::string_view code : kCodes) {
+    const std::size_t index = CodeIndex(code);
+    bits[index / 64] |= std::uint64_t{1} << (index % 64);
+  }
+  return bits;
+}();
+
+static_assert(std::is_sorted(kCodes.begin(), kCodes.end()));
+
 }  // namespace
 
 bool IsIso4217Code(std::string_view upper_code) {
-  return std::binary_search(kCodes.begin(), kCodes.end(), upper_code);
+  if (upper_code.size() != 3) return false;
+  for (const char c : upper_code) {
+    if (c < 'A' || c > 'Z') return false;
+  }
+  const std::size_t index = CodeIndex(upper_code);
+  return ((kCodeBits[index / 64] >> (index % 64)) & 1u) != 0;
 }
 
 bool NormalizeCurrencyCode(std::string_view text, char out[3]) {
