@@ -3,6 +3,10 @@
 #include <algorithm>
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace billflow {
 namespace {
 
@@ -10,6 +14,27 @@ constexpr std::size_t kMaxRejectRawBytes = 1024;
 
 const char* FindByte(const char* begin, const char* end, char c) {
   return static_cast<const char*>(std::memchr(begin, c, static_cast<std::size_t>(end - begin)));
+}
+
+// The first byte in [p, end) that is `a`, `b` or `c`; `end` if none. Sixteen bytes at a time
+// (SSE2 is part of x86-64): one pass over a line instead of a memchr per delimiter kind.
+const char* FindAny(const char* p, const char* end, char a, char b, char c) {
+#if defined(__SSE2__)
+  const __m128i va = _mm_set1_epi8(a);
+  const __m128i vb = _mm_set1_epi8(b);
+  const __m128i vc = _mm_set1_epi8(c);
+  for (; end - p >= 16; p += 16) {
+    const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    const __m128i hits = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(chunk, va), _mm_cmpeq_epi8(chunk, vb)),
+                                      _mm_cmpeq_epi8(chunk, vc));
+    const auto mask = static_cast<unsigned>(_mm_movemask_epi8(hits));
+    if (mask != 0) return p + __builtin_ctz(mask);
+  }
+#endif
+  for (; p < end; ++p) {
+    if (*p == a || *p == b || *p == c) return p;
+  }
+  return end;
 }
 
 }  // namespace
@@ -102,25 +127,24 @@ CsvReader::Scan CsvReader::ScanRecord(CsvRecord* record) {
   const char* base = buffer_.data();
   const char* begin = base + pos_;
   const char* end = base + end_;
-  const char* newline = FindByte(begin, end, '\n');
-  if (newline == nullptr && !eof_) return Scan::kNeedMore;
-  const char* line_end = newline != nullptr ? newline : end;
-  if (FindByte(begin, line_end, '"') != nullptr) return ScanQuotedRecord(pos_, record);
-
-  // Fast path: a line without quotes is split on commas.
-  const char* content_end = line_end;
-  if (content_end > begin && content_end[-1] == '\r') --content_end;
+  // Fast path: a line without quotes is split on commas, in one pass that stops at the line
+  // break or hands the record to the quote-aware scan at its first quote.
   fields_.clear();
   const char* field = begin;
+  const char* stop = begin;
   while (true) {
-    const char* comma = FindByte(field, content_end, ',');
-    if (comma == nullptr) {
-      fields_.emplace_back(field, static_cast<std::size_t>(content_end - field));
-      break;
-    }
-    fields_.emplace_back(field, static_cast<std::size_t>(comma - field));
-    field = comma + 1;
+    stop = FindAny(stop, end, ',', '"', '\n');
+    if (stop == end || *stop != ',') break;
+    fields_.emplace_back(field, static_cast<std::size_t>(stop - field));
+    field = ++stop;
   }
+  if (stop != end && *stop == '"') return ScanQuotedRecord(pos_, record);
+  const char* newline = stop != end ? stop : nullptr;
+  if (newline == nullptr && !eof_) return Scan::kNeedMore;
+  const char* line_end = newline != nullptr ? newline : end;
+  const char* content_end = line_end;
+  if (content_end > field && content_end[-1] == '\r') --content_end;
+  fields_.emplace_back(field, static_cast<std::size_t>(content_end - field));
   const auto raw_size = static_cast<std::size_t>(content_end - begin);
   if (raw_size > options_.max_record_bytes) return Scan::kTooLarge;
   record->line_number = line_number_;
@@ -215,7 +239,7 @@ CsvReader::Scan CsvReader::ScanQuotedRecord(std::size_t start, CsvRecord* record
       }
     } else {
       const char* field = p;
-      while (p < end && *p != ',' && *p != '\n') ++p;
+      p = FindAny(p, end, ',', '\n', '\n');
       if (p == end && !eof_) return Scan::kNeedMore;
       if (p < end && *p == ',') {
         fields_.emplace_back(field, static_cast<std::size_t>(p - field));
