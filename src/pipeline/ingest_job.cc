@@ -5,6 +5,7 @@
 
 #include "crypto/sha256.h"
 #include "csv/header_map.h"
+#include "pipeline/staged_rows.h"
 
 namespace billflow {
 
@@ -118,16 +119,16 @@ Status IngestJob::Stream(ByteSource& source, RecordSink* sink, IngestSummary* su
   if (sink != nullptr) {
     reader.set_byte_observer([&hasher](std::string_view bytes) { hasher.Update(bytes); });
   }
-  CsvRecord record;
+  CsvRecord first;
 
-  auto has_header = reader.Next(&record);
+  auto has_header = reader.Next(&first);
   if (!has_header) return fail(has_header.error());
   if (!*has_header) return fail({ErrorCode::kInvalidData, name + ": file is empty (no header line)"});
-  if (record.error != CsvRecordError::kNone) {
+  if (first.error != CsvRecordError::kNone) {
     return fail({ErrorCode::kInvalidData,
-                 name + ":1: header is not readable CSV: " + std::string(CsvErrorReason(record.error))});
+                 name + ":1: header is not readable CSV: " + std::string(CsvErrorReason(first.error))});
   }
-  auto header = HeaderMap::FromHeader(record.fields);
+  auto header = HeaderMap::FromHeader(first.fields);
   if (!header) return fail({ErrorCode::kInvalidData, name + ":1: " + header.error().message});
   if (reader.header_repaired()) {
     summary->warnings.push_back(name +
@@ -136,13 +137,15 @@ Status IngestJob::Stream(ByteSource& source, RecordSink* sink, IngestSummary* su
   if (!header->extra_columns().empty()) {
     std::string extra;
     for (const auto& column : header->extra_columns()) extra += (extra.empty() ? "" : ", ") + column;
+    if (header->extra_column_count() > header->extra_columns().size()) {
+      extra += " and " + std::to_string(header->extra_column_count() - header->extra_columns().size()) +
+               " more";
+    }
     summary->warnings.push_back(name + ":1: extra column(s) ignored: " + extra);
   }
 
   LoadTally tally;
   std::string reason;
-  std::string raw_cut;
-  BillingRecord row;
   const auto reject = [&](std::uint64_t line, std::string_view why, std::string_view raw) -> Status {
     ++tally.rows_rejected;
     if (options_.on_reject) options_.on_reject(RejectedRow{line, why, raw});
@@ -156,37 +159,43 @@ Status IngestJob::Stream(ByteSource& source, RecordSink* sink, IngestSummary* su
     return sink->AddReject(RejectedRow{line, why, raw});
   };
 
-  while (true) {
-    auto more = reader.Next(&record);
-    if (!more) return fail(more.error());
-    if (!*more) break;
-    ++tally.rows_read;
-    if ((tally.rows_read & 4095) == 0 && options_.should_stop && options_.should_stop()) {
-      return fail({ErrorCode::kCancelled, name + ": stopped before the end; nothing was loaded"});
+  // Reading and validating run on two threads of their own; this one stores the rows.
+  StagedRows staged(reader, *header, validator_);
+  const auto stop_and_fail = [&](Error error) -> Status {
+    staged.Stop();
+    return fail(std::move(error));
+  };
+  while (auto batch = staged.Next()) {
+    for (const StagedRecord& record : batch->records()) {
+      ++tally.rows_read;
+      if ((tally.rows_read & 4095) == 0 && options_.should_stop && options_.should_stop()) {
+        return stop_and_fail({ErrorCode::kCancelled, name + ": stopped before the end; nothing was loaded"});
+      }
+      if (options_.on_progress && tally.rows_read % options_.progress_every_rows == 0) {
+        options_.on_progress({tally.rows_read, record.end_offset, info.size_bytes});
+      }
+      Status step;
+      if (record.csv_error != CsvRecordError::kNone) {
+        step = reject(record.line_number, CsvErrorReason(record.csv_error), record.raw);
+      } else if (record.field_count != header->field_count()) {
+        reason.assign("expected ")
+            .append(std::to_string(header->field_count()))
+            .append(" fields, found ")
+            .append(std::to_string(record.field_count));
+        step = reject(record.line_number, reason, record.raw);
+      } else if (!record.valid) {
+        step = reject(record.line_number, record.reason, record.raw);
+      } else {
+        ++tally.rows_loaded;
+        tally.usd_total = *tally.usd_total.Add(record.row.bill_amount_usd);
+        if (sink != nullptr) step = sink->AddRow(record.row);
+      }
+      if (!step) return stop_and_fail(step.error());
     }
-    if (options_.on_progress && tally.rows_read % options_.progress_every_rows == 0) {
-      options_.on_progress({tally.rows_read, reader.bytes_consumed(), info.size_bytes});
-    }
-    Status step;
-    if (record.error != CsvRecordError::kNone) {
-      step = reject(record.line_number, CsvErrorReason(record.error), record.raw);
-    } else if (record.fields.size() != header->field_count()) {
-      reason.assign("expected ")
-          .append(std::to_string(header->field_count()))
-          .append(" fields, found ")
-          .append(std::to_string(record.fields.size()));
-      step = reject(record.line_number, reason, record.raw);
-    } else if (!validator_.Validate(header->Select(record.fields), &row, &reason)) {
-      step = reject(record.line_number, reason, record.raw);
-    } else {
-      row.line_number = record.line_number;
-      row.raw_line = record.raw;
-      ++tally.rows_loaded;
-      tally.usd_total = *tally.usd_total.Add(row.bill_amount_usd);
-      if (sink != nullptr) step = sink->AddRow(row);
-    }
-    if (!step) return fail(step.error());
+    if (batch->last && !batch->end) return stop_and_fail(batch->end.error());
+    staged.Recycle(std::move(batch));
   }
+  staged.Stop();  // both threads are done: the reader and the hash may be read again
 
   summary->bytes_read = reader.bytes_consumed();
   identity.content_sha256 = sink != nullptr ? ToHex(hasher.Finish()) : "";

@@ -39,7 +39,9 @@ struct IngestOptions {
 
 // Drives one file end to end: source -> CsvReader -> RowValidator -> sink, as one
 // transaction. Never throws; every outcome, failures included, is in the IngestSummary.
-// Holds references to `rates`, which must outlive the job. Not thread-safe.
+// Holds references to `rates`, which must outlive the job. Not thread-safe. Run() reads and
+// validates on two threads of its own (StagedRows) while the calling thread feeds the sink;
+// the sink and every callback in IngestOptions are used from the calling thread only.
 class IngestJob {
  public:
   IngestJob(const FxRateTable& rates, IngestOptions options);
