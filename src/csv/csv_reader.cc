@@ -137,6 +137,10 @@ CsvReader::Scan CsvReader::ScanRecord(CsvRecord* record) {
     if (stop == end || *stop != ',') break;
     fields_.emplace_back(field, static_cast<std::size_t>(stop - field));
     field = ++stop;
+    // A line of countless fields may not be complete yet: do not collect them all to learn it.
+    if (fields_.size() % 1024 == 0 && !eof_ && FindByte(stop, end, '\n') == nullptr) {
+      return Scan::kNeedMore;
+    }
   }
   if (stop != end && *stop == '"') return ScanQuotedRecord(pos_, record);
   const char* newline = stop != end ? stop : nullptr;
