@@ -65,7 +65,12 @@ class Retrier {
       if (!IsRetryable(last_.error_code) || stop_) return Unresolved();
       if (resolve_only) break;
     }
-    last_.error += " (gave up after " + std::to_string(policy_.max_attempts) + " attempts)";
+    last_.error += " (gave up after " + std::to_string(policy_.max_attempts) + " attempts";
+    // After a server restart the last error is "cannot connect"; what broke the load was first.
+    if (!first_error_.empty() && first_error_ != last_.error.substr(0, first_error_.size())) {
+      last_.error += "; the first attempt failed with: " + first_error_;
+    }
+    last_.error += ")";
     return Unresolved();
   }
 
@@ -97,6 +102,7 @@ class Retrier {
 
   // Records a retryable-or-not failure and drops the connection, which is not to be trusted.
   Step Failed(IngestSummary summary) {
+    if (first_error_.empty()) first_error_ = summary.error;
     last_ = std::move(summary);
     db_->reset();
     return std::nullopt;
@@ -168,6 +174,7 @@ class Retrier {
   std::minstd_rand random_;
   std::chrono::milliseconds backoff_;
   IngestSummary last_;
+  std::string first_error_;  // of the file's first failed attempt
   std::optional<std::string> ambiguous_sha_;  // content hash a lost COMMIT may have stored
   bool replaced_before_ = false;
   bool stop_ = false;  // failed in a way another attempt cannot fix

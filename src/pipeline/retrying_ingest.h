@@ -13,7 +13,10 @@
 namespace billflow {
 
 struct RetryPolicy {
-  int max_attempts = 5;  // runs of the file in total, the first included
+  // Runs of the file in total, the first included: about 2-4 s of backoff in all, shorter than
+  // a database restart with crash recovery (a killed MariaDB was back too late in all ten
+  // server-kill runs of docs/RELIABILITY.md; the file failed and the next run loaded it).
+  int max_attempts = 5;
   std::chrono::milliseconds first_backoff{250};
   std::chrono::milliseconds max_backoff{8000};
   bool jitter = true;  // wait a random 50-100% of the backoff so many loaders spread out

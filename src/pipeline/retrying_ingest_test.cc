@@ -169,7 +169,8 @@ TEST_F(RetryingIngestTest, GivingUpAfterAnUnsettledAmbiguousCommitSaysItMayBeLoa
   EXPECT_EQ(summary.status, FileStatus::kFailed);
   EXPECT_EQ(summary.error_code, ErrorCode::kUnavailable);
   EXPECT_EQ(summary.error,
-            "fake: cannot connect (gave up after 2 attempts); an earlier COMMIT of bills.csv got "
+            "fake: cannot connect (gave up after 2 attempts; the first attempt failed with: "
+            "fake: connection lost during COMMIT); an earlier COMMIT of bills.csv got "
             "no answer and the ledger could not be read since: it may be loaded (the next run "
             "reads the ledger and does not load it twice)");
   EXPECT_EQ(server_.commits, 1);
