@@ -245,6 +245,26 @@ TEST(DataApiClientTest, BlobsTravelAsBase64) {
   EXPECT_EQ(std::get<SqlBlob>(result->records[0][0]).bytes, std::string("a\xFF\x00" "b", 4));
 }
 
+// BatchExecute writes its body without a json document: every value kind, escapes and type
+// hints come out exactly as json's dump() prints them (keys in its sorted order).
+TEST(DataApiClientTest, ParameterSetJsonIsWhatJsonWouldPrint) {
+  const SqlParameterSet set = {{"a", std::monostate{}},
+                               {"b", std::string("q\"\\\n\x01\xFF")},
+                               {"c", std::int64_t{-7}},
+                               {"d", 1.5},
+                               {"e", true},
+                               {"f", SqlBlob{"hi"}},
+                               {"g", std::string("1.25"), TypeHint::kDecimal}};
+  EXPECT_EQ(DataApiClient::ParameterSetJson(set),
+            "[{\"name\":\"a\",\"value\":{\"isNull\":true}},"
+            "{\"name\":\"b\",\"value\":{\"stringValue\":\"q\\\"\\\\\\n\\u0001\xEF\xBF\xBD\"}},"
+            "{\"name\":\"c\",\"value\":{\"longValue\":-7}},"
+            "{\"name\":\"d\",\"value\":{\"doubleValue\":1.5}},"
+            "{\"name\":\"e\",\"value\":{\"booleanValue\":true}},"
+            "{\"name\":\"f\",\"value\":{\"blobValue\":\"aGk=\"}},"
+            "{\"name\":\"g\",\"typeHint\":\"DECIMAL\",\"value\":{\"stringValue\":\"1.25\"}}]");
+}
+
 TEST(DataApiClientTest, InvalidUtf8IsReplacedNotThrown) {
   std::string text = SqlParameterSet{{"raw", std::string("a\xFF" "b")}}.empty()
                          ? ""
