@@ -119,6 +119,9 @@ ErrorCode MysqlErrorCode(unsigned error_number) {
 
 struct MysqlConnection::Handle {
   std::unique_ptr<MYSQL, MysqlCloser> mysql;
+  // Of the last statement, plain or prepared.
+  std::uint64_t affected_rows = 0;
+  std::uint64_t insert_id = 0;
   // State of the local-infile handler: the bytes LoadLocal hands to the server.
   bool infile_armed = false;
   std::string_view infile_data;
@@ -153,6 +156,27 @@ struct MysqlConnection::Handle {
     return CR_UNKNOWN_ERROR;
   }
 };
+
+struct MysqlConnection::Statement {
+  MYSQL_STMT* stmt = nullptr;
+  Statement() = default;
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+  ~Statement() {
+    if (stmt != nullptr) mysql_stmt_close(stmt);
+  }
+};
+
+namespace {
+
+Error StatementFailure(MYSQL_STMT* stmt, const std::string& target, std::string_view what) {
+  const unsigned number = mysql_stmt_errno(stmt);
+  std::string message = "mysql " + target + ": " + std::string(what) + ": " +
+                        mysql_stmt_error(stmt) + " (errno " + std::to_string(number) + ")";
+  return Error{MysqlErrorCode(number), std::move(message)};
+}
+
+}  // namespace
 
 MysqlConnection::MysqlConnection(std::unique_ptr<Handle> handle, std::string target)
     : handle_(std::move(handle)), target_(std::move(target)) {}
@@ -267,7 +291,127 @@ Status MysqlConnection::Exec(std::string_view sql, std::string_view what) {
   if (mysql_field_count(mysql) != 0) {
     std::unique_ptr<MYSQL_RES, ResultFree> result(mysql_store_result(mysql));
   }
+  handle_->affected_rows = mysql_affected_rows(mysql);
+  handle_->insert_id = mysql_insert_id(mysql);
   return Ok();
+}
+
+Status MysqlConnection::Run(Statement& statement, std::string_view sql, const MysqlParams& params,
+                            std::string_view what) {
+  MYSQL* mysql = handle_->mysql.get();
+  statement.stmt = mysql_stmt_init(mysql);
+  if (statement.stmt == nullptr) return tl::unexpected(Failure(what));
+  MYSQL_STMT* stmt = statement.stmt;
+  if (mysql_stmt_prepare(stmt, sql.data(), static_cast<unsigned long>(sql.size())) != 0) {
+    return tl::unexpected(StatementFailure(stmt, target_, what));
+  }
+  if (mysql_stmt_param_count(stmt) != params.size()) {
+    return Fail(ErrorCode::kInternal, "mysql " + target_ + ": " + std::string(what) +
+                                          ": the statement has " +
+                                          std::to_string(mysql_stmt_param_count(stmt)) +
+                                          " placeholders for " + std::to_string(params.size()) +
+                                          " values");
+  }
+  static char empty[1] = {'\0'};
+  std::vector<MYSQL_BIND> binds(params.size());
+  std::vector<unsigned long> lengths(params.size());
+  for (std::size_t i = 0; i < params.size(); ++i) {
+    const MysqlParam& param = params[i];
+    MYSQL_BIND& bind = binds[i];
+    std::memset(&bind, 0, sizeof bind);
+    switch (param.kind) {
+      case MysqlParam::Kind::kNull:
+        bind.buffer_type = MYSQL_TYPE_NULL;
+        break;
+      case MysqlParam::Kind::kText:
+      case MysqlParam::Kind::kBytes:
+        // BLOB marks the value as a binary string (no character set), like X'…'.
+        bind.buffer_type =
+            param.kind == MysqlParam::Kind::kText ? MYSQL_TYPE_STRING : MYSQL_TYPE_BLOB;
+        bind.buffer = param.text.empty() ? empty : const_cast<char*>(param.text.data());
+        lengths[i] = static_cast<unsigned long>(param.text.size());
+        bind.buffer_length = lengths[i];
+        bind.length = &lengths[i];
+        break;
+      case MysqlParam::Kind::kInt:
+        bind.buffer_type = MYSQL_TYPE_LONGLONG;
+        bind.buffer = const_cast<std::int64_t*>(&param.number);
+        break;
+    }
+  }
+  if (!binds.empty() && mysql_stmt_bind_param(stmt, binds.data()) != 0) {
+    return tl::unexpected(StatementFailure(stmt, target_, what));
+  }
+  if (mysql_stmt_execute(stmt) != 0) return tl::unexpected(StatementFailure(stmt, target_, what));
+  handle_->affected_rows = mysql_stmt_affected_rows(stmt);
+  handle_->insert_id = mysql_stmt_insert_id(stmt);
+  return Ok();
+}
+
+Status MysqlConnection::Exec(std::string_view sql, const MysqlParams& params,
+                             std::string_view what) {
+  Statement statement;
+  return Run(statement, sql, params, what);  // closing the statement drains any rows
+}
+
+Result<MysqlRows> MysqlConnection::Query(std::string_view sql, const MysqlParams& params,
+                                         std::string_view what) {
+  Statement statement;
+  BILLFLOW_TRY(Run(statement, sql, params, what));
+  MYSQL_STMT* stmt = statement.stmt;
+  MysqlRows rows;
+  const unsigned columns = mysql_stmt_field_count(stmt);
+  if (columns == 0) return rows;
+  if (mysql_stmt_store_result(stmt) != 0) return tl::unexpected(StatementFailure(stmt, target_, what));
+  // Every column is fetched as text into a small buffer; a longer value is fetched again whole.
+  constexpr unsigned long kInline = 128;
+  std::vector<char> buffers(static_cast<std::size_t>(columns) * (kInline + 1));
+  std::vector<MYSQL_BIND> binds(columns);
+  std::vector<unsigned long> lengths(columns);
+  std::vector<my_bool> nulls(columns);
+  for (unsigned i = 0; i < columns; ++i) {
+    MYSQL_BIND& bind = binds[i];
+    std::memset(&bind, 0, sizeof bind);
+    bind.buffer_type = MYSQL_TYPE_STRING;
+    bind.buffer = buffers.data() + static_cast<std::size_t>(i) * (kInline + 1);
+    bind.buffer_length = kInline;
+    bind.length = &lengths[i];
+    bind.is_null = &nulls[i];
+  }
+  if (mysql_stmt_bind_result(stmt, binds.data()) != 0) {
+    return tl::unexpected(StatementFailure(stmt, target_, what));
+  }
+  for (;;) {
+    const int rc = mysql_stmt_fetch(stmt);
+    if (rc == MYSQL_NO_DATA) break;
+    if (rc != 0 && rc != MYSQL_DATA_TRUNCATED) {
+      return tl::unexpected(StatementFailure(stmt, target_, what));
+    }
+    auto& out = rows.emplace_back();
+    out.reserve(columns);
+    for (unsigned i = 0; i < columns; ++i) {
+      if (nulls[i]) {
+        out.emplace_back();
+      } else if (lengths[i] <= kInline) {
+        out.emplace_back(static_cast<const char*>(binds[i].buffer), lengths[i]);
+      } else {
+        std::string value(lengths[i] + 1, '\0');
+        unsigned long got = 0;
+        MYSQL_BIND whole;
+        std::memset(&whole, 0, sizeof whole);
+        whole.buffer_type = MYSQL_TYPE_STRING;
+        whole.buffer = value.data();
+        whole.buffer_length = lengths[i] + 1;
+        whole.length = &got;
+        if (mysql_stmt_fetch_column(stmt, &whole, i, 0) != 0) {
+          return tl::unexpected(StatementFailure(stmt, target_, what));
+        }
+        value.resize(std::min<std::size_t>(got, lengths[i]));
+        out.push_back(std::move(value));
+      }
+    }
+  }
+  return rows;
 }
 
 Result<MysqlRows> MysqlConnection::Query(std::string_view sql, std::string_view what) {
@@ -292,13 +436,9 @@ Result<MysqlRows> MysqlConnection::Query(std::string_view sql, std::string_view 
   return rows;
 }
 
-std::uint64_t MysqlConnection::affected_rows() const {
-  return mysql_affected_rows(handle_->mysql.get());
-}
+std::uint64_t MysqlConnection::affected_rows() const { return handle_->affected_rows; }
 
-std::uint64_t MysqlConnection::last_insert_id() const {
-  return mysql_insert_id(handle_->mysql.get());
-}
+std::uint64_t MysqlConnection::last_insert_id() const { return handle_->insert_id; }
 
 Result<MysqlLoadInfo> MysqlConnection::LoadLocal(std::string_view sql, std::string_view data,
                                                  std::string_view what) {
@@ -314,6 +454,8 @@ Result<MysqlLoadInfo> MysqlConnection::LoadLocal(std::string_view sql, std::stri
   info.records = InfoField(text, "Records: ");
   info.skipped = InfoField(text, "Skipped: ");
   info.inserted = mysql_affected_rows(mysql);
+  handle_->affected_rows = info.inserted;
+  handle_->insert_id = mysql_insert_id(mysql);
   info.warnings = mysql_warning_count(mysql);
   return info;
 }

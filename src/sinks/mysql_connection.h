@@ -15,6 +15,21 @@ namespace billflow {
 // One result set; NULL reads as an empty string (queries COALESCE where it matters).
 using MysqlRows = std::vector<std::vector<std::string>>;
 
+// One value bound to a `?` of a prepared statement. Text and bytes are views: what they point
+// at must outlive the call they are passed to.
+struct MysqlParam {
+  enum class Kind { kNull, kText, kBytes, kInt };
+  Kind kind = Kind::kNull;
+  std::string_view text;  // kText (in the connection's utf8mb4) and kBytes (binary string)
+  std::int64_t number = 0;
+
+  static MysqlParam Text(std::string_view value) { return {Kind::kText, value, 0}; }
+  static MysqlParam Bytes(std::string_view value) { return {Kind::kBytes, value, 0}; }
+  static MysqlParam Int(std::int64_t value) { return {Kind::kInt, {}, value}; }
+  static MysqlParam Null() { return {}; }
+};
+using MysqlParams = std::vector<MysqlParam>;
+
 // What the server reported for one LOAD DATA statement.
 struct MysqlLoadInfo {
   std::uint64_t records = 0;   // rows read from the data
@@ -42,6 +57,12 @@ class MysqlConnection {
   // Runs a statement that returns no rows; the affected row count is then in affected_rows().
   [[nodiscard]] Status Exec(std::string_view sql, std::string_view what);
   [[nodiscard]] Result<MysqlRows> Query(std::string_view sql, std::string_view what);
+  // The same as prepared statements: `sql` holds `?` placeholders and `params` their values,
+  // sent apart from the SQL text (binary protocol), so no value is ever parsed as SQL. Every
+  // result column reads as text (NULL as "").
+  [[nodiscard]] Status Exec(std::string_view sql, const MysqlParams& params, std::string_view what);
+  [[nodiscard]] Result<MysqlRows> Query(std::string_view sql, const MysqlParams& params,
+                                        std::string_view what);
   std::uint64_t affected_rows() const;
   std::uint64_t last_insert_id() const;
 
@@ -69,6 +90,10 @@ class MysqlConnection {
   struct Handle;
   MysqlConnection(std::unique_ptr<Handle> handle, std::string target);
   Error Failure(std::string_view what) const;
+  struct Statement;
+  // Prepares, binds and executes `sql`; the statement is left open for its results.
+  Status Run(Statement& stmt, std::string_view sql, const MysqlParams& params,
+             std::string_view what);
 
   std::unique_ptr<Handle> handle_;
   std::string target_;

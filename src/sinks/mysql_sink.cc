@@ -40,29 +40,37 @@ constexpr char kCreateStage[] =
     "bill_amount_usd DECIMAL(19,2) NOT NULL) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=";
 // A no-op update: the duplicate stays as first stored and counts 0 affected rows.
 constexpr char kOnDuplicateKeep[] = " ON DUPLICATE KEY UPDATE line_number = billing_data.line_number";
+// Rejects go out as one prepared multi-row INSERT per batch of this many bytes or rows (4
+// placeholders a row, well under the protocol's 65535).
 constexpr std::size_t kRejectBatchBytes = 1u << 20;
+constexpr std::size_t kRejectBatchRows = 4096;
+constexpr char kInsertRejects[] =
+    "INSERT INTO billing_rejects (file_id, line_number, reason, raw_line) VALUES (?, ?, ?, ?)";
+constexpr char kRejectPlaceholders[] = ", (?, ?, ?, ?)";
+// The duplicate-id lookup binds at most this many ids a statement.
+constexpr std::size_t kIdsPerLookup = 4096;
+constexpr char kFindIds[] = "SELECT id, line_number FROM billing_data WHERE file_id = ? AND id IN (?";
+constexpr char kLookup[] =
+    "SELECT file_id, status, content_sha256, size_bytes, COALESCE(version_order,'') "
+    "FROM billing_files WHERE source_sha256 = ?";
+constexpr char kLookupForUpdate[] =
+    "SELECT file_id, status, content_sha256, size_bytes, COALESCE(version_order,'') "
+    "FROM billing_files WHERE source_sha256 = ? FOR UPDATE";
 
-std::string Hex(std::string_view bytes) {
-  std::string out;
-  MysqlConnection::AppendHex(bytes, &out);
-  return out;
-}
-
-// X'…' of SHA-256(source): the unique key of billing_files.
-std::string SourceKey(const std::string& source) {
-  const Sha256Digest digest = Sha256::Of(source);
-  return Hex(std::string_view(reinterpret_cast<const char*>(digest.data()), digest.size()));
-}
+// SHA-256(source): the unique key of billing_files, bound as a binary string.
+struct SourceKey {
+  explicit SourceKey(const std::string& source) : digest(Sha256::Of(source)) {}
+  std::string_view bytes() const {
+    return {reinterpret_cast<const char*>(digest.data()), digest.size()};
+  }
+  Sha256Digest digest;
+};
 
 std::string LockName(const std::string& source) {
-  return "'billflow:" + ToHex(Sha256::Of(source)).substr(0, 48) + "'";
+  return "billflow:" + ToHex(Sha256::Of(source)).substr(0, 48);
 }
 
-std::string Quoted(std::string_view text) {
-  std::string out;
-  AppendSqlQuoted(text, &out);
-  return out;
-}
+std::int64_t ToInt64(std::uint64_t value) { return static_cast<std::int64_t>(value); }
 
 std::uint64_t ToU64(const std::string& text) { return std::strtoull(text.c_str(), nullptr, 10); }
 
@@ -89,8 +97,14 @@ struct MysqlSink::Impl {
   std::uint64_t duplicate_rows = 0;
   Decimal duplicate_usd{0, 2};
   MysqlRowBatch batch{MysqlRowBatch::Encoding::kTsv};
-  std::string rejects;  // "(…),(…)" values for billing_rejects
-  std::string sql;      // reused statement buffer
+  struct QueuedReject {
+    std::uint64_t line_number;
+    std::string reason;
+    std::string raw;
+  };
+  std::vector<QueuedReject> rejects;  // for billing_rejects, not yet sent
+  std::size_t reject_bytes = 0;
+  std::string sql;  // reused statement buffer
 
   const std::string& target() const { return conn->target(); }
 
@@ -102,11 +116,13 @@ struct MysqlSink::Impl {
   }
 
   Status Lock(const std::string& name, std::string_view what) {
-    auto got = QueryValue("SELECT GET_LOCK(" + name + ", " +
-                              std::to_string(options.lock_wait_timeout_s) + ")",
-                          what);
-    if (!got) return tl::unexpected(got.error());
-    if (*got != "1") {
+    auto rows = conn->Query("SELECT GET_LOCK(?, ?)",
+                            {MysqlParam::Text(name), MysqlParam::Int(options.lock_wait_timeout_s)},
+                            what);
+    if (!rows) return tl::unexpected(rows.error());
+    const std::string got =
+        rows->empty() || rows->front().empty() ? std::string() : rows->front().front();
+    if (got != "1") {
       return Fail(ErrorCode::kConflict, "mysql " + target() + ": " + std::string(what) +
                                             ": still locked by another loader after " +
                                             std::to_string(options.lock_wait_timeout_s) + " s");
@@ -116,7 +132,7 @@ struct MysqlSink::Impl {
   }
   void Unlock() noexcept {
     if (lock_name.empty()) return;
-    (void)conn->Exec("DO RELEASE_LOCK(" + lock_name + ")", "release lock");
+    (void)conn->Exec("DO RELEASE_LOCK(?)", {MysqlParam::Text(lock_name)}, "release lock");
     lock_name.clear();
   }
   void Rollback() noexcept {
@@ -124,15 +140,14 @@ struct MysqlSink::Impl {
     in_transaction = false;
     batch.Clear();
     rejects.clear();
+    reject_bytes = 0;
     Unlock();
   }
 
   Result<std::optional<LedgerEntry>> Lookup(const std::string& source, bool for_update) {
-    auto rows = conn->Query(
-        "SELECT file_id, status, content_sha256, size_bytes, COALESCE(version_order,'') "
-        "FROM billing_files WHERE source_sha256 = " + SourceKey(source) +
-            (for_update ? " FOR UPDATE" : ""),
-        "read ledger");
+    const SourceKey key(source);
+    auto rows = conn->Query(for_update ? kLookupForUpdate : kLookup,
+                            {MysqlParam::Bytes(key.bytes())}, "read ledger");
     if (!rows) return tl::unexpected(rows.error());
     if (rows->empty()) return std::optional<LedgerEntry>{};
     const auto& r = rows->front();
@@ -140,22 +155,31 @@ struct MysqlSink::Impl {
         LedgerEntry{static_cast<std::int64_t>(ToU64(r[0])), r[1], r[2], ToU64(r[3]), r[4]}};
   }
 
+  // One prepared INSERT for the queued rejects; only placeholders are added to the SQL text.
   Status FlushRejects() {
     if (rejects.empty()) return Ok();
-    sql.assign("INSERT INTO billing_rejects (file_id, line_number, reason, raw_line) VALUES ");
-    sql.append(rejects);
+    sql.assign(kInsertRejects);
+    MysqlParams params;
+    params.reserve(rejects.size() * 4);
+    for (const QueuedReject& reject : rejects) {
+      if (!params.empty()) sql.append(kRejectPlaceholders);
+      params.push_back(MysqlParam::Int(file_id));
+      params.push_back(MysqlParam::Int(ToInt64(reject.line_number)));
+      params.push_back(MysqlParam::Text(reject.reason));
+      params.push_back(MysqlParam::Bytes(reject.raw));
+    }
+    auto inserted = conn->Exec(sql, params, "insert rejects");
     rejects.clear();
-    return conn->Exec(sql, "insert rejects");
+    reject_bytes = 0;
+    return inserted;
   }
 
   void QueueReject(std::uint64_t line_number, std::string_view reason, std::string_view raw) {
-    if (!rejects.empty()) rejects.push_back(',');
-    rejects.append("(").append(std::to_string(file_id)).append(",");
-    rejects.append(std::to_string(line_number)).append(",");
-    AppendSqlQuoted(reason, &rejects);
-    rejects.push_back(',');
-    MysqlConnection::AppendHex(raw, &rejects);
-    rejects.push_back(')');
+    rejects.push_back({line_number, std::string(reason), std::string(raw)});
+    reject_bytes += reason.size() + raw.size() + 16;
+  }
+  bool RejectsFull() const {
+    return reject_bytes >= kRejectBatchBytes || rejects.size() >= kRejectBatchRows;
   }
 
   // Sends the buffered rows in one bulk statement; rows refused as duplicate ids become rejects.
@@ -177,10 +201,10 @@ struct MysqlSink::Impl {
         auto info = conn->LoadLocal(sql, batch.data(), "load rows into staging");
         if (!info) return tl::unexpected(info.error());
         BILLFLOW_TRY(CheckLoad(*info));
-        sql.assign("INSERT INTO billing_data (file_id, ").append(kMysqlBatchColumns).append(") SELECT ");
-        sql.append(std::to_string(file_id)).append(", ").append(kMysqlBatchColumns);
+        sql.assign("INSERT INTO billing_data (file_id, ").append(kMysqlBatchColumns).append(") SELECT ?, ");
+        sql.append(kMysqlBatchColumns);
         sql.append(" FROM billflow_stage ORDER BY line_number").append(kOnDuplicateKeep);
-        BILLFLOW_TRY(conn->Exec(sql, "insert rows from staging"));
+        BILLFLOW_TRY(conn->Exec(sql, {MysqlParam::Int(file_id)}, "insert rows from staging"));
         inserted = conn->affected_rows();
         BILLFLOW_TRY(conn->Exec("DELETE FROM billflow_stage", "clear staging"));
         break;
@@ -218,19 +242,26 @@ struct MysqlSink::Impl {
   // `count` rows of the batch were not stored because their id was already in the file: find
   // them by comparing the stored line of each id with the batch's line.
   Status RejectDuplicates(std::uint64_t count) {
-    sql.assign("SELECT id, line_number FROM billing_data WHERE file_id = ");
-    sql.append(std::to_string(file_id)).append(" AND id IN (");
-    bool first = true;
-    for (const auto& row : batch.rows()) {
-      if (!first) sql.push_back(',');
-      first = false;
-      AppendSqlQuoted(batch.id(row), &sql);
+    // The batch's ids, bound kIdsPerLookup at a time; only placeholders join the SQL text.
+    MysqlRows stored;
+    const auto& rows = batch.rows();
+    for (std::size_t start = 0; start < rows.size(); start += kIdsPerLookup) {
+      const std::size_t end = std::min(rows.size(), start + kIdsPerLookup);
+      MysqlParams params;
+      params.reserve(end - start + 1);
+      params.push_back(MysqlParam::Int(file_id));
+      sql.assign(kFindIds);
+      for (std::size_t i = start; i < end; ++i) {
+        if (i != start) sql.append(",?");
+        params.push_back(MysqlParam::Text(batch.id(rows[i])));
+      }
+      sql.push_back(')');
+      auto found_rows = conn->Query(sql, params, "find duplicate ids");
+      if (!found_rows) return tl::unexpected(found_rows.error());
+      for (auto& r : *found_rows) stored.push_back(std::move(r));
     }
-    sql.push_back(')');
-    auto stored = conn->Query(sql, "find duplicate ids");
-    if (!stored) return tl::unexpected(stored.error());
     std::unordered_map<std::string_view, std::uint64_t> first_line;
-    for (const auto& r : *stored) first_line.emplace(r[0], ToU64(r[1]));
+    for (const auto& r : stored) first_line.emplace(r[0], ToU64(r[1]));
     std::uint64_t found = 0;
     std::string reason;
     for (const auto& row : batch.rows()) {
@@ -281,7 +312,7 @@ Result<std::unique_ptr<MysqlSink>> MysqlSink::Open(const MysqlOptions& options) 
 Status MysqlSink::Migrate() {
   Impl& s = *impl_;
   // DDL commits implicitly in MySQL, so concurrent migrations serialize on a named lock.
-  BILLFLOW_TRY(s.Lock("'billflow:migrate'", "migrate"));
+  BILLFLOW_TRY(s.Lock("billflow:migrate", "migrate"));
   const auto migrated = [&]() -> Status {
     for (const std::string& statement : MysqlSchemaStatements(s.collation)) {
       BILLFLOW_TRY(s.conn->Exec(statement, "create schema"));
@@ -297,9 +328,9 @@ Status MysqlSink::Migrate() {
                       std::to_string(kMysqlSchemaVersion) + "); upgrade billflow");
     }
     if (current < static_cast<std::uint64_t>(kMysqlSchemaVersion)) {
-      BILLFLOW_TRY(s.conn->Exec("INSERT INTO schema_version (version, applied_at) VALUES (" +
-                                    std::to_string(kMysqlSchemaVersion) + ", UTC_TIMESTAMP(6))",
-                                "record schema_version"));
+      BILLFLOW_TRY(s.conn->Exec("INSERT INTO schema_version (version, applied_at) VALUES (?, "
+                                "UTC_TIMESTAMP(6))",
+                                {MysqlParam::Int(kMysqlSchemaVersion)}, "record schema_version"));
     }
     return Ok();
   }();
@@ -329,21 +360,23 @@ Result<BeginOutcome> MysqlSink::BeginFile(const FileIdentity& file) {
     }
     if (s.existing) {
       s.file_id = s.existing->file_id;
-      const std::string id = std::to_string(s.file_id);
+      const MysqlParams id = {MysqlParam::Int(s.file_id)};
       // Replacing: the new content's rows take the old ones' place in this transaction.
-      BILLFLOW_TRY(s.conn->Exec("DELETE FROM billing_data WHERE file_id = " + id, "delete previous rows"));
-      BILLFLOW_TRY(s.conn->Exec("DELETE FROM billing_rejects WHERE file_id = " + id,
+      BILLFLOW_TRY(s.conn->Exec("DELETE FROM billing_data WHERE file_id = ?", id, "delete previous rows"));
+      BILLFLOW_TRY(s.conn->Exec("DELETE FROM billing_rejects WHERE file_id = ?", id,
                                 "delete previous rejects"));
       BILLFLOW_TRY(s.conn->Exec(
           "UPDATE billing_files SET status = 'loading', started_at = UTC_TIMESTAMP(6) "
-          "WHERE file_id = " + id, "mark ledger"));
+          "WHERE file_id = ?", id, "mark ledger"));
     } else {
+      const SourceKey key(file.source);
       BILLFLOW_TRY(s.conn->Exec(
           "INSERT INTO billing_files (source, source_sha256, content_sha256, size_bytes, "
-          "version_tag, version_order, status, started_at) VALUES (" +
-              Quoted(file.source) + ", " + SourceKey(file.source) + ", '', " +
-              std::to_string(file.size_bytes) + ", " + Quoted(file.version_tag) + ", " +
-              Quoted(file.version_order) + ", 'loading', UTC_TIMESTAMP(6))",
+          "version_tag, version_order, status, started_at) VALUES (?, ?, '', ?, ?, ?, 'loading', "
+          "UTC_TIMESTAMP(6))",
+          {MysqlParam::Text(file.source), MysqlParam::Bytes(key.bytes()),
+           MysqlParam::Int(ToInt64(file.size_bytes)), MysqlParam::Text(file.version_tag),
+           MysqlParam::Text(file.version_order)},
           "insert ledger"));
       s.file_id = static_cast<std::int64_t>(s.conn->last_insert_id());
     }
@@ -367,7 +400,7 @@ Status MysqlSink::AddRow(const BillingRecord& row) {
 Status MysqlSink::AddReject(const RejectedRow& reject) {
   Impl& s = *impl_;
   s.QueueReject(reject.line_number, reject.reason, reject.raw_line);
-  if (s.rejects.size() < kRejectBatchBytes) return Ok();
+  if (!s.RejectsFull()) return Ok();
   return s.FlushRejects();
 }
 
@@ -389,15 +422,15 @@ Result<CommitResult> MysqlSink::CommitFile(const FileIdentity& file, const LoadT
     std::string usd;
     AppendDecimal(stored.usd_total, &usd);
     BILLFLOW_TRY(s.conn->Exec(
-        "UPDATE billing_files SET content_sha256 = " + Quoted(file.content_sha256) +
-            ", size_bytes = " + std::to_string(file.size_bytes) +
-            ", version_tag = " + Quoted(file.version_tag) +
-            ", version_order = " + Quoted(file.version_order) +
-            ", status = 'loaded', rows_read = " + std::to_string(stored.rows_read) +
-            ", rows_loaded = " + std::to_string(stored.rows_loaded) +
-            ", rows_rejected = " + std::to_string(stored.rows_rejected) + ", usd_total = " + usd +
-            ", finished_at = UTC_TIMESTAMP(6), error = NULL WHERE file_id = " +
-            std::to_string(s.file_id),
+        "UPDATE billing_files SET content_sha256 = ?, size_bytes = ?, version_tag = ?, "
+        "version_order = ?, status = 'loaded', rows_read = ?, rows_loaded = ?, "
+        "rows_rejected = ?, usd_total = ?, "
+        "finished_at = UTC_TIMESTAMP(6), error = NULL WHERE file_id = ?",
+        {MysqlParam::Text(file.content_sha256), MysqlParam::Int(ToInt64(file.size_bytes)),
+         MysqlParam::Text(file.version_tag), MysqlParam::Text(file.version_order),
+         MysqlParam::Int(ToInt64(stored.rows_read)), MysqlParam::Int(ToInt64(stored.rows_loaded)),
+         MysqlParam::Int(ToInt64(stored.rows_rejected)), MysqlParam::Text(usd),
+         MysqlParam::Int(s.file_id)},
         "update ledger"));
     return stored;
   }();
@@ -428,19 +461,19 @@ void MysqlSink::RollbackFile() noexcept { impl_->Rollback(); }
 Status MysqlSink::RecordFailure(const FileIdentity& file, const std::string& error) {
   Impl& s = *impl_;
   s.Rollback();
-  const std::string text = Quoted(error);
-  const std::string sha = Quoted(file.content_sha256);
+  const SourceKey key(file.source);
   // One statement, so it is atomic on its own; a loaded version keeps every column.
   return s.conn->Exec(
       "INSERT INTO billing_files (source, source_sha256, content_sha256, size_bytes, version_tag, "
-      "version_order, status, started_at, finished_at, error) VALUES (" +
-          Quoted(file.source) + ", " + SourceKey(file.source) + ", " + sha + ", " +
-          std::to_string(file.size_bytes) + ", " + Quoted(file.version_tag) + ", " +
-          Quoted(file.version_order) + ", 'failed', UTC_TIMESTAMP(6), UTC_TIMESTAMP(6), " + text +
-          ") ON DUPLICATE KEY UPDATE "
-          "error = IF(status = 'loaded', error, " + text + "), "
-          "finished_at = IF(status = 'loaded', finished_at, UTC_TIMESTAMP(6)), "
-          "content_sha256 = IF(status = 'loaded', content_sha256, " + sha + ")",
+      "version_order, status, started_at, finished_at, error) VALUES (?, ?, ?, ?, ?, ?, "
+      "'failed', UTC_TIMESTAMP(6), UTC_TIMESTAMP(6), ?) ON DUPLICATE KEY UPDATE "
+      "error = IF(status = 'loaded', error, ?), "
+      "finished_at = IF(status = 'loaded', finished_at, UTC_TIMESTAMP(6)), "
+      "content_sha256 = IF(status = 'loaded', content_sha256, ?)",
+      {MysqlParam::Text(file.source), MysqlParam::Bytes(key.bytes()),
+       MysqlParam::Text(file.content_sha256), MysqlParam::Int(ToInt64(file.size_bytes)),
+       MysqlParam::Text(file.version_tag), MysqlParam::Text(file.version_order),
+       MysqlParam::Text(error), MysqlParam::Text(error), MysqlParam::Text(file.content_sha256)},
       "record failure");
 }
 
@@ -492,12 +525,17 @@ Result<std::vector<StoredFile>> MysqlSink::Files() {
 }
 
 Result<std::vector<StoredReject>> MysqlSink::Rejects(const std::optional<std::string>& source) {
-  auto rows = impl_->conn->Query(
-      "SELECT f.source, r.line_number, r.reason, r.raw_line FROM billing_rejects r "
-      "JOIN billing_files f ON f.file_id = r.file_id" +
-          (source ? " WHERE f.source_sha256 = " + SourceKey(*source) : std::string()) +
-          " ORDER BY CAST(f.source AS BINARY), r.line_number",
-      "list rejects");
+  auto rows =
+      source ? impl_->conn->Query(
+                   "SELECT f.source, r.line_number, r.reason, r.raw_line FROM billing_rejects r "
+                   "JOIN billing_files f ON f.file_id = r.file_id WHERE f.source_sha256 = ? "
+                   "ORDER BY CAST(f.source AS BINARY), r.line_number",
+                   {MysqlParam::Bytes(SourceKey(*source).bytes())}, "list rejects")
+             : impl_->conn->Query(
+                   "SELECT f.source, r.line_number, r.reason, r.raw_line FROM billing_rejects r "
+                   "JOIN billing_files f ON f.file_id = r.file_id "
+                   "ORDER BY CAST(f.source AS BINARY), r.line_number",
+                   "list rejects");
   if (!rows) return tl::unexpected(rows.error());
   std::vector<StoredReject> out;
   for (auto& r : *rows) {
@@ -536,11 +574,13 @@ Status MysqlSink::SaveRates(const std::vector<FxRate>& rates) {
   for (const FxRate& rate : rates) {
     std::string value;
     AppendDecimal(rate.rate_to_usd, &value);
-    const std::string source = Quoted(rate.source);
+    const std::string valid_from = rate.valid_from.ToString();
     if (auto ok = s.conn->Exec(
-            "INSERT INTO fx_rates (currency, valid_from, rate_to_usd, source) VALUES (" +
-                Quoted(rate.currency) + ", '" + rate.valid_from.ToString() + "', " + value + ", " +
-                source + ") ON DUPLICATE KEY UPDATE rate_to_usd = " + value + ", source = " + source,
+            "INSERT INTO fx_rates (currency, valid_from, rate_to_usd, source) VALUES (?, ?, ?, ?) "
+            "ON DUPLICATE KEY UPDATE rate_to_usd = ?, source = ?",
+            {MysqlParam::Text(rate.currency), MysqlParam::Text(valid_from),
+             MysqlParam::Text(value), MysqlParam::Text(rate.source), MysqlParam::Text(value),
+             MysqlParam::Text(rate.source)},
             "save rate");
         !ok) {
       s.Rollback();
