@@ -1,6 +1,7 @@
 #include "aws/data_api_client.h"
 
 #include <algorithm>
+#include <functional>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -31,28 +32,14 @@ const char* TypeHintName(TypeHint hint) {
   return nullptr;
 }
 
-json FieldJson(const SqlValue& value) {
-  struct Visitor {
-    json operator()(std::monostate) const { return {{"isNull", true}}; }
-    json operator()(const std::string& s) const { return {{"stringValue", s}}; }
-    json operator()(std::int64_t n) const { return {{"longValue", n}}; }
-    json operator()(double d) const { return {{"doubleValue", d}}; }
-    json operator()(bool b) const { return {{"booleanValue", b}}; }
-    json operator()(const SqlBlob& blob) const {
-      return {{"blobValue", DataApiClient::Base64Encode(blob.bytes)}};
-    }
-  };
-  return std::visit(Visitor{}, value);
-}
-
 // A JSON string literal of `text`, invalid UTF-8 replaced by U+FFFD (as Dump() does).
 void AppendJsonString(const std::string& text, std::string* out) {
   out->append(json(text).dump(-1, ' ', false, json::error_handler_t::replace));
 }
 
-// Writes what Dump(ParametersJson(parameters)) would, without building the document: a batch
-// of ~3,000 rows as a json DOM held ~15 MiB, the largest part of the Data API sink's memory.
-// Keys come in the order json's sorted objects print them.
+// The JSON of one parameter set, written without building a json document (a ~3,000-row batch
+// as a document held ~15 MiB, the largest part of the Data API sink's memory). Keys come in the
+// order json's sorted objects print them, so the text is what json::dump() would give.
 void AppendParametersJson(const SqlParameterSet& parameters, std::string* out) {
   struct Value {
     std::string* out;
@@ -88,14 +75,34 @@ void AppendParametersJson(const SqlParameterSet& parameters, std::string* out) {
   out->push_back(']');
 }
 
-json ParametersJson(const SqlParameterSet& parameters) {
-  json out = json::array();
-  for (const SqlParameter& parameter : parameters) {
-    json item{{"name", parameter.name}, {"value", FieldJson(parameter.value)}};
-    if (const char* hint = TypeHintName(parameter.type_hint)) item["typeHint"] = hint;
-    out.push_back(std::move(item));
+// The body of /Execute and /BatchExecute, keys in json's sorted order; `append_parameters`
+// writes the value of `parameters_key` ("parameters" or "parameterSets"), or is empty.
+std::string StatementBody(const DataApiTarget& target, const std::string& sql,
+                          const std::string& transaction_id, std::string_view parameters_key,
+                          const std::function<void(std::string*)>& append_parameters) {
+  std::string body = "{";
+  if (!target.database.empty()) {
+    body.append(R"("database":)");
+    AppendJsonString(target.database, &body);
+    body.push_back(',');
   }
-  return out;
+  if (append_parameters) {
+    body.append("\"").append(parameters_key).append("\":");
+    append_parameters(&body);
+    body.push_back(',');
+  }
+  body.append(R"("resourceArn":)");
+  AppendJsonString(target.resource_arn, &body);
+  body.append(R"(,"secretArn":)");
+  AppendJsonString(target.secret_arn, &body);
+  body.append(R"(,"sql":)");
+  AppendJsonString(sql, &body);
+  if (!transaction_id.empty()) {
+    body.append(R"(,"transactionId":)");
+    AppendJsonString(transaction_id, &body);
+  }
+  body.push_back('}');
+  return body;
 }
 
 SqlValue ValueFromField(const json& field) {
@@ -286,13 +293,12 @@ Result<std::string> DataApiClient::Call(const std::string& path, const std::stri
 Result<ExecuteResult> DataApiClient::Execute(const std::string& sql,
                                              const SqlParameterSet& parameters,
                                              const std::string& transaction_id) {
-  json body{{"resourceArn", target_.resource_arn}, {"secretArn", target_.secret_arn},
-            {"sql", sql}};
-  if (!target_.database.empty()) body["database"] = target_.database;
-  if (!parameters.empty()) body["parameters"] = ParametersJson(parameters);
-  if (!transaction_id.empty()) body["transactionId"] = transaction_id;
+  const std::string body = StatementBody(
+      target_, sql, transaction_id, "parameters",
+      parameters.empty() ? std::function<void(std::string*)>()
+                         : [&parameters](std::string* out) { AppendParametersJson(parameters, out); });
   Result<std::string> answer = Call(
-      "/Execute", Dump(body), transaction_id.empty() ? CallKind::kPlain : CallKind::kInTransaction);
+      "/Execute", body, transaction_id.empty() ? CallKind::kPlain : CallKind::kInTransaction);
   if (!answer) return tl::unexpected(answer.error());
   json document = json::parse(*answer, nullptr, /*allow_exceptions=*/false);
   if (!document.is_object()) {
@@ -318,29 +324,15 @@ Result<ExecuteResult> DataApiClient::Execute(const std::string& sql,
 Result<std::size_t> DataApiClient::BatchExecute(const std::string& sql,
                                                 const std::vector<SqlParameterSet>& sets,
                                                 const std::string& transaction_id) {
-  // The body is written straight into one string (keys in json's sorted order).
-  std::string body = "{";
-  if (!target_.database.empty()) {
-    body.append(R"("database":)");
-    AppendJsonString(target_.database, &body);
-    body.push_back(',');
-  }
-  body.append(R"("parameterSets":[)");
-  for (std::size_t i = 0; i < sets.size(); ++i) {
-    if (i != 0) body.push_back(',');
-    AppendParametersJson(sets[i], &body);
-  }
-  body.append(R"(],"resourceArn":)");
-  AppendJsonString(target_.resource_arn, &body);
-  body.append(R"(,"secretArn":)");
-  AppendJsonString(target_.secret_arn, &body);
-  body.append(R"(,"sql":)");
-  AppendJsonString(sql, &body);
-  if (!transaction_id.empty()) {
-    body.append(R"(,"transactionId":)");
-    AppendJsonString(transaction_id, &body);
-  }
-  body.push_back('}');
+  const std::string body =
+      StatementBody(target_, sql, transaction_id, "parameterSets", [&sets](std::string* out) {
+        out->push_back('[');
+        for (std::size_t i = 0; i < sets.size(); ++i) {
+          if (i != 0) out->push_back(',');
+          AppendParametersJson(sets[i], out);
+        }
+        out->push_back(']');
+      });
   Result<std::string> answer =
       Call("/BatchExecute", body, transaction_id.empty() ? CallKind::kPlain : CallKind::kInTransaction);
   if (!answer) return tl::unexpected(answer.error());
