@@ -61,27 +61,22 @@ def parse_rule(text):
     return kind, op, (int(first), int(last or first))
 
 
+def _quietly(action, *args):
+    try:
+        action(*args)
+    except OSError:
+        pass
+
+
 def reset(sock):
     """Closes with RST instead of FIN."""
-    try:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-    except OSError:
-        pass
-    try:
-        sock.close()
-    except OSError:
-        pass
+    _quietly(sock.setsockopt, socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    _quietly(sock.close)
 
 
 def close(sock):
-    try:
-        sock.shutdown(socket.SHUT_RDWR)
-    except OSError:
-        pass
-    try:
-        sock.close()
-    except OSError:
-        pass
+    _quietly(sock.shutdown, socket.SHUT_RDWR)
+    _quietly(sock.close)
 
 
 class Reader:
