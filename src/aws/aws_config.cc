@@ -44,7 +44,8 @@ Result<Credentials> ParseSharedCredentials(std::string_view ini_text, std::strin
   while (!ini_text.empty()) {
     std::size_t newline = ini_text.find('\n');
     std::string_view line = TrimView(ini_text.substr(0, newline));
-    ini_text = newline == std::string_view::npos ? std::string_view() : ini_text.substr(newline + 1);
+    ini_text =
+        newline == std::string_view::npos ? std::string_view() : ini_text.substr(newline + 1);
     if (line.empty() || line[0] == '#' || line[0] == ';') continue;
     if (line.front() == '[' && line.back() == ']') {
       std::string_view name = TrimView(line.substr(1, line.size() - 2));
@@ -66,9 +67,9 @@ Result<Credentials> ParseSharedCredentials(std::string_view ini_text, std::strin
     return Fail(ErrorCode::kNotFound, "profile [" + std::string(profile) + "] not found");
   }
   if (credentials.access_key_id.empty() || credentials.secret_access_key.empty()) {
-    return Fail(ErrorCode::kPermissionDenied,
-                "profile [" + std::string(profile) +
-                    "] lacks aws_access_key_id or aws_secret_access_key");
+    return Fail(
+        ErrorCode::kPermissionDenied,
+        "profile [" + std::string(profile) + "] lacks aws_access_key_id or aws_secret_access_key");
   }
   return credentials;
 }
@@ -96,7 +97,8 @@ Result<Credentials> ResolveCredentials(const EnvLookup& env) {
   text << file.rdbuf();
   Result<Credentials> credentials = ParseSharedCredentials(text.str(), profile);
   if (!credentials) {
-    return Fail(ErrorCode::kPermissionDenied, why + "; " + path + ": " + credentials.error().message);
+    return Fail(ErrorCode::kPermissionDenied,
+                why + "; " + path + ": " + credentials.error().message);
   }
   credentials->source = "shared credentials file " + path;
   return credentials;
@@ -104,9 +106,12 @@ Result<Credentials> ResolveCredentials(const EnvLookup& env) {
 
 std::string_view SigningName(AwsService service) {
   switch (service) {
-    case AwsService::kS3: return "s3";
-    case AwsService::kRdsData: return "rds-data";
-    case AwsService::kSecretsManager: return "secretsmanager";
+    case AwsService::kS3:
+      return "s3";
+    case AwsService::kRdsData:
+      return "rds-data";
+    case AwsService::kSecretsManager:
+      return "secretsmanager";
   }
   return "";
 }
@@ -114,9 +119,15 @@ std::string_view SigningName(AwsService service) {
 ServiceEndpoint AwsConfig::Endpoint(AwsService service) const {
   const std::string* specific = nullptr;
   switch (service) {
-    case AwsService::kS3: specific = &endpoint_url_s3; break;
-    case AwsService::kRdsData: specific = &endpoint_url_rds_data; break;
-    case AwsService::kSecretsManager: specific = &endpoint_url_secrets_manager; break;
+    case AwsService::kS3:
+      specific = &endpoint_url_s3;
+      break;
+    case AwsService::kRdsData:
+      specific = &endpoint_url_rds_data;
+      break;
+    case AwsService::kSecretsManager:
+      specific = &endpoint_url_secrets_manager;
+      break;
   }
   std::string custom = !specific->empty() ? *specific : endpoint_url;
   if (!custom.empty()) return ServiceEndpoint{StripTrailingSlash(custom), true, true};
@@ -132,7 +143,8 @@ Result<AwsConfig> AwsConfigFromEnv(const EnvLookup& env) {
     return Fail(ErrorCode::kInvalidArgument,
                 "no AWS region: set AWS_REGION (Lambda sets it) or AWS_DEFAULT_REGION");
   }
-  BILLFLOW_TRY(ResolveCredentials(env).map([&](Credentials c) { config.credentials = std::move(c); }));
+  BILLFLOW_TRY(
+      ResolveCredentials(env).map([&](Credentials c) { config.credentials = std::move(c); }));
   config.endpoint_url = NonEmpty(env, "AWS_ENDPOINT_URL");
   config.endpoint_url_s3 = NonEmpty(env, "AWS_ENDPOINT_URL_S3");
   config.endpoint_url_rds_data = NonEmpty(env, "AWS_ENDPOINT_URL_RDS_DATA");

@@ -25,8 +25,9 @@ TEST(AwsConfigTest, EnvironmentCredentialsComeFirst) {
 }
 
 TEST(AwsConfigTest, DefaultRegionIsTheFallback) {
-  Result<AwsConfig> config = AwsConfigFromEnv(EnvFromMap(
-      {{"AWS_ACCESS_KEY_ID", "A"}, {"AWS_SECRET_ACCESS_KEY", "S"}, {"AWS_DEFAULT_REGION", "us-west-2"}}));
+  Result<AwsConfig> config = AwsConfigFromEnv(EnvFromMap({{"AWS_ACCESS_KEY_ID", "A"},
+                                                          {"AWS_SECRET_ACCESS_KEY", "S"},
+                                                          {"AWS_DEFAULT_REGION", "us-west-2"}}));
   ASSERT_TRUE(config);
   EXPECT_EQ(config->region, "us-west-2");
 }
@@ -72,11 +73,12 @@ TEST(AwsConfigTest, NoCredentialsNamesBothPlaces) {
 }
 
 TEST(AwsConfigTest, EndpointOverridesPreferTheServiceSpecificVariable) {
-  Result<AwsConfig> config = AwsConfigFromEnv(EnvFromMap({{"AWS_ACCESS_KEY_ID", "A"},
-                                                          {"AWS_SECRET_ACCESS_KEY", "S"},
-                                                          {"AWS_REGION", "us-east-1"},
-                                                          {"AWS_ENDPOINT_URL", "http://127.0.0.1:1/"},
-                                                          {"AWS_ENDPOINT_URL_S3", "http://127.0.0.1:2"}}));
+  Result<AwsConfig> config =
+      AwsConfigFromEnv(EnvFromMap({{"AWS_ACCESS_KEY_ID", "A"},
+                                   {"AWS_SECRET_ACCESS_KEY", "S"},
+                                   {"AWS_REGION", "us-east-1"},
+                                   {"AWS_ENDPOINT_URL", "http://127.0.0.1:1/"},
+                                   {"AWS_ENDPOINT_URL_S3", "http://127.0.0.1:2"}}));
   ASSERT_TRUE(config);
   ServiceEndpoint s3 = config->Endpoint(AwsService::kS3);
   EXPECT_EQ(s3.origin, "http://127.0.0.1:2");

@@ -2,9 +2,8 @@
 
 #include <algorithm>
 #include <functional>
-#include <thread>
-
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "aws/aws_error.h"
 #include "aws/sigv4_signer.h"
@@ -21,13 +20,20 @@ std::string Dump(const json& value) {
 
 const char* TypeHintName(TypeHint hint) {
   switch (hint) {
-    case TypeHint::kNone: return nullptr;
-    case TypeHint::kDecimal: return "DECIMAL";
-    case TypeHint::kDate: return "DATE";
-    case TypeHint::kTime: return "TIME";
-    case TypeHint::kTimestamp: return "TIMESTAMP";
-    case TypeHint::kJson: return "JSON";
-    case TypeHint::kUuid: return "UUID";
+    case TypeHint::kNone:
+      return nullptr;
+    case TypeHint::kDecimal:
+      return "DECIMAL";
+    case TypeHint::kDate:
+      return "DATE";
+    case TypeHint::kTime:
+      return "TIME";
+    case TypeHint::kTimestamp:
+      return "TIMESTAMP";
+    case TypeHint::kJson:
+      return "JSON";
+    case TypeHint::kUuid:
+      return "UUID";
   }
   return nullptr;
 }
@@ -53,9 +59,13 @@ void AppendParametersJson(const SqlParameterSet& parameters, std::string* out) {
       out->append(R"({"longValue":)").append(std::to_string(n)).push_back('}');
     }
     void operator()(double d) const { out->append(Dump(json{{"doubleValue", d}})); }
-    void operator()(bool b) const { out->append(b ? R"({"booleanValue":true})" : R"({"booleanValue":false})"); }
+    void operator()(bool b) const {
+      out->append(b ? R"({"booleanValue":true})" : R"({"booleanValue":false})");
+    }
     void operator()(const SqlBlob& blob) const {
-      out->append(R"({"blobValue":")").append(DataApiClient::Base64Encode(blob.bytes)).append("\"}");
+      out->append(R"({"blobValue":")")
+          .append(DataApiClient::Base64Encode(blob.bytes))
+          .append("\"}");
     }
   };
   out->push_back('[');
@@ -132,8 +142,8 @@ bool Contains(const std::string& text, std::string_view needle) {
 
 }  // namespace
 
-DataApiClient::DataApiClient(HttpClient* http, AwsConfig config, DataApiTarget target,
-                             Clock clock, DataApiOptions options)
+DataApiClient::DataApiClient(HttpClient* http, AwsConfig config, DataApiTarget target, Clock clock,
+                             DataApiOptions options)
     : http_(http),
       config_(std::move(config)),
       target_(std::move(target)),
@@ -228,10 +238,10 @@ Result<std::string> DataApiClient::Call(const std::string& path, const std::stri
     if (response->ok()) return std::move(response->body);
 
     AwsErrorInfo info = ParseJsonError(*response);
-    std::string message = "Data API " + path + ": " +
-                          (info.type.empty() ? "HTTP " + std::to_string(response->status)
-                                             : info.type) +
-                          (info.message.empty() ? "" : ": " + info.message);
+    std::string message =
+        "Data API " + path + ": " +
+        (info.type.empty() ? "HTTP " + std::to_string(response->status) : info.type) +
+        (info.message.empty() ? "" : ": " + info.message);
     const std::string& type = info.type;
     if (type == "DatabaseResumingException") {
       bool budget_left = attempt < options_.max_resume_retries;
@@ -241,9 +251,8 @@ Result<std::string> DataApiClient::Call(const std::string& path, const std::stri
         backoff = std::min(backoff * 2, options_.max_backoff);
         continue;
       }
-      return Fail(ErrorCode::kUnavailable,
-                  message + " (database still resuming after " + std::to_string(attempt + 1) +
-                      " attempts)");
+      return Fail(ErrorCode::kUnavailable, message + " (database still resuming after " +
+                                               std::to_string(attempt + 1) + " attempts)");
     }
     if (type == "StatementTimeoutException") {
       if (kind == CallKind::kInTransaction) return Fail(ErrorCode::kDeadlineExceeded, message);
@@ -257,8 +266,9 @@ Result<std::string> DataApiClient::Call(const std::string& path, const std::stri
       // before any byte of the answer: the first CommitTransaction may have committed, and
       // this "not found" answers the second. Or the transaction expired. Only the ledger knows.
       return Fail(ErrorCode::kAmbiguousCommit,
-                  message + " (the transaction is gone: committed by an earlier send of this "
-                            "request whose answer was lost, or expired)");
+                  message +
+                      " (the transaction is gone: committed by an earlier send of this "
+                      "request whose answer was lost, or expired)");
     }
     if (type == "BadRequestException" || type == "DatabaseErrorException" ||
         type == "TransactionNotFoundException") {
@@ -295,18 +305,19 @@ Result<ExecuteResult> DataApiClient::Execute(const std::string& sql,
                                              const std::string& transaction_id) {
   const std::string body = StatementBody(
       target_, sql, transaction_id, "parameters",
-      parameters.empty() ? std::function<void(std::string*)>()
-                         : [&parameters](std::string* out) { AppendParametersJson(parameters, out); });
-  Result<std::string> answer = Call(
-      "/Execute", body, transaction_id.empty() ? CallKind::kPlain : CallKind::kInTransaction);
+      parameters.empty() ? std::function<void(std::string*)>() : [&parameters](std::string* out) {
+        AppendParametersJson(parameters, out);
+      });
+  Result<std::string> answer =
+      Call("/Execute", body, transaction_id.empty() ? CallKind::kPlain : CallKind::kInTransaction);
   if (!answer) return tl::unexpected(answer.error());
   json document = json::parse(*answer, nullptr, /*allow_exceptions=*/false);
   if (!document.is_object()) {
     return Fail(ErrorCode::kInvalidData, "Data API /Execute: answer is not a JSON object");
   }
   ExecuteResult result;
-  if (auto it = document.find("numberOfRecordsUpdated"); it != document.end() &&
-                                                          it->is_number_integer()) {
+  if (auto it = document.find("numberOfRecordsUpdated");
+      it != document.end() && it->is_number_integer()) {
     result.records_updated = it->get<std::int64_t>();
   }
   if (auto it = document.find("records"); it != document.end() && it->is_array()) {
@@ -333,8 +344,8 @@ Result<std::size_t> DataApiClient::BatchExecute(const std::string& sql,
         }
         out->push_back(']');
       });
-  Result<std::string> answer =
-      Call("/BatchExecute", body, transaction_id.empty() ? CallKind::kPlain : CallKind::kInTransaction);
+  Result<std::string> answer = Call(
+      "/BatchExecute", body, transaction_id.empty() ? CallKind::kPlain : CallKind::kInTransaction);
   if (!answer) return tl::unexpected(answer.error());
   return sets.size();
 }
@@ -353,7 +364,8 @@ Result<std::string> DataApiClient::BeginTransaction() {
 }
 
 Status DataApiClient::CommitTransaction(const std::string& transaction_id) {
-  json body{{"resourceArn", target_.resource_arn}, {"secretArn", target_.secret_arn},
+  json body{{"resourceArn", target_.resource_arn},
+            {"secretArn", target_.secret_arn},
             {"transactionId", transaction_id}};
   Result<std::string> answer = Call("/CommitTransaction", Dump(body), CallKind::kCommit);
   if (!answer) {
@@ -361,14 +373,16 @@ Status DataApiClient::CommitTransaction(const std::string& transaction_id) {
     // locks (the ledger row's among them) until the service drops it after 3 idle minutes:
     // every reload meanwhile waits out the lock timeout. End it. When the commit did happen
     // the rollback is refused as "not found", which changes nothing.
-    if (answer.error().code == ErrorCode::kAmbiguousCommit) (void)RollbackTransaction(transaction_id);
+    if (answer.error().code == ErrorCode::kAmbiguousCommit)
+      (void)RollbackTransaction(transaction_id);
     return tl::unexpected(answer.error());
   }
   return Ok();
 }
 
 Status DataApiClient::RollbackTransaction(const std::string& transaction_id) {
-  json body{{"resourceArn", target_.resource_arn}, {"secretArn", target_.secret_arn},
+  json body{{"resourceArn", target_.resource_arn},
+            {"secretArn", target_.secret_arn},
             {"transactionId", transaction_id}};
   Result<std::string> answer = Call("/RollbackTransaction", Dump(body), CallKind::kInTransaction);
   if (!answer) return tl::unexpected(answer.error());

@@ -20,25 +20,27 @@ AwsConfig LocalConfig() {
 }
 
 DataApiTarget Target() {
-  return DataApiTarget{"arn:aws:rds:us-east-1:1:cluster:c", "arn:aws:secretsmanager:us-east-1:1:secret:s",
-                       "billing"};
+  return DataApiTarget{"arn:aws:rds:us-east-1:1:cluster:c",
+                       "arn:aws:secretsmanager:us-east-1:1:secret:s", "billing"};
 }
 
 struct Fixture {
   FakeHttpClient http;
   std::vector<std::chrono::milliseconds> sleeps;
   std::chrono::system_clock::time_point now{std::chrono::seconds(1000)};
-  DataApiClient client{&http, LocalConfig(), Target(), [this] { return now; },
-                       DataApiOptions{3, std::chrono::milliseconds(100), std::chrono::milliseconds(250),
-                                      [this](std::chrono::milliseconds d) {
-                                        sleeps.push_back(d);
-                                        now += d;
-                                      },
-                                      std::chrono::seconds(60)}};
+  DataApiClient client{
+      &http, LocalConfig(), Target(), [this] { return now; },
+      DataApiOptions{3, std::chrono::milliseconds(100), std::chrono::milliseconds(250),
+                     [this](std::chrono::milliseconds d) {
+                       sleeps.push_back(d);
+                       now += d;
+                     },
+                     std::chrono::seconds(60)}};
 };
 
 std::vector<HttpHeader> ErrorType(const std::string& type) {
-  return {{"x-amzn-ErrorType", type + ":http://internal.amazon.com/coral/com.amazon.rdsdataservice/"}};
+  return {
+      {"x-amzn-ErrorType", type + ":http://internal.amazon.com/coral/com.amazon.rdsdataservice/"}};
 }
 
 TEST(DataApiClientTest, ExecuteRequestShapeWithTypedParameters) {
@@ -74,8 +76,9 @@ TEST(DataApiClientTest, ExecuteRequestShapeWithTypedParameters) {
   EXPECT_EQ(body["database"], "billing");
   EXPECT_EQ(body["sql"], "SELECT :amount");
   EXPECT_EQ(body["transactionId"], "tx-1");
-  EXPECT_EQ(body["parameters"],
-            json::parse(R"([{"name":"amount","value":{"stringValue":"975.3000"},"typeHint":"DECIMAL"},
+  EXPECT_EQ(
+      body["parameters"],
+      json::parse(R"([{"name":"amount","value":{"stringValue":"975.3000"},"typeHint":"DECIMAL"},
                             {"name":"day","value":{"stringValue":"2025-06-01"},"typeHint":"DATE"},
                             {"name":"n","value":{"longValue":42}},
                             {"name":"missing","value":{"isNull":true}},
@@ -117,7 +120,8 @@ TEST(DataApiClientTest, BatchExecuteAndTransactionRequestShapes) {
 
 TEST(DataApiClientTest, ResumingDatabaseIsRetriedWithBackoff) {
   Fixture f;
-  std::string resuming = R"({"message":"The Aurora DB instance db-1 is resuming after being auto-paused. Please wait a few seconds and try again."})";
+  std::string resuming =
+      R"({"message":"The Aurora DB instance db-1 is resuming after being auto-paused. Please wait a few seconds and try again."})";
   f.http.Enqueue(400, resuming, ErrorType("DatabaseResumingException"));
   f.http.Enqueue(400, resuming, ErrorType("DatabaseResumingException"));
   f.http.Enqueue(200, R"({"transactionId":"tx-1"})");
@@ -169,9 +173,13 @@ TEST(DataApiClientTest, StatementTimeoutIsAmbiguousOutsideATransaction) {
 
 TEST(DataApiClientTest, SqlErrorsAndDeadlocksFromBadRequestBodies) {
   Fixture f;
-  f.http.Enqueue(400, R"({"message":"Database error code: 1146. Message: Table 'billing.nope' doesn't exist"})",
-                 ErrorType("BadRequestException"));
-  f.http.Enqueue(400, R"({"__type":"BadRequestException","message":"Database error code: 1213. Message: Deadlock found when trying to get lock; try restarting transaction"})");
+  f.http.Enqueue(
+      400,
+      R"({"message":"Database error code: 1146. Message: Table 'billing.nope' doesn't exist"})",
+      ErrorType("BadRequestException"));
+  f.http.Enqueue(
+      400,
+      R"({"__type":"BadRequestException","message":"Database error code: 1213. Message: Deadlock found when trying to get lock; try restarting transaction"})");
   Result<ExecuteResult> missing = f.client.Execute("SELECT * FROM nope");
   ASSERT_FALSE(missing);
   EXPECT_EQ(missing.error().code, ErrorCode::kDatabase);
@@ -198,7 +206,8 @@ TEST(DataApiClientTest, CommitWithoutAnAnswerIsAmbiguous) {
   f.http.EnqueueError(ErrorCode::kUnavailable, "connection reset");
   f.http.Enqueue(200, R"({"transactionStatus":"Rollback Complete"})");
   f.http.Enqueue(500, R"({"message":"internal"})", ErrorType("InternalServerErrorException"));
-  f.http.Enqueue(400, R"({"message":"Transaction tx is not found"})", ErrorType("BadRequestException"));
+  f.http.Enqueue(400, R"({"message":"Transaction tx is not found"})",
+                 ErrorType("BadRequestException"));
   Status lost = f.client.CommitTransaction("tx");
   ASSERT_FALSE(lost);
   EXPECT_EQ(lost.error().code, ErrorCode::kAmbiguousCommit);
@@ -216,14 +225,17 @@ TEST(DataApiClientTest, CommitOfATransactionThatIsGoneIsAmbiguous) {
   // libcurl re-sends a request whose reused connection died before the answer; the second
   // CommitTransaction finds the transaction already committed by the first.
   Fixture f;
-  f.http.Enqueue(400, R"({"message":"Transaction tx is not found"})", ErrorType("BadRequestException"));
-  f.http.Enqueue(400, R"({"message":"Transaction tx is not found"})", ErrorType("BadRequestException"));
+  f.http.Enqueue(400, R"({"message":"Transaction tx is not found"})",
+                 ErrorType("BadRequestException"));
+  f.http.Enqueue(400, R"({"message":"Transaction tx is not found"})",
+                 ErrorType("BadRequestException"));
   Status gone = f.client.CommitTransaction("tx");
   ASSERT_FALSE(gone);
   EXPECT_EQ(gone.error().code, ErrorCode::kAmbiguousCommit);
   EXPECT_NE(gone.error().message.find("is not found"), std::string::npos);
   // Elsewhere the same answer stays a database error.
-  f.http.Enqueue(400, R"({"message":"Transaction tx is not found"})", ErrorType("BadRequestException"));
+  f.http.Enqueue(400, R"({"message":"Transaction tx is not found"})",
+                 ErrorType("BadRequestException"));
   EXPECT_EQ(f.client.Execute("SELECT 1", {}, "tx").error().code, ErrorCode::kDatabase);
 }
 
@@ -232,8 +244,13 @@ TEST(DataApiClientTest, BlobsTravelAsBase64) {
   EXPECT_EQ(DataApiClient::Base64Encode("f"), "Zg==");
   EXPECT_EQ(DataApiClient::Base64Encode("fo"), "Zm8=");
   EXPECT_EQ(DataApiClient::Base64Encode("foo"), "Zm9v");
-  EXPECT_EQ(DataApiClient::Base64Encode(std::string("a\xFF\x00" "b", 4)), "Yf8AYg==");
-  EXPECT_EQ(DataApiClient::Base64Decode("Yf8AYg=="), std::string("a\xFF\x00" "b", 4));
+  EXPECT_EQ(DataApiClient::Base64Encode(std::string("a\xFF\x00"
+                                                    "b",
+                                                    4)),
+            "Yf8AYg==");
+  EXPECT_EQ(DataApiClient::Base64Decode("Yf8AYg=="), std::string("a\xFF\x00"
+                                                                 "b",
+                                                                 4));
   EXPECT_EQ(DataApiClient::Base64Decode("Zm9v"), "foo");
   EXPECT_EQ(DataApiClient::Base64Decode("Z!"), std::nullopt);
   EXPECT_EQ(DataApiClient::ParameterSetJson({{"raw", SqlBlob{std::string("a\xFF", 2)}}}),
@@ -242,7 +259,9 @@ TEST(DataApiClientTest, BlobsTravelAsBase64) {
   f.http.Enqueue(200, R"({"records":[[{"blobValue":"Yf8AYg=="}]]})");
   Result<ExecuteResult> result = f.client.Execute("SELECT raw_line FROM billing_rejects");
   ASSERT_TRUE(result);
-  EXPECT_EQ(std::get<SqlBlob>(result->records[0][0]).bytes, std::string("a\xFF\x00" "b", 4));
+  EXPECT_EQ(std::get<SqlBlob>(result->records[0][0]).bytes, std::string("a\xFF\x00"
+                                                                        "b",
+                                                                        4));
 }
 
 // BatchExecute writes its body without a json document: every value kind, escapes and type
@@ -266,10 +285,15 @@ TEST(DataApiClientTest, ParameterSetJsonIsWhatJsonWouldPrint) {
 }
 
 TEST(DataApiClientTest, InvalidUtf8IsReplacedNotThrown) {
-  std::string text = SqlParameterSet{{"raw", std::string("a\xFF" "b")}}.empty()
+  std::string text = SqlParameterSet{{"raw", std::string("a\xFF"
+                                                         "b")}}
+                             .empty()
                          ? ""
-                         : DataApiClient::ParameterSetJson({{"raw", std::string("a\xFF" "b")}});
-  EXPECT_EQ(text, "[{\"name\":\"raw\",\"value\":{\"stringValue\":\"a\xEF\xBF\xBD" "b\"}}]");
+                         : DataApiClient::ParameterSetJson({{"raw", std::string("a\xFF"
+                                                                                "b")}});
+  EXPECT_EQ(text,
+            "[{\"name\":\"raw\",\"value\":{\"stringValue\":\"a\xEF\xBF\xBD"
+            "b\"}}]");
 }
 
 }  // namespace

@@ -1,7 +1,6 @@
 #include "aws/lambda_runtime.h"
 
 #include <charconv>
-
 #include <nlohmann/json.hpp>
 
 namespace billflow {
@@ -51,8 +50,8 @@ Result<Invocation> LambdaRuntime::Next() {
   auto [ptr, ec] = std::from_chars(deadline.data(), deadline.data() + deadline.size(),
                                    invocation.deadline_epoch_ms);
   if (ec != std::errc() || ptr != deadline.data() + deadline.size()) {
-    return Fail(ErrorCode::kInvalidData, "Lambda runtime API /next: bad Lambda-Runtime-Deadline-Ms \"" +
-                                             deadline + "\"");
+    return Fail(ErrorCode::kInvalidData,
+                "Lambda runtime API /next: bad Lambda-Runtime-Deadline-Ms \"" + deadline + "\"");
   }
   invocation.function_arn = HeaderOr(*response, "Lambda-Runtime-Invoked-Function-Arn");
   invocation.trace_id = HeaderOr(*response, "Lambda-Runtime-Trace-Id");
@@ -96,8 +95,8 @@ Status LambdaRuntime::PostInitError(const Error& error) {
 }
 
 Status LambdaRuntime::Run(const InvocationHandler& handler) {
-  for (std::size_t served = 0;
-       options_.max_invocations == 0 || served < options_.max_invocations; ++served) {
+  for (std::size_t served = 0; options_.max_invocations == 0 || served < options_.max_invocations;
+       ++served) {
     Result<Invocation> invocation = Next();
     if (!invocation) return tl::unexpected(invocation.error());
     Result<std::string> answer = handler(*invocation);

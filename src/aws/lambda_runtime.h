@@ -15,11 +15,11 @@ namespace billflow {
 
 // One invocation as the Runtime API hands it out.
 struct Invocation {
-  std::string request_id;           // Lambda-Runtime-Aws-Request-Id
+  std::string request_id;              // Lambda-Runtime-Aws-Request-Id
   std::int64_t deadline_epoch_ms = 0;  // Lambda-Runtime-Deadline-Ms
-  std::string function_arn;         // Lambda-Runtime-Invoked-Function-Arn
-  std::string trace_id;             // Lambda-Runtime-Trace-Id (may be empty)
-  std::string payload;              // the event JSON
+  std::string function_arn;            // Lambda-Runtime-Invoked-Function-Arn
+  std::string trace_id;                // Lambda-Runtime-Trace-Id (may be empty)
+  std::string payload;                 // the event JSON
 
   std::chrono::system_clock::time_point Deadline() const {
     return std::chrono::system_clock::time_point(std::chrono::milliseconds(deadline_epoch_ms));

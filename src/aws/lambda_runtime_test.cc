@@ -11,7 +11,8 @@ std::vector<HttpHeader> NextHeaders(const std::string& id) {
   return {{"Lambda-Runtime-Aws-Request-Id", id},
           {"Lambda-Runtime-Deadline-Ms", "1748779230000"},
           {"Lambda-Runtime-Invoked-Function-Arn", "arn:aws:lambda:us-east-1:1:function:billflow"},
-          {"Lambda-Runtime-Trace-Id", "Root=1-5bef4de7-ad49b0e87f6ef6c87fc2e700;Parent=9a9197af755a6419;Sampled=1"}};
+          {"Lambda-Runtime-Trace-Id",
+           "Root=1-5bef4de7-ad49b0e87f6ef6c87fc2e700;Parent=9a9197af755a6419;Sampled=1"}};
 }
 
 TEST(LambdaRuntimeTest, NextReadsEveryHeader) {
@@ -86,7 +87,8 @@ TEST(LambdaRuntimeTest, RunStopsWhenNextFails) {
   FakeHttpClient http;
   http.EnqueueError(ErrorCode::kUnavailable, "connection refused");
   LambdaRuntime runtime(&http, LambdaRuntimeOptions{"127.0.0.1:9001", 0});
-  Status status = runtime.Run([](const Invocation&) -> Result<std::string> { return std::string(); });
+  Status status =
+      runtime.Run([](const Invocation&) -> Result<std::string> { return std::string(); });
   ASSERT_FALSE(status);
   EXPECT_EQ(status.error().code, ErrorCode::kUnavailable);
 }

@@ -144,17 +144,17 @@ Result<S3ObjectInfo> S3Client::HeadObject(const std::string& bucket, const std::
                                           const std::string& version_id) {
   HttpRequest request;
   request.method = "HEAD";
-  request.url = ObjectUrl(bucket, key,
-                          version_id.empty() ? "" : "versionId=" + PercentEncode(version_id, false));
+  request.url = ObjectUrl(
+      bucket, key, version_id.empty() ? "" : "versionId=" + PercentEncode(version_id, false));
   Result<HttpResponse> response = Perform(std::move(request), nullptr);
   if (!response) return tl::unexpected(response.error());
-  if (!response->ok()) return tl::unexpected(S3Error(*response, "HeadObject s3://" + bucket + "/" + key));
+  if (!response->ok())
+    return tl::unexpected(S3Error(*response, "HeadObject s3://" + bucket + "/" + key));
   return InfoFromHeaders(*response, bucket, key);
 }
 
 Result<S3ObjectInfo> S3Client::GetObject(const std::string& bucket, const std::string& key,
-                                         const S3GetOptions& options,
-                                         const BodyCallback& on_body) {
+                                         const S3GetOptions& options, const BodyCallback& on_body) {
   HttpRequest request;
   request.url = ObjectUrl(
       bucket, key,
@@ -170,7 +170,8 @@ Result<S3ObjectInfo> S3Client::GetObject(const std::string& bucket, const std::s
   }
   Result<HttpResponse> response = Perform(std::move(request), &on_body);
   if (!response) return tl::unexpected(response.error());
-  if (!response->ok()) return tl::unexpected(S3Error(*response, "GetObject s3://" + bucket + "/" + key));
+  if (!response->ok())
+    return tl::unexpected(S3Error(*response, "GetObject s3://" + bucket + "/" + key));
   return InfoFromHeaders(*response, bucket, key);
 }
 

@@ -107,13 +107,13 @@ TEST(S3ClientTest, GetObjectStreamsRangeWithIfMatch) {
 
 TEST(S3ClientTest, SignatureMismatchIsPermissionDeniedWithS3Message) {
   FakeHttpClient http;
-  http.Enqueue(403,
-               "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>SignatureDoesNotMatch</Code>"
-               "<Message>The request signature we calculated does not match the signature you "
-               "provided.</Message></Error>");
+  http.Enqueue(
+      403,
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>SignatureDoesNotMatch</Code>"
+      "<Message>The request signature we calculated does not match the signature you "
+      "provided.</Message></Error>");
   S3Client s3(&http, LocalConfig(), [] { return FixedTime(); });
-  Result<S3ObjectInfo> info =
-      s3.GetObject("b", "k.csv", {}, [](std::string_view) { return Ok(); });
+  Result<S3ObjectInfo> info = s3.GetObject("b", "k.csv", {}, [](std::string_view) { return Ok(); });
   ASSERT_FALSE(info);
   EXPECT_EQ(info.error().code, ErrorCode::kPermissionDenied);
   EXPECT_EQ(info.error().message,
@@ -123,10 +123,12 @@ TEST(S3ClientTest, SignatureMismatchIsPermissionDeniedWithS3Message) {
 
 TEST(S3ClientTest, ChangedObjectIsConflictAndSlowDownIsUnavailable) {
   FakeHttpClient http;
-  http.Enqueue(412, "<Error><Code>PreconditionFailed</Code><Message>At least one of the "
-                    "pre-conditions you specified did not hold</Message></Error>");
-  http.Enqueue(503, "<Error><Code>SlowDown</Code><Message>Please reduce your request rate."
-                    "</Message></Error>");
+  http.Enqueue(412,
+               "<Error><Code>PreconditionFailed</Code><Message>At least one of the "
+               "pre-conditions you specified did not hold</Message></Error>");
+  http.Enqueue(503,
+               "<Error><Code>SlowDown</Code><Message>Please reduce your request rate."
+               "</Message></Error>");
   S3Client s3(&http, LocalConfig(), [] { return FixedTime(); });
   auto ignore = [](std::string_view) { return Ok(); };
   Result<S3ObjectInfo> changed = s3.GetObject("b", "k", {}, ignore);

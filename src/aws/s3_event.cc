@@ -96,9 +96,9 @@ Result<LambdaEvent> ParseLambdaEvent(std::string_view json_text) {
     SqsMessage message{StringAt(record, "messageId"), S3Notification{}};
     message.notification = FromText(StringAt(record, "body"));
     if (!message.notification) {
-      message.notification = Fail(message.notification.error().code,
-                                  "SQS message " + message.message_id + ": " +
-                                      message.notification.error().message);
+      message.notification =
+          Fail(message.notification.error().code,
+               "SQS message " + message.message_id + ": " + message.notification.error().message);
     }
     event.messages.push_back(std::move(message));
   }

@@ -15,11 +15,11 @@ struct S3EventRecord {
   std::string event_name;  // "ObjectCreated:Put"; empty when the record had none (hand-made)
   std::string event_time;  // "2025-06-01T12:00:00.000Z"
   std::string bucket;
-  std::string key;         // decoded: "a b+c.csv" for the wire's "a+b%2Bc.csv"
+  std::string key;  // decoded: "a b+c.csv" for the wire's "a+b%2Bc.csv"
   std::uint64_t size_bytes = 0;
   std::string etag;
   std::string version_id;
-  std::string sequencer;   // hex; orders events of one key (see SequencerOrder)
+  std::string sequencer;  // hex; orders events of one key (see SequencerOrder)
 
   std::string Uri() const { return "s3://" + bucket + "/" + key; }
 };
@@ -47,8 +47,8 @@ struct SqsMessage {
 struct LambdaEvent {
   enum class Kind { kS3, kSqs };
   Kind kind = Kind::kS3;
-  S3Notification s3;                  // kind == kS3
-  std::vector<SqsMessage> messages;   // kind == kSqs
+  S3Notification s3;                 // kind == kS3
+  std::vector<SqsMessage> messages;  // kind == kSqs
 };
 
 // Tells the two shapes apart by Records[].eventSource ("aws:sqs"). Fails only when the

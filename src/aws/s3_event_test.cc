@@ -71,18 +71,15 @@ TEST(S3EventTest, MalformedKeyNamesTheRecord) {
 }
 
 TEST(S3EventTest, SqsBatchCarriesMessageIdsAndFailsOnlyTheBadBody) {
-  nlohmann::json sqs = {{"Records",
-                         {{{"messageId", "m1"}, {"eventSource", "aws:sqs"},
-                           {"body", std::string(kTwoRecords)}},
-                          {{"messageId", "m2"}, {"eventSource", "aws:sqs"}, {"body", "not json"}},
-                          {{"messageId", "m3"},
-                           {"eventSource", "aws:sqs"},
-                           {"body", R"({"Event":"s3:TestEvent"})"}},
-                          {{"messageId", "m4"},
-                           {"eventSource", "aws:sqs"},
-                           {"body", nlohmann::json{{"Type", "Notification"},
-                                                   {"Message", std::string(kTwoRecords)}}
-                                        .dump()}}}}};
+  nlohmann::json sqs = {
+      {"Records",
+       {{{"messageId", "m1"}, {"eventSource", "aws:sqs"}, {"body", std::string(kTwoRecords)}},
+        {{"messageId", "m2"}, {"eventSource", "aws:sqs"}, {"body", "not json"}},
+        {{"messageId", "m3"}, {"eventSource", "aws:sqs"}, {"body", R"({"Event":"s3:TestEvent"})"}},
+        {{"messageId", "m4"},
+         {"eventSource", "aws:sqs"},
+         {"body", nlohmann::json{{"Type", "Notification"}, {"Message", std::string(kTwoRecords)}}
+                      .dump()}}}}};
   Result<LambdaEvent> event = ParseLambdaEvent(sqs.dump());
   ASSERT_TRUE(event) << event.error().message;
   EXPECT_EQ(event->kind, LambdaEvent::Kind::kSqs);
@@ -113,8 +110,7 @@ TEST(S3EventTest, SequencerOrderPadsSoTextOrderIsEventOrder) {
 }
 
 TEST(S3EventTest, BatchItemFailuresNamesOnlyFailedMessages) {
-  EXPECT_EQ(BatchItemFailuresJson({"m2"}),
-            R"({"batchItemFailures":[{"itemIdentifier":"m2"}]})");
+  EXPECT_EQ(BatchItemFailuresJson({"m2"}), R"({"batchItemFailures":[{"itemIdentifier":"m2"}]})");
   EXPECT_EQ(BatchItemFailuresJson({}), R"({"batchItemFailures":[]})");
 }
 

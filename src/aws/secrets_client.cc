@@ -1,7 +1,6 @@
 #include "aws/secrets_client.h"
 
 #include <charconv>
-
 #include <nlohmann/json.hpp>
 
 #include "aws/aws_error.h"
@@ -95,8 +94,9 @@ Result<std::string> SecretsClient::GetSecretString(const std::string& secret_id)
   json document = json::parse(response->body, nullptr, /*allow_exceptions=*/false);
   if (!document.is_object() || !document.contains("SecretString") ||
       !document["SecretString"].is_string()) {
-    return Fail(ErrorCode::kInvalidData, what + ": answer has no SecretString (binary secrets "
-                                                "are not supported)");
+    return Fail(ErrorCode::kInvalidData, what +
+                                             ": answer has no SecretString (binary secrets "
+                                             "are not supported)");
   }
   return document["SecretString"].get<std::string>();
 }

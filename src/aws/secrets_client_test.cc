@@ -31,7 +31,8 @@ TEST(SecretsClientTest, GetSecretValueRequestShape) {
   FakeHttpClient http;
   http.Enqueue(200, SecretAnswer("hello"));
   SecretsClient secrets(&http, LocalConfig(), SystemClock());
-  Result<std::string> value = secrets.GetSecretString("arn:aws:secretsmanager:us-east-1:1:secret:db");
+  Result<std::string> value =
+      secrets.GetSecretString("arn:aws:secretsmanager:us-east-1:1:secret:db");
   ASSERT_TRUE(value) << value.error().message;
   EXPECT_EQ(*value, "hello");
   const HttpRequest& sent = http.requests().at(0);
@@ -48,13 +49,16 @@ TEST(SecretsClientTest, GetSecretValueRequestShape) {
 
 TEST(SecretsClientTest, DbSecretIsCachedUntilTtlAndRefreshedOnDemand) {
   FakeHttpClient http;
-  std::string first = R"({"username":"app","password":"p1","host":"db.local","port":3306,"dbname":"billing"})";
-  std::string rotated = R"({"username":"app","password":"p2","host":"db.local","port":"3307","dbname":"billing"})";
+  std::string first =
+      R"({"username":"app","password":"p1","host":"db.local","port":3306,"dbname":"billing"})";
+  std::string rotated =
+      R"({"username":"app","password":"p2","host":"db.local","port":"3307","dbname":"billing"})";
   http.Enqueue(200, SecretAnswer(first));
   http.Enqueue(200, SecretAnswer(rotated));
   http.Enqueue(200, SecretAnswer(rotated));
   auto now = std::chrono::system_clock::time_point(std::chrono::seconds(1000));
-  SecretsClient secrets(&http, LocalConfig(), [&] { return now; }, std::chrono::seconds(60));
+  SecretsClient secrets(
+      &http, LocalConfig(), [&] { return now; }, std::chrono::seconds(60));
   Result<DbSecret> a = secrets.GetDbSecret("db");
   ASSERT_TRUE(a) << a.error().message;
   EXPECT_EQ(a->password, "p1");
@@ -74,7 +78,9 @@ TEST(SecretsClientTest, DbSecretIsCachedUntilTtlAndRefreshedOnDemand) {
 
 TEST(SecretsClientTest, MissingSecretIsNotFound) {
   FakeHttpClient http;
-  http.Enqueue(400, R"({"__type":"ResourceNotFoundException","message":"Secrets Manager can't find the specified secret."})");
+  http.Enqueue(
+      400,
+      R"({"__type":"ResourceNotFoundException","message":"Secrets Manager can't find the specified secret."})");
   SecretsClient secrets(&http, LocalConfig(), SystemClock());
   Result<DbSecret> secret = secrets.GetDbSecret("nope");
   ASSERT_FALSE(secret);

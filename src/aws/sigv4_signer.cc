@@ -68,8 +68,8 @@ std::string CanonicalQuery(std::string_view query) {
     if (item.empty()) continue;
     std::size_t equals = item.find('=');
     std::string_view name = item.substr(0, equals);
-    std::string_view value = equals == std::string_view::npos ? std::string_view()
-                                                              : item.substr(equals + 1);
+    std::string_view value =
+        equals == std::string_view::npos ? std::string_view() : item.substr(equals + 1);
     auto reencode = [](std::string_view text) {
       Result<std::string> decoded = PercentDecode(text, /*plus_as_space=*/false);
       return PercentEncode(decoded ? *decoded : std::string(text), /*keep_slash=*/false);
@@ -126,8 +126,8 @@ std::string BuildStringToSign(std::string_view amz_date, std::string_view creden
 std::string ComputeSignature(std::string_view secret_access_key, std::string_view amz_date,
                              std::string_view region, std::string_view service,
                              std::string_view string_to_sign) {
-  std::string key = DigestString(HmacSha256("AWS4" + std::string(secret_access_key),
-                                            amz_date.substr(0, 8)));
+  std::string key =
+      DigestString(HmacSha256("AWS4" + std::string(secret_access_key), amz_date.substr(0, 8)));
   key = DigestString(HmacSha256(key, region));
   key = DigestString(HmacSha256(key, service));
   key = DigestString(HmacSha256(key, "aws4_request"));
@@ -138,9 +138,8 @@ Status SignRequest(HttpRequest* request, const Credentials& credentials,
                    const SigV4Options& options, std::chrono::system_clock::time_point now) {
   Result<Url> url = Url::Parse(request->url);
   if (!url) return tl::unexpected(url.error());
-  std::erase_if(request->headers, [](const HttpHeader& h) {
-    return EqualsIgnoreCase(h.name, "Authorization");
-  });
+  std::erase_if(request->headers,
+                [](const HttpHeader& h) { return EqualsIgnoreCase(h.name, "Authorization"); });
   std::string amz_date = FormatAmzDate(now);
   request->SetHeader("Host", url->HostHeader());
   request->SetHeader("X-Amz-Date", amz_date);
@@ -157,12 +156,12 @@ Status SignRequest(HttpRequest* request, const Credentials& credentials,
   if (!canonical) return tl::unexpected(canonical.error());
   std::string scope = CredentialScope(amz_date, options.region, options.service);
   std::string string_to_sign = BuildStringToSign(amz_date, scope, canonical->text);
-  std::string signature = ComputeSignature(credentials.secret_access_key, amz_date,
-                                           options.region, options.service, string_to_sign);
-  request->headers.push_back(HttpHeader{
-      "Authorization", "AWS4-HMAC-SHA256 Credential=" + credentials.access_key_id + "/" + scope +
-                           ", SignedHeaders=" + canonical->signed_headers +
-                           ", Signature=" + signature});
+  std::string signature = ComputeSignature(credentials.secret_access_key, amz_date, options.region,
+                                           options.service, string_to_sign);
+  request->headers.push_back(
+      HttpHeader{"Authorization", "AWS4-HMAC-SHA256 Credential=" + credentials.access_key_id + "/" +
+                                      scope + ", SignedHeaders=" + canonical->signed_headers +
+                                      ", Signature=" + signature});
   return Ok();
 }
 

@@ -51,7 +51,8 @@ TEST(SigV4SignerTest, GetVanilla) {
   Steps steps = RunSteps(SuiteRequest("GET", "/"));
   EXPECT_EQ(steps.canonical,
             "GET\n/\n\nhost:example.amazonaws.com\nx-amz-date:20150830T123600Z\n\n"
-            "host;x-amz-date\n" + std::string(kEmptyHash));
+            "host;x-amz-date\n" +
+                std::string(kEmptyHash));
   EXPECT_EQ(steps.string_to_sign,
             "AWS4-HMAC-SHA256\n20150830T123600Z\n20150830/us-east-1/service/aws4_request\n"
             "bb579772317eb040ac9ed261061d46c1f17a8133879d6129b6e1c25292927e63");
@@ -62,7 +63,8 @@ TEST(SigV4SignerTest, GetVanillaQueryOrderKeyCase) {
   Steps steps = RunSteps(SuiteRequest("GET", "/?Param2=value2&Param1=value1"));
   EXPECT_EQ(steps.canonical,
             "GET\n/\nParam1=value1&Param2=value2\nhost:example.amazonaws.com\n"
-            "x-amz-date:20150830T123600Z\n\nhost;x-amz-date\n" + std::string(kEmptyHash));
+            "x-amz-date:20150830T123600Z\n\nhost;x-amz-date\n" +
+                std::string(kEmptyHash));
   EXPECT_EQ(steps.string_to_sign,
             "AWS4-HMAC-SHA256\n20150830T123600Z\n20150830/us-east-1/service/aws4_request\n"
             "816cd5b414d056048ba4f7c5386d6e0533120fb1fcfa93762cf0fc39e2cf19e0");
@@ -147,10 +149,14 @@ TEST(SigV4SignerTest, PostStsHeaderBeforeSignsTheSessionToken) {
   HttpRequest request;
   request.method = "POST";
   request.url = "https://example.amazonaws.com/";
-  Credentials credentials{
-      "AKIDEXAMPLE", std::string(kSecret),
-      "AQoDYXdzEPT//////////wEXAMPLEtc764bNrC9SAPBSM22wDOk4x4HIZ8j4FZTwdQWLWsKWHGBuFqwAeMicRXmxfpSPfIeoIYRqTflfKD8YUuwthAx7mSEI/qkPpKPi/kMcGdQrmGdeehM4IC1NtBmUpp2wUE8phUZampKsburEDy0KPkyQDYwT7WZ0wq5VSXDvp75YU9HFvlRd8Tx6q6fE8YQcHNVXAkiY9q6d+xo0rKwT38xVqr7ZD0u0iPPkUL64lIZbqBAz+scqKmlzm8FDrypNC9Yjc8fPOLn9FX9KSYvKTr4rvx3iSIlTJabIQwj2ICCR/oLxBA==",
-      "test"};
+  Credentials credentials{"AKIDEXAMPLE", std::string(kSecret),
+                          "AQoDYXdzEPT//////////"
+                          "wEXAMPLEtc764bNrC9SAPBSM22wDOk4x4HIZ8j4FZTwdQWLWsKWHGBuFqwAeMicRXmxfpSPf"
+                          "IeoIYRqTflfKD8YUuwthAx7mSEI/qkPpKPi/"
+                          "kMcGdQrmGdeehM4IC1NtBmUpp2wUE8phUZampKsburEDy0KPkyQDYwT7WZ0wq5VSXDvp75YU"
+                          "9HFvlRd8Tx6q6fE8YQcHNVXAkiY9q6d+xo0rKwT38xVqr7ZD0u0iPPkUL64lIZbqBAz+"
+                          "scqKmlzm8FDrypNC9Yjc8fPOLn9FX9KSYvKTr4rvx3iSIlTJabIQwj2ICCR/oLxBA==",
+                          "test"};
   ASSERT_TRUE(SignRequest(&request, credentials, SigV4Options{"us-east-1", "service", false, false},
                           SuiteTime()));
   EXPECT_EQ(*request.FindHeader("authorization"),
@@ -168,7 +174,8 @@ TEST(SigV4SignerTest, S3DocumentationGetObjectExample) {
   Credentials credentials{"AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "",
                           "test"};
   auto time = std::chrono::system_clock::time_point(std::chrono::seconds(1369353600));
-  ASSERT_TRUE(SignRequest(&request, credentials, SigV4Options{"us-east-1", "s3", true, false}, time));
+  ASSERT_TRUE(
+      SignRequest(&request, credentials, SigV4Options{"us-east-1", "s3", true, false}, time));
   EXPECT_EQ(*request.FindHeader("authorization"),
             "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request, "
             "SignedHeaders=host;range;x-amz-content-sha256;x-amz-date, "

@@ -58,8 +58,7 @@ std::vector<std::string_view> XmlElements(std::string_view xml, std::string_view
     std::size_t after_name = at + open.size();
     if (after_name >= xml.size()) break;
     char next = xml[after_name];
-    if (next != '>' && next != '/' && next != ' ' && next != '\t' && next != '\n' &&
-        next != '\r') {
+    if (next != '>' && next != '/' && next != ' ' && next != '\t' && next != '\n' && next != '\r') {
       at = after_name;  // a longer name with the same prefix
       continue;
     }

@@ -32,7 +32,7 @@ struct Config {
   // ingest / watch
   std::vector<std::string> paths;
   std::string event_file;  // ingest --event: an S3 or SQS event JSON (as Lambda receives it)
-  std::string rates;  // file path; empty = stored fx_rates, else the built-in table
+  std::string rates;       // file path; empty = stored fx_rates, else the built-in table
   bool json = false;
   bool dry_run = false;
   std::optional<std::uint64_t> max_rejects;

@@ -20,8 +20,9 @@ int RunHtmlReport(const Config& config, const Logger& log) {
   auto by_product = db.Totals(GroupBy::kProductLine);
   auto rejects = db.Rejects(std::nullopt);
   auto files = db.Files();
-  for (const Error* error : {by_month ? nullptr : &by_month.error(), by_product ? nullptr : &by_product.error(),
-                             rejects ? nullptr : &rejects.error(), files ? nullptr : &files.error()}) {
+  for (const Error* error :
+       {by_month ? nullptr : &by_month.error(), by_product ? nullptr : &by_product.error(),
+        rejects ? nullptr : &rejects.error(), files ? nullptr : &files.error()}) {
     if (error != nullptr) {
       log.Error(error->message);
       return kExitFileFailed;

@@ -48,7 +48,8 @@ std::string UtcNow() {
 std::string_view InboxInputSuffix(std::string_view name) {
   if (name.empty() || name.front() == '.' || name.back() == '~') return {};
   const std::string lower = Lower(name);
-  for (std::string_view partial : {".tmp", ".part", ".partial", ".crdownload", ".filepart", ".swp"}) {
+  for (std::string_view partial :
+       {".tmp", ".part", ".partial", ".crdownload", ".filepart", ".swp"}) {
     if (EndsWith(lower, partial)) return {};
   }
   if (EndsWith(lower, ".csv.gz")) return name.substr(name.size() - 7);
@@ -58,8 +59,13 @@ std::string_view InboxInputSuffix(std::string_view name) {
 
 InboxWatcher::InboxWatcher(const Config& config, const Logger& log, const std::atomic<bool>& stop,
                            DatabaseFactory connect, WatchBackoff backoff)
-    : config_(config), log_(log), stop_(stop), connect_(std::move(connect)), backoff_(backoff),
-      dir_(config.paths.at(0)), settle_(milliseconds(config.settle_ms)),
+    : config_(config),
+      log_(log),
+      stop_(stop),
+      connect_(std::move(connect)),
+      backoff_(backoff),
+      dir_(config.paths.at(0)),
+      settle_(milliseconds(config.settle_ms)),
       progress_(config.stderr_is_tty && !config.quiet) {}
 
 InboxWatcher::~InboxWatcher() {
@@ -70,7 +76,8 @@ int InboxWatcher::Run() {
   if (int code = Setup(); code != kExitOk) return code;
   Scan();
   log_.Log(LogLevel::kInfo, "watching " + dir_.string() + " for *.csv and *.csv.gz",
-           {{"settle_ms", std::to_string(config_.settle_ms)}, {"waiting", std::to_string(pending_.size())}});
+           {{"settle_ms", std::to_string(config_.settle_ms)},
+            {"waiting", std::to_string(pending_.size())}});
   while (!stop_.load()) {
     if (!WaitForEvents()) return kExitFileFailed;
     if (stop_.load()) break;
@@ -102,10 +109,9 @@ int InboxWatcher::Setup() {
   }
   // Watch before listing, so a file arriving in between is seen by one or the other.
   inotify_fd_ = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-  if (inotify_fd_ < 0 ||
-      ::inotify_add_watch(inotify_fd_, dir_.c_str(),
-                          IN_CLOSE_WRITE | IN_MOVED_TO | IN_MODIFY | IN_CREATE | IN_DELETE | IN_MOVED_FROM |
-                              IN_ONLYDIR) < 0) {
+  if (inotify_fd_ < 0 || ::inotify_add_watch(inotify_fd_, dir_.c_str(),
+                                             IN_CLOSE_WRITE | IN_MOVED_TO | IN_MODIFY | IN_CREATE |
+                                                 IN_DELETE | IN_MOVED_FROM | IN_ONLYDIR) < 0) {
     log_.Error("watch " + dir_.string() + ": inotify: " + std::strerror(errno));
     return kExitFileFailed;
   }
@@ -123,7 +129,8 @@ int InboxWatcher::Setup() {
     fixed_rates_.emplace(ResolveRates(config_, db_.get()));
     if (!*fixed_rates_) {
       log_.Error(fixed_rates_->error().message);
-      return fixed_rates_->error().code == ErrorCode::kInvalidArgument ? kExitUsage : kExitFileFailed;
+      return fixed_rates_->error().code == ErrorCode::kInvalidArgument ? kExitUsage
+                                                                       : kExitFileFailed;
     }
   }
   return kExitOk;
@@ -158,7 +165,8 @@ bool InboxWatcher::WaitForEvents() {
   const auto now = Clock::now();
   for (const auto& [name, p] : pending_) {
     if (!p.closed) continue;
-    wait = std::min(wait, std::max(milliseconds(0), std::chrono::duration_cast<milliseconds>(p.ready_at - now)));
+    wait = std::min(wait, std::max(milliseconds(0),
+                                   std::chrono::duration_cast<milliseconds>(p.ready_at - now)));
   }
   pollfd pfd{inotify_fd_, POLLIN, 0};
   if (::poll(&pfd, 1, static_cast<int>(wait.count())) < 0 && errno != EINTR) {
@@ -240,7 +248,8 @@ void InboxWatcher::RetryLater(const std::string& name, const std::string& why) {
   p.ready_at = Clock::now() + backoff;
   p.stamp = Stamp(dir_ / name);
   log_.Log(LogLevel::kWarn, name + ": " + why + "; it stays in the inbox, retrying",
-           {{"attempt", std::to_string(p.failed_attempts)}, {"retry_in_ms", std::to_string(backoff.count())}});
+           {{"attempt", std::to_string(p.failed_attempts)},
+            {"retry_in_ms", std::to_string(backoff.count())}});
 }
 
 int InboxWatcher::LoadOne(const std::string& name) {
@@ -323,7 +332,8 @@ int InboxWatcher::LoadOne(const std::string& name) {
   return kExitOk;
 }
 
-void InboxWatcher::Finish(const std::string& name, const std::string& sub, const std::string& error) {
+void InboxWatcher::Finish(const std::string& name, const std::string& sub,
+                          const std::string& error) {
   pending_.erase(name);
   const std::string_view suffix = InboxInputSuffix(name);
   const std::string stem = name.substr(0, name.size() - suffix.size());
@@ -333,7 +343,8 @@ void InboxWatcher::Finish(const std::string& name, const std::string& sub, const
     target = dir_ / sub / (stem + "-" + std::to_string(n) + std::string(suffix));
   }
   if (::rename((dir_ / name).c_str(), target.c_str()) != 0) {
-    log_.Error("watch: cannot move " + name + " to " + target.string() + ": " + std::strerror(errno) +
+    log_.Error("watch: cannot move " + name + " to " + target.string() + ": " +
+               std::strerror(errno) +
                "; it is left in place and will not be retried until it changes");
     return;
   }
@@ -342,7 +353,8 @@ void InboxWatcher::Finish(const std::string& name, const std::string& sub, const
     return;
   }
   std::ofstream note(target.string() + ".error.txt", std::ios::trunc);
-  note << error << "\n\nfile: " << name << "\nmoved to: " << target.string() << "\nat: " << UtcNow() << "\n";
+  note << error << "\n\nfile: " << name << "\nmoved to: " << target.string() << "\nat: " << UtcNow()
+       << "\n";
   log_.Log(LogLevel::kError, error, {{"moved_to", sub + "/" + target.filename().string()}});
 }
 

@@ -25,7 +25,8 @@ struct Outage {
 // A real SqliteSink whose connection "drops" while the outage lasts.
 class FlakyDatabase : public Database {
  public:
-  FlakyDatabase(std::unique_ptr<Database> inner, Outage* outage) : inner_(std::move(inner)), outage_(outage) {}
+  FlakyDatabase(std::unique_ptr<Database> inner, Outage* outage)
+      : inner_(std::move(inner)), outage_(outage) {}
   Status Migrate() override { return inner_->Migrate(); }
   Result<std::optional<LedgerEntry>> FindFile(const std::string& source) override {
     if (outage_->down) return Fail(ErrorCode::kUnavailable, "db: connection lost");
@@ -172,9 +173,10 @@ TEST_F(InboxWatcherTest, ConnectionLostMidFileIsRetriedOnAFreshConnection) {
 }
 
 TEST_F(InboxWatcherTest, NonRetryableDatabaseErrorAtStartIsFatal) {
-  watcher_ = std::make_unique<InboxWatcher>(config_, log_, stop_, []() -> Result<std::unique_ptr<Database>> {
-    return Fail(ErrorCode::kInvalidArgument, "unknown database URL");
-  });
+  watcher_ = std::make_unique<InboxWatcher>(
+      config_, log_, stop_, []() -> Result<std::unique_ptr<Database>> {
+        return Fail(ErrorCode::kInvalidArgument, "unknown database URL");
+      });
   EXPECT_EQ(watcher_->Run(), kExitUsage);
 }
 
@@ -191,8 +193,8 @@ TEST(InboxInputSuffixTest, OnlyFinishedCsvNamesAreInputs) {
   EXPECT_EQ(InboxInputSuffix("BILLS.CSV"), ".CSV");
   EXPECT_EQ(InboxInputSuffix("bills.csv.gz"), ".csv.gz");
   for (const char* name : {".bills.csv", "bills.csv.tmp", "bills.csv.part", "bills.csv.partial",
-                           "bills.csv.crdownload", "bills.csv.filepart", "bills.csv~", ".bills.csv.swp",
-                           "bills.txt", "bills.gz", ""}) {
+                           "bills.csv.crdownload", "bills.csv.filepart", "bills.csv~",
+                           ".bills.csv.swp", "bills.txt", "bills.gz", ""}) {
     EXPECT_EQ(InboxInputSuffix(name), "") << name;
   }
 }

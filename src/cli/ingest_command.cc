@@ -2,20 +2,19 @@
 
 #include <cstdio>
 #include <memory>
-
 #include <nlohmann/json.hpp>
 
 #include "cli/aws_context.h"
 #include "cli/commands.h"
-#include "lambda/lambda_handler.h"
-#include "sources/s3_source.h"
 #include "cli/input_list.h"
-#include "cli/open_input.h"
 #include "cli/open_database.h"
+#include "cli/open_input.h"
 #include "cli/progress_line.h"
 #include "cli/rate_resolution.h"
+#include "lambda/lambda_handler.h"
 #include "pipeline/ingest_job.h"
 #include "sources/file_source.h"
+#include "sources/s3_source.h"
 
 namespace billflow {
 namespace {
@@ -50,8 +49,9 @@ std::string SummaryTable(const std::vector<IngestSummary>& summaries, const Load
                   s.tally.usd_total.ToGroupedString().c_str());
     out += line;
   }
-  std::snprintf(line, sizeof line, "%-*s  %-9s %9llu %9llu %9llu %18s\n", static_cast<int>(name_width),
-                "total", "", static_cast<unsigned long long>(totals.rows_read),
+  std::snprintf(line, sizeof line, "%-*s  %-9s %9llu %9llu %9llu %18s\n",
+                static_cast<int>(name_width), "total", "",
+                static_cast<unsigned long long>(totals.rows_read),
                 static_cast<unsigned long long>(totals.rows_loaded),
                 static_cast<unsigned long long>(totals.rows_rejected),
                 totals.usd_total.ToGroupedString().c_str());
@@ -64,17 +64,18 @@ std::string SummaryJson(const std::vector<IngestSummary>& summaries, const LoadT
   std::map<std::string, int> by_status;
   for (const auto& s : summaries) {
     ++by_status[std::string(FileStatusName(s.status))];
-    files.push_back({{"source", s.source},
-                     {"path", s.display_name},
-                     {"status", FileStatusName(s.status)},
-                     {"rows_read", s.tally.rows_read},
-                     {"rows_loaded", s.tally.rows_loaded},
-                     {"rows_rejected", s.tally.rows_rejected},
-                     {"usd_total", s.tally.usd_total.ToString()},
-                     {"content_sha256", s.content_sha256},
-                     {"seconds", s.seconds},
-                     {"warnings", s.warnings},
-                     {"error", s.error.empty() ? nlohmann::json(nullptr) : nlohmann::json(s.error)}});
+    files.push_back(
+        {{"source", s.source},
+         {"path", s.display_name},
+         {"status", FileStatusName(s.status)},
+         {"rows_read", s.tally.rows_read},
+         {"rows_loaded", s.tally.rows_loaded},
+         {"rows_rejected", s.tally.rows_rejected},
+         {"usd_total", s.tally.usd_total.ToString()},
+         {"content_sha256", s.content_sha256},
+         {"seconds", s.seconds},
+         {"warnings", s.warnings},
+         {"error", s.error.empty() ? nlohmann::json(nullptr) : nlohmann::json(s.error)}});
   }
   nlohmann::json doc{{"files", files},
                      {"totals",
@@ -108,7 +109,8 @@ int RunIngest(const Config& config, const Logger& log, const std::atomic<bool>& 
   }
   RetryPolicy retry;
   retry.on_retry = [&log](int attempt, const IngestSummary& failed) {
-    log.Warn(failed.display_name + ": attempt " + std::to_string(attempt) + " after: " + failed.error);
+    log.Warn(failed.display_name + ": attempt " + std::to_string(attempt) +
+             " after: " + failed.error);
   };
   auto rates = ResolveRates(config, db.get());
   if (!rates) {
@@ -129,8 +131,8 @@ int RunIngest(const Config& config, const Logger& log, const std::atomic<bool>& 
     if (config.quiet || ++shown_rejects > kRejectsShownPerFile) return;
     progress.Clear();
     log.Log(LogLevel::kWarn,
-            current_name + ":" + std::to_string(reject.line_number) + ": rejected: " +
-                std::string(reject.reason),
+            current_name + ":" + std::to_string(reject.line_number) +
+                ": rejected: " + std::string(reject.reason),
             {});
   };
   IngestJob job(*rates, options);
@@ -163,9 +165,10 @@ int RunIngest(const Config& config, const Logger& log, const std::atomic<bool>& 
       auto locations = s3 ? ExpandS3Uri(**s3, input.path)
                           : Result<std::vector<S3Location>>(tl::unexpected(s3.error()));
       if (!locations) {
-        work.push_back({input, [error = locations.error()]() -> Result<std::unique_ptr<ByteSource>> {
-                          return tl::unexpected(error);
-                        }});
+        work.push_back(
+            {input, [error = locations.error()]() -> Result<std::unique_ptr<ByteSource>> {
+               return tl::unexpected(error);
+             }});
         continue;
       }
       for (const S3Location& location : *locations) {
@@ -222,7 +225,8 @@ int RunIngest(const Config& config, const Logger& log, const std::atomic<bool>& 
   }
   if (summaries.empty() && !any_failed) log.Warn("no CSV files found in the given paths");
 
-  const std::string out = config.json ? SummaryJson(summaries, totals) : SummaryTable(summaries, totals);
+  const std::string out =
+      config.json ? SummaryJson(summaries, totals) : SummaryTable(summaries, totals);
   std::fwrite(out.data(), 1, out.size(), stdout);
   return any_failed ? kExitFileFailed : kExitOk;
 }

@@ -8,8 +8,9 @@ namespace {
 
 bool EndsWithNoCase(std::string_view text, std::string_view suffix) {
   if (text.size() < suffix.size()) return false;
-  return std::equal(suffix.begin(), suffix.end(), text.end() - static_cast<long>(suffix.size()),
-                    [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; });
+  return std::equal(
+      suffix.begin(), suffix.end(), text.end() - static_cast<long>(suffix.size()),
+      [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; });
 }
 
 }  // namespace
@@ -39,7 +40,8 @@ std::vector<InputRef> ExpandInputs(const std::vector<std::string>& paths) {
       for (auto& file : files) inputs.push_back({InputKind::kFile, std::move(file)});
       continue;
     }
-    inputs.push_back({std::filesystem::exists(path, ec) ? InputKind::kFile : InputKind::kMissing, path});
+    inputs.push_back(
+        {std::filesystem::exists(path, ec) ? InputKind::kFile : InputKind::kMissing, path});
   }
   return inputs;
 }

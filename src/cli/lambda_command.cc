@@ -38,7 +38,8 @@ struct HandlerSetup {
     return Ok();
   }
 
-  LambdaHandlerConfig HandlerConfig(const Config& config, std::function<void(const std::string&)> log) {
+  LambdaHandlerConfig HandlerConfig(const Config& config,
+                                    std::function<void(const std::string&)> log) {
     LambdaHandlerConfig handler;
     handler.ingest.csv.max_record_bytes = config.max_record_bytes;
     handler.ingest.validator.rounding = config.rounding;
@@ -69,10 +70,10 @@ int RunEvent(const Config& config, const Logger& log) {
     log.Error(ok.error().message);
     return ExitFor(ok.error());
   }
-  LambdaHandler handler(setup.HandlerConfig(config, [](const std::string& line) {
-                          std::fprintf(stderr, "%s\n", line.c_str());
-                        }),
-                        setup.s3, setup.rates.get());
+  LambdaHandler handler(
+      setup.HandlerConfig(
+          config, [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); }),
+      setup.s3, setup.rates.get());
   auto outcome = handler.ProcessEvent(payload.str(), std::nullopt);
   if (!outcome) {
     log.Error(config.event_file + ": " + outcome.error().message);
@@ -114,13 +115,13 @@ int RunLambda(const Config& config, const Logger& log) {
     if (!handler) {
       BILLFLOW_TRY(setup.Init(config));
       // Lambda sends stdout to CloudWatch: JSON log lines and the EMF metrics line go there.
-      handler = std::make_unique<LambdaHandler>(
-          setup.HandlerConfig(config,
-                              [](const std::string& line) {
-                                std::fprintf(stdout, "%s\n", line.c_str());
-                                std::fflush(stdout);
-                              }),
-          setup.s3, setup.rates.get());
+      handler = std::make_unique<LambdaHandler>(setup.HandlerConfig(config,
+                                                                    [](const std::string& line) {
+                                                                      std::fprintf(stdout, "%s\n",
+                                                                                   line.c_str());
+                                                                      std::fflush(stdout);
+                                                                    }),
+                                                setup.s3, setup.rates.get());
     }
     return handler->Handle(invocation);
   });

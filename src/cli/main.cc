@@ -2,6 +2,7 @@
 // The only place that reads argv and the environment; everything below gets a Config.
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <atomic>
 #include <csignal>
 #include <cstdlib>
@@ -9,8 +10,6 @@
 #include <fstream>
 #include <iostream>
 #include <sstream>
-
-#include <CLI/CLI.hpp>
 
 #include "cli/commands.h"
 
@@ -33,17 +32,20 @@ void ReadEnvironment(billflow::Config* config) {
   if (auto db = Env("BILLFLOW_DB")) config->db_url = *db;
   if (auto password = Env("BILLFLOW_DB_PASSWORD")) config->db_password = *password;
   config->stderr_is_tty = ::isatty(STDERR_FILENO) != 0;
-  config->log_format = config->stderr_is_tty ? billflow::LogFormat::kText : billflow::LogFormat::kJson;
+  config->log_format =
+      config->stderr_is_tty ? billflow::LogFormat::kText : billflow::LogFormat::kJson;
   if (auto format = Env("BILLFLOW_LOG_FORMAT")) {
-    config->log_format = *format == "json" ? billflow::LogFormat::kJson : billflow::LogFormat::kText;
+    config->log_format =
+        *format == "json" ? billflow::LogFormat::kJson : billflow::LogFormat::kText;
   }
   for (char** e = ::environ; *e != nullptr; ++e) {
     const std::string entry(*e);
     const auto eq = entry.find('=');
     if (eq == std::string::npos) continue;
     const std::string key = entry.substr(0, eq);
-    if (key.rfind("AWS_", 0) == 0 || key.rfind("BILLFLOW_", 0) == 0 || key == "_HANDLER" || key == "SSL_CERT_FILE" || key == "CURL_CA_BUNDLE" ||
-        key == "LAMBDA_TASK_ROOT" || key == "HOME") {
+    if (key.rfind("AWS_", 0) == 0 || key.rfind("BILLFLOW_", 0) == 0 || key == "_HANDLER" ||
+        key == "SSL_CERT_FILE" || key == "CURL_CA_BUNDLE" || key == "LAMBDA_TASK_ROOT" ||
+        key == "HOME") {
       config->environment[key] = entry.substr(eq + 1);
     }
   }
@@ -123,11 +125,14 @@ int main(int argc, char** argv) {
     billflow::Config config;
     ReadEnvironment(&config);
 
-    CLI::App app{"billflow: load billing CSV files into SQL with every amount converted to USD exactly"};
+    CLI::App app{
+        "billflow: load billing CSV files into SQL with every amount converted to USD exactly"};
     app.require_subcommand(1);
     app.set_version_flag("--version", std::string("billflow ") + BILLFLOW_VERSION);
-    app.footer("Run 'billflow COMMAND --help' for a command's options and examples.\n"
-               "Environment: BILLFLOW_DB (default --db), BILLFLOW_DB_PASSWORD, BILLFLOW_LOG_FORMAT=json|text.");
+    app.footer(
+        "Run 'billflow COMMAND --help' for a command's options and examples.\n"
+        "Environment: BILLFLOW_DB (default --db), BILLFLOW_DB_PASSWORD, "
+        "BILLFLOW_LOG_FORMAT=json|text.");
     std::string password_file;
     std::string rounding = "half-even";
     std::string group_by = "currency";
@@ -143,13 +148,16 @@ int main(int argc, char** argv) {
     CLI::App* ingest = app.add_subcommand("ingest", "load CSV files, folders, stdin or S3 objects");
     add_db(ingest);
     auto* paths_option = ingest->add_option(
-        "PATH", config.paths, "file, folder (its *.csv), '-' for stdin, s3://bucket/key or s3://bucket/prefix/");
-    ingest->add_option("--event", config.event_file,
-                       "process an S3 or SQS event JSON file as the Lambda would (keys URL-decoded, "
-                       "every record)")
+        "PATH", config.paths,
+        "file, folder (its *.csv), '-' for stdin, s3://bucket/key or s3://bucket/prefix/");
+    ingest
+        ->add_option("--event", config.event_file,
+                     "process an S3 or SQS event JSON file as the Lambda would (keys URL-decoded, "
+                     "every record)")
         ->excludes(paths_option);
     ingest->add_option("--rates", config.rates,
-                       "exchange rates CSV file or s3://bucket/key (currency,rate_to_usd,valid_from); default: the database's "
+                       "exchange rates CSV file or s3://bucket/key "
+                       "(currency,rate_to_usd,valid_from); default: the database's "
                        "fx_rates, else USD 1, CAD 0.79, MXN 0.05");
     ingest->add_flag("--json", config.json, "print one JSON summary object on stdout");
     ingest->add_flag("--dry-run", config.dry_run, "parse, validate and convert; write nothing");
@@ -158,19 +166,23 @@ int main(int argc, char** argv) {
     ingest->add_option("--rounding", rounding, "rounding of USD cents: half-even or half-up")
         ->check(CLI::IsMember({"half-even", "half-up"}))
         ->capture_default_str();
-    ingest->add_option("--max-record-bytes", config.max_record_bytes,
-                       "longest accepted CSV record; longer ones are rejected")
+    ingest
+        ->add_option("--max-record-bytes", config.max_record_bytes,
+                     "longest accepted CSV record; longer ones are rejected")
         ->capture_default_str();
     ingest->add_flag("-q,--quiet", config.quiet, "no progress line and no per-row reject messages");
-    ingest->add_option("--max-inflated-bytes", config.max_inflated_bytes,
-                       "refuse a .csv.gz that decompresses to more than this (or to more than "
-                       "1000x its size)")
+    ingest
+        ->add_option("--max-inflated-bytes", config.max_inflated_bytes,
+                     "refuse a .csv.gz that decompresses to more than this (or to more than "
+                     "1000x its size)")
         ->capture_default_str();
     ingest->footer(kIngestExamples);
 
     CLI::App* report = app.add_subcommand("report", "exact USD totals of what is loaded");
     add_db(report);
-    report->add_option("--by", group_by, "group rows by month, currency, country, product_line, company or file")
+    report
+        ->add_option("--by", group_by,
+                     "group rows by month, currency, country, product_line, company or file")
         ->check(CLI::IsMember({"month", "currency", "country", "product_line", "company", "file"}))
         ->capture_default_str();
     report->add_option("--format", config.format, "table, csv, json or html (charts; ignores --by)")
@@ -182,14 +194,17 @@ int main(int argc, char** argv) {
     CLI::App* watch = app.add_subcommand("watch", "load files as they arrive in a folder");
     add_db(watch);
     watch->add_option("DIR", config.paths, "the inbox folder")->required()->expected(1);
-    watch->add_option("--rates", config.rates, "exchange rates CSV; default: the database's fx_rates");
-    watch->add_option("--settle-ms", config.settle_ms,
-                      "wait this long after a file is closed, with no change, before loading it")
+    watch->add_option("--rates", config.rates,
+                      "exchange rates CSV; default: the database's fx_rates");
+    watch
+        ->add_option("--settle-ms", config.settle_ms,
+                     "wait this long after a file is closed, with no change, before loading it")
         ->capture_default_str();
     watch->add_option("--max-rejects", config.max_rejects,
                       "fail a file with more rejected rows than this");
-    watch->add_option("--max-inflated-bytes", config.max_inflated_bytes,
-                      "refuse a .csv.gz that decompresses to more than this")
+    watch
+        ->add_option("--max-inflated-bytes", config.max_inflated_bytes,
+                     "refuse a .csv.gz that decompresses to more than this")
         ->capture_default_str();
     watch->add_flag("-q,--quiet", config.quiet, "no progress line");
     watch->footer(kWatchExamples);
@@ -197,14 +212,18 @@ int main(int argc, char** argv) {
     CLI::App* rates_cmd = app.add_subcommand("rates", "import and show exchange rates");
     rates_cmd->require_subcommand(1);
     rates_cmd->footer(kRatesExamples);
-    CLI::App* rates_import = rates_cmd->add_subcommand("import", "store ECB reference rates as USD rates");
+    CLI::App* rates_import =
+        rates_cmd->add_subcommand("import", "store ECB reference rates as USD rates");
     add_db(rates_import);
-    rates_import->add_option("--ecb", config.ecb_file, "ECB reference-rate history CSV (eurofxref-hist.csv)")
+    rates_import
+        ->add_option("--ecb", config.ecb_file,
+                     "ECB reference-rate history CSV (eurofxref-hist.csv)")
         ->required();
     rates_import->footer(kRatesExamples);
     CLI::App* rates_show = rates_cmd->add_subcommand("show", "print stored rates");
     add_db(rates_show);
-    rates_show->add_option("--currency", config.currency, "one currency's history instead of the latest of each");
+    rates_show->add_option("--currency", config.currency,
+                           "one currency's history instead of the latest of each");
     rates_show->footer(kRatesExamples);
 
     CLI::App* rejects = app.add_subcommand("rejects", "export rejected rows as CSV");
@@ -215,7 +234,8 @@ int main(int argc, char** argv) {
 
     CLI::App* lambda = app.add_subcommand(
         "lambda", "the AWS Lambda custom-runtime loop (the package's bootstrap runs this)");
-    lambda->add_option("--db", config.db_url, "database URL (env BILLFLOW_DB; normally data-api://…)");
+    lambda->add_option("--db", config.db_url,
+                       "database URL (env BILLFLOW_DB; normally data-api://…)");
     lambda->footer(kLambdaHelp);
 
     CLI::App* migrate = app.add_subcommand("migrate", "create or upgrade the database schema");
@@ -238,7 +258,8 @@ int main(int argc, char** argv) {
       std::getline(in, password);
       config.db_password = password;
     }
-    config.rounding = rounding == "half-up" ? billflow::RoundingMode::kHalfUp : billflow::RoundingMode::kHalfEven;
+    config.rounding =
+        rounding == "half-up" ? billflow::RoundingMode::kHalfUp : billflow::RoundingMode::kHalfEven;
     billflow::ParseGroupBy(group_by, &config.group_by);
 
     const billflow::Logger log(config.log_format, config.log_level);
@@ -246,7 +267,8 @@ int main(int argc, char** argv) {
     std::signal(SIGTERM, OnSignal);
     if (*ingest && !config.event_file.empty()) return billflow::RunEvent(config, log);
     if (*ingest && config.paths.empty()) {
-      std::cerr << "billflow: error: ingest needs at least one PATH (or --event FILE); see billflow ingest --help\n";
+      std::cerr << "billflow: error: ingest needs at least one PATH (or --event FILE); see "
+                   "billflow ingest --help\n";
       return billflow::kExitUsage;
     }
     if (*ingest) return billflow::RunIngest(config, log, g_stop);

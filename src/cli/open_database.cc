@@ -59,7 +59,8 @@ Result<DatabaseFactory> MakeDatabaseFactory(const Config& config) {
     std::string path = url.substr(7);
     if (path.rfind("//", 0) == 0) path = path.substr(2);
     if (path.empty()) {
-      return Fail(ErrorCode::kInvalidArgument, "--db sqlite: needs a file path, e.g. sqlite:billflow.db");
+      return Fail(ErrorCode::kInvalidArgument,
+                  "--db sqlite: needs a file path, e.g. sqlite:billflow.db");
     }
     return DatabaseFactory([path] { return Migrated(SqliteSink::Open({path})); });
   }
@@ -83,8 +84,8 @@ Result<DatabaseFactory> MakeDatabaseFactory(const Config& config) {
     auto aws = aws_context.Aws();
     if (!aws) return tl::unexpected(aws.error());
     return DatabaseFactory([target = *target, aws = *aws, http = aws_context.HttpOptions()] {
-      return Migrated(Result<std::unique_ptr<DataApiSink>>(DataApiSink::Create(
-          std::make_unique<CurlHttpClient>(http), aws, target, SystemClock())));
+      return Migrated(Result<std::unique_ptr<DataApiSink>>(
+          DataApiSink::Create(std::make_unique<CurlHttpClient>(http), aws, target, SystemClock())));
     });
   }
   return Fail(ErrorCode::kInvalidArgument,

@@ -1,10 +1,10 @@
 #include "cli/rate_resolution.h"
 
-#include "aws/s3_client.h"
-#include "cli/aws_context.h"
-
 #include <fstream>
 #include <sstream>
+
+#include "aws/s3_client.h"
+#include "cli/aws_context.h"
 
 namespace billflow {
 
@@ -64,7 +64,8 @@ Result<FxRateTable> ResolveRates(const Config& config, Database* db) {
       return Fail(ErrorCode::kInvalidData, "fx_rates table: " + added.error().message);
     }
   }
-  if (!table.Knows("USD")) (void)table.Add({"USD", CivilDate{1970, 1, 1}, Decimal(1, 0), "default"});
+  if (!table.Knows("USD"))
+    (void)table.Add({"USD", CivilDate{1970, 1, 1}, Decimal(1, 0), "default"});
   return table;
 }
 

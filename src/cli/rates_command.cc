@@ -113,11 +113,12 @@ int RunRatesShow(const Config& config, const Logger& log) {
       log.Warn("no rates stored for " + currency);
       return kExitFileFailed;
     }
-    std::sort(rows.begin(), rows.end(), [](const FxRate& a, const FxRate& b) { return b.valid_from < a.valid_from; });
+    std::sort(rows.begin(), rows.end(),
+              [](const FxRate& a, const FxRate& b) { return b.valid_from < a.valid_from; });
     PrintRow("currency", "valid_from", "rate_to_usd", "source");
     for (const FxRate& r : rows) {
-      PrintRow(r.currency.c_str(), r.valid_from.ToString().c_str(), r.rate_to_usd.ToString().c_str(),
-               r.source.c_str());
+      PrintRow(r.currency.c_str(), r.valid_from.ToString().c_str(),
+               r.rate_to_usd.ToString().c_str(), r.source.c_str());
     }
     return kExitOk;
   }
@@ -131,8 +132,8 @@ int RunRatesShow(const Config& config, const Logger& log) {
   PrintRow("currency", "valid_from", "rate_to_usd", "source", "rates stored");
   for (const auto& [code, entry] : latest) {
     const FxRate& r = entry.first;
-    PrintRow(code.c_str(), r.valid_from.ToString().c_str(), r.rate_to_usd.ToString().c_str(), r.source.c_str(),
-             std::to_string(entry.second).c_str());
+    PrintRow(code.c_str(), r.valid_from.ToString().c_str(), r.rate_to_usd.ToString().c_str(),
+             r.source.c_str(), std::to_string(entry.second).c_str());
   }
   return kExitOk;
 }

@@ -37,8 +37,8 @@ int RunRejects(const Config& config, const Logger& log) {
   // with ' so a spreadsheet shows it instead of running it.
   std::string csv = "source,line_number,reason,raw_line\r\n";
   for (const StoredReject& r : *rejects) {
-    csv += CsvTextCell(r.source) + "," + std::to_string(r.line_number) + "," + CsvTextCell(r.reason) + "," +
-           CsvTextCell(r.raw_line) + "\r\n";
+    csv += CsvTextCell(r.source) + "," + std::to_string(r.line_number) + "," +
+           CsvTextCell(r.reason) + "," + CsvTextCell(r.raw_line) + "\r\n";
   }
   if (source && rejects->empty()) log.Warn("no rejected rows stored for " + *source);
   if (config.out.empty()) {

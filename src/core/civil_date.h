@@ -26,8 +26,8 @@ struct CivilDate {
 
 enum class DateParseError {
   kNone,
-  kBadFormat,       // not YYYY-MM-DD or YYYY/MM/DD
-  kNotCalendarDate, // well formed, but no such day (2023-02-30)
+  kBadFormat,        // not YYYY-MM-DD or YYYY/MM/DD
+  kNotCalendarDate,  // well formed, but no such day (2023-02-30)
 };
 
 bool IsLeapYear(std::int32_t year);

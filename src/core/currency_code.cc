@@ -29,7 +29,8 @@ constexpr std::array<std::string_view, 173> kCodes = {
 constexpr std::size_t kLetterCodes = 26 * 26 * 26;
 
 constexpr std::size_t CodeIndex(std::string_view code) {
-  return (static_cast<std::size_t>(code[0] - 'A') * 26 + static_cast<std::size_t>(code[1] - 'A')) * 26 +
+  return (static_cast<std::size_t>(code[0] - 'A') * 26 + static_cast<std::size_t>(code[1] - 'A')) *
+             26 +
          static_cast<std::size_t>(code[2] - 'A');
 }
 

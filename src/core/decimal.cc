@@ -105,7 +105,8 @@ std::optional<Decimal> Decimal::Add(const Decimal& other) const {
 std::optional<Decimal> Decimal::Rescale(int new_scale, RoundingMode mode) const {
   if (new_scale < 0 || new_scale > kMaxScale) return std::nullopt;
   if (new_scale == scale_) return *this;
-  if (new_scale < scale_) return Decimal(DivideRounded(units_, scale_ - new_scale, mode), new_scale);
+  if (new_scale < scale_)
+    return Decimal(DivideRounded(units_, scale_ - new_scale, mode), new_scale);
   __int128 grown = 0;
   if (__builtin_mul_overflow(units_, Pow10(new_scale - scale_), &grown)) return std::nullopt;
   return Decimal(grown, new_scale);

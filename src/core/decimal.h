@@ -16,10 +16,10 @@ enum class RoundingMode {
 // Why a decimal text was refused by Decimal::Parse.
 enum class DecimalParseError {
   kNone,
-  kEmpty,          // nothing but spaces
-  kInvalidChar,    // not [+-]digits[.digits]
-  kTooManyDecimals,// more fractional digits than allowed
-  kOutOfRange,     // more integer digits than the target type holds
+  kEmpty,            // nothing but spaces
+  kInvalidChar,      // not [+-]digits[.digits]
+  kTooManyDecimals,  // more fractional digits than allowed
+  kOutOfRange,       // more integer digits than the target type holds
 };
 
 // An exact decimal number: `units / 10^scale`, with units a signed 128-bit integer.

@@ -44,7 +44,8 @@ TEST(DecimalTest, MultiplyIsExact) {
 TEST(DecimalTest, RescaleRoundsHalfEvenOnce) {
   EXPECT_EQ(Decimal::FromString("2.345")->Rescale(2, RoundingMode::kHalfEven)->ToString(), "2.34");
   EXPECT_EQ(Decimal::FromString("2.355")->Rescale(2, RoundingMode::kHalfEven)->ToString(), "2.36");
-  EXPECT_EQ(Decimal::FromString("-2.345")->Rescale(2, RoundingMode::kHalfEven)->ToString(), "-2.34");
+  EXPECT_EQ(Decimal::FromString("-2.345")->Rescale(2, RoundingMode::kHalfEven)->ToString(),
+            "-2.34");
   EXPECT_EQ(Decimal::FromString("2.3451")->Rescale(2, RoundingMode::kHalfEven)->ToString(), "2.35");
   EXPECT_EQ(Decimal::FromString("2.345")->Rescale(2, RoundingMode::kHalfUp)->ToString(), "2.35");
   EXPECT_EQ(Decimal::FromString("-2.345")->Rescale(2, RoundingMode::kHalfUp)->ToString(), "-2.35");
@@ -62,14 +63,17 @@ TEST(DecimalTest, SixtyFourBitShortcutsAgreeAtTheirBoundaries) {
     const __int128 rounded = (magnitude + 5) / 10;  // ...5 rounds away under both modes here
     EXPECT_EQ(d.Rescale(2, RoundingMode::kHalfUp)->units(), units < 0 ? -rounded : rounded);
   }
-  EXPECT_EQ(Decimal::FromString("4611686018427387905.5")->Rescale(0, RoundingMode::kHalfEven)->ToString(),
-            "4611686018427387906");
-  EXPECT_EQ(Decimal::FromString("4611686018427387904.5")->Rescale(0, RoundingMode::kHalfEven)->ToString(),
-            "4611686018427387904");
+  EXPECT_EQ(
+      Decimal::FromString("4611686018427387905.5")->Rescale(0, RoundingMode::kHalfEven)->ToString(),
+      "4611686018427387906");
+  EXPECT_EQ(
+      Decimal::FromString("4611686018427387904.5")->Rescale(0, RoundingMode::kHalfEven)->ToString(),
+      "4611686018427387904");
   EXPECT_EQ(Decimal::FromString("18446744073709551615.99")->ToString(), "18446744073709551615.99");
-  EXPECT_EQ(Decimal::FromString("-18446744073709551616.01")->ToString(), "-18446744073709551616.01");
-  const __int128 big = static_cast<__int128>(1234567890123456789LL) * 1000000000000000000LL +
-                       123456789012345678LL;
+  EXPECT_EQ(Decimal::FromString("-18446744073709551616.01")->ToString(),
+            "-18446744073709551616.01");
+  const __int128 big =
+      static_cast<__int128>(1234567890123456789LL) * 1000000000000000000LL + 123456789012345678LL;
   EXPECT_EQ(Decimal(big, 4).ToString(), "123456789012345678912345678901234.5678");
   EXPECT_EQ(Decimal(-big, 4).ToString(), "-123456789012345678912345678901234.5678");
 }

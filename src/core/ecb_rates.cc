@@ -39,14 +39,16 @@ std::vector<std::string_view> SplitCommas(std::string_view line) {
 
 }  // namespace
 
-std::optional<Decimal> DivideDecimal(const Decimal& a, const Decimal& b, int scale, RoundingMode mode) {
+std::optional<Decimal> DivideDecimal(const Decimal& a, const Decimal& b, int scale,
+                                     RoundingMode mode) {
   if (b.units() == 0 || scale < 0 || scale > Decimal::kMaxScale) return std::nullopt;
   // a/b * 10^scale = a.units * 10^(b.scale + scale - a.scale) / b.units
   const bool negative = (a.units() < 0) != (b.units() < 0);
   __int128 numerator = a.units() < 0 ? -a.units() : a.units();
   __int128 denominator = b.units() < 0 ? -b.units() : b.units();
   const int exponent = b.scale() + scale - a.scale();
-  if (!MultiplyByPowerOfTen(exponent >= 0 ? &numerator : &denominator, exponent >= 0 ? exponent : -exponent)) {
+  if (!MultiplyByPowerOfTen(exponent >= 0 ? &numerator : &denominator,
+                            exponent >= 0 ? exponent : -exponent)) {
     return std::nullopt;
   }
   __int128 quotient = numerator / denominator;
@@ -85,7 +87,8 @@ Result<EcbRates> ParseEcbHistory(std::string_view text, std::string_view origin)
         if (fields[i].empty()) {
           columns.emplace_back();
         } else if (!NormalizeCurrencyCode(fields[i], code)) {
-          return Fail(ErrorCode::kInvalidData, at + "column \"" + std::string(fields[i]) + "\" is not a currency code");
+          return Fail(ErrorCode::kInvalidData,
+                      at + "column \"" + std::string(fields[i]) + "\" is not a currency code");
         } else {
           const std::string currency(code, 3);
           if (currency == "USD") usd_column = i;
@@ -97,13 +100,15 @@ Result<EcbRates> ParseEcbHistory(std::string_view text, std::string_view origin)
           }
         }
       }
-      if (usd_column == 0) return Fail(ErrorCode::kInvalidData, at + "no USD column: cannot convert to USD");
+      if (usd_column == 0)
+        return Fail(ErrorCode::kInvalidData, at + "no USD column: cannot convert to USD");
       have_header = true;
       continue;
     }
     CivilDate date;
     if (ParseCivilDate(fields[0], &date) != DateParseError::kNone) {
-      return Fail(ErrorCode::kInvalidData, at + "date \"" + std::string(fields[0]) + "\" is not YYYY-MM-DD");
+      return Fail(ErrorCode::kInvalidData,
+                  at + "date \"" + std::string(fields[0]) + "\" is not YYYY-MM-DD");
     }
     if (!seen_days.insert(date.DaysSinceEpoch()).second) {
       return Fail(ErrorCode::kInvalidData, at + "date " + date.ToString() + " appears twice");
@@ -118,7 +123,8 @@ Result<EcbRates> ParseEcbHistory(std::string_view text, std::string_view origin)
       }
       if (i != usd_column && columns[i - 1].empty()) continue;
       Decimal value;
-      if (Decimal::Parse(cell, Decimal::kMaxScale, 18, &value) != DecimalParseError::kNone || value.units() <= 0) {
+      if (Decimal::Parse(cell, Decimal::kMaxScale, 18, &value) != DecimalParseError::kNone ||
+          value.units() <= 0) {
         return Fail(ErrorCode::kInvalidData,
                     at + (i == usd_column ? std::string("USD") : columns[i - 1]) + " value \"" +
                         std::string(cell) + "\" is not a positive decimal number");
@@ -133,12 +139,14 @@ Result<EcbRates> ParseEcbHistory(std::string_view text, std::string_view origin)
     ++out.dates;
     if (!out.first_date || date < *out.first_date) out.first_date = date;
     if (!out.last_date || *out.last_date < date) out.last_date = date;
-    if (auto eur = usd->Rescale(std::min(usd->scale(), FxRateTable::kMaxRateScale), RoundingMode::kHalfEven)) {
+    if (auto eur = usd->Rescale(std::min(usd->scale(), FxRateTable::kMaxRateScale),
+                                RoundingMode::kHalfEven)) {
       out.rates.push_back({"EUR", date, *eur, "ecb"});
     }
     for (std::size_t i = 0; i < columns.size(); ++i) {
       if (i + 1 == usd_column || columns[i].empty() || !values[i]) continue;
-      auto rate = DivideDecimal(*usd, *values[i], FxRateTable::kMaxRateScale, RoundingMode::kHalfEven);
+      auto rate =
+          DivideDecimal(*usd, *values[i], FxRateTable::kMaxRateScale, RoundingMode::kHalfEven);
       if (!rate || rate->units() <= 0) {
         return Fail(ErrorCode::kInvalidData, at + columns[i] + " value " + values[i]->ToString() +
                                                  " gives no USD rate at 10 decimals");
@@ -146,7 +154,8 @@ Result<EcbRates> ParseEcbHistory(std::string_view text, std::string_view origin)
       out.rates.push_back({columns[i], date, *rate, "ecb"});
     }
   }
-  if (!have_header) return Fail(ErrorCode::kInvalidData, where + ": empty file, expected the ECB header");
+  if (!have_header)
+    return Fail(ErrorCode::kInvalidData, where + ": empty file, expected the ECB header");
   if (out.dates == 0) return Fail(ErrorCode::kInvalidData, where + ": no dates with a USD rate");
   return out;
 }

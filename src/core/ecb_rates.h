@@ -15,12 +15,13 @@ namespace billflow {
 
 // a / b rounded once to `scale` decimals with `mode`, computed exactly in 128-bit integers.
 // nullopt when b is zero, scale is outside 0..Decimal::kMaxScale, or a step would overflow.
-std::optional<Decimal> DivideDecimal(const Decimal& a, const Decimal& b, int scale, RoundingMode mode);
+std::optional<Decimal> DivideDecimal(const Decimal& a, const Decimal& b, int scale,
+                                     RoundingMode mode);
 
 // USD-based rates read from an ECB reference-rate history file.
 struct EcbRates {
   std::vector<FxRate> rates;  // source "ecb", valid_from = the ECB date, ordered as in the file
-  std::size_t dates = 0;                        // dates imported (a USD value was present)
+  std::size_t dates = 0;      // dates imported (a USD value was present)
   std::size_t dates_without_usd = 0;            // skipped: USD was N/A
   std::size_t missing_values = 0;               // N/A or empty cells skipped
   std::vector<std::string> skipped_currencies;  // columns that are not active ISO 4217 codes

@@ -23,7 +23,8 @@ TEST(DivideDecimalTest, TiesFollowTheRoundingMode) {
   EXPECT_EQ(Text(DivideDecimal(Decimal(1, 0), Decimal(8, 0), 2, RoundingMode::kHalfUp)), "0.13");
   EXPECT_EQ(Text(DivideDecimal(Decimal(3, 0), Decimal(8, 0), 2, RoundingMode::kHalfEven)), "0.38");
   EXPECT_EQ(Text(DivideDecimal(Decimal(-1, 0), Decimal(8, 0), 2, RoundingMode::kHalfUp)), "-0.13");
-  EXPECT_EQ(Text(DivideDecimal(Decimal(2, 0), Decimal(3, 0), 4, RoundingMode::kHalfEven)), "0.6667");
+  EXPECT_EQ(Text(DivideDecimal(Decimal(2, 0), Decimal(3, 0), 4, RoundingMode::kHalfEven)),
+            "0.6667");
 }
 
 TEST(DivideDecimalTest, ByZeroOrOverflowIsNullopt) {
@@ -48,7 +49,8 @@ TEST(EcbRatesTest, ReadsTheHistoryFormatIntoUsdRates) {
   EXPECT_EQ(parsed->last_date->ToString(), "2024-06-17");
   std::vector<std::string> got;
   for (const FxRate& r : parsed->rates) {
-    got.push_back(r.currency + " " + r.valid_from.ToString() + " " + r.rate_to_usd.ToString() + " " + r.source);
+    got.push_back(r.currency + " " + r.valid_from.ToString() + " " + r.rate_to_usd.ToString() +
+                  " " + r.source);
   }
   const std::vector<std::string> want = {
       "EUR 2024-06-17 1.0713 ecb",       "JPY 2024-06-17 0.0063431820 ecb",
@@ -64,7 +66,8 @@ TEST(EcbRatesTest, EveryRateFitsTheRateTable) {
   ASSERT_TRUE(parsed.has_value());
   FxRateTable table;
   for (const FxRate& r : parsed->rates) EXPECT_TRUE(table.Add(r).has_value()) << r.currency;
-  EXPECT_EQ(table.Find("GBP", CivilDate{2024, 6, 15})->ToString(), "1.2650189215");  // Saturday: Friday's
+  EXPECT_EQ(table.Find("GBP", CivilDate{2024, 6, 15})->ToString(),
+            "1.2650189215");  // Saturday: Friday's
 }
 
 TEST(EcbRatesTest, MalformedFilesNameTheLine) {
@@ -73,7 +76,8 @@ TEST(EcbRatesTest, MalformedFilesNameTheLine) {
   EXPECT_EQ(no_usd.error().message, "a.csv:1: no USD column: cannot convert to USD");
   auto bad_value = ParseEcbHistory("Date,USD,JPY,\n2024-06-14,1.07,abc,\n", "a.csv");
   ASSERT_FALSE(bad_value.has_value());
-  EXPECT_EQ(bad_value.error().message, "a.csv:2: JPY value \"abc\" is not a positive decimal number");
+  EXPECT_EQ(bad_value.error().message,
+            "a.csv:2: JPY value \"abc\" is not a positive decimal number");
   auto zero = ParseEcbHistory("Date,USD,JPY,\n2024-06-14,1.07,0,\n", "a.csv");
   ASSERT_FALSE(zero.has_value());
   EXPECT_EQ(zero.error().message, "a.csv:2: JPY value \"0\" is not a positive decimal number");
@@ -89,7 +93,10 @@ TEST(EcbRatesTest, MalformedFilesNameTheLine) {
 }
 
 TEST(EcbRatesTest, CrlfAndBomAreAccepted) {
-  auto parsed = ParseEcbHistory("\xEF\xBB\xBF" "Date,USD,JPY,\r\n2024-06-14,1.0697,168.54,\r\n", "a.csv");
+  auto parsed = ParseEcbHistory(
+      "\xEF\xBB\xBF"
+      "Date,USD,JPY,\r\n2024-06-14,1.0697,168.54,\r\n",
+      "a.csv");
   ASSERT_TRUE(parsed.has_value()) << parsed.error().message;
   ASSERT_EQ(parsed->rates.size(), 2u);
   EXPECT_EQ(parsed->rates[1].rate_to_usd.ToString(), "0.0063468613");

@@ -8,19 +8,19 @@ namespace billflow {
 
 // What went wrong, coarse enough for callers to decide what to do next.
 enum class ErrorCode {
-  kInvalidArgument,  // caller or user supplied a bad value (usage/config); not retryable
-  kInvalidData,      // input content is malformed (bad file, bad header); not retryable
-  kNotFound,         // a named file, object, secret or row does not exist
-  kIo,               // local read/write failure
-  kLimitExceeded,    // a configured bound was crossed (record size, rejects, memory)
-  kDatabase,         // the database refused a statement; not retryable as is
-  kUnavailable,      // connection lost, server busy/resuming, 5xx: retry with backoff
-  kConflict,         // lock wait/deadlock/serialization failure: retry the transaction
-  kAmbiguousCommit,  // COMMIT outcome unknown: resolve by reading the ledger
-  kPermissionDenied, // authentication or authorization failed
-  kDeadlineExceeded, // ran out of time (Lambda deadline, statement timeout)
-  kCancelled,        // stopped on request (signal)
-  kInternal,         // a bug: an invariant did not hold
+  kInvalidArgument,   // caller or user supplied a bad value (usage/config); not retryable
+  kInvalidData,       // input content is malformed (bad file, bad header); not retryable
+  kNotFound,          // a named file, object, secret or row does not exist
+  kIo,                // local read/write failure
+  kLimitExceeded,     // a configured bound was crossed (record size, rejects, memory)
+  kDatabase,          // the database refused a statement; not retryable as is
+  kUnavailable,       // connection lost, server busy/resuming, 5xx: retry with backoff
+  kConflict,          // lock wait/deadlock/serialization failure: retry the transaction
+  kAmbiguousCommit,   // COMMIT outcome unknown: resolve by reading the ledger
+  kPermissionDenied,  // authentication or authorization failed
+  kDeadlineExceeded,  // ran out of time (Lambda deadline, statement timeout)
+  kCancelled,         // stopped on request (signal)
+  kInternal,          // a bug: an invariant did not hold
 };
 
 // Short stable name of a code, e.g. "invalid_data".

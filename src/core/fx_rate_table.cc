@@ -8,8 +8,10 @@ namespace billflow {
 namespace {
 
 std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '"')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '"')) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '"'))
+    s.remove_prefix(1);
+  while (!s.empty() &&
+         (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '"')) {
     s.remove_suffix(1);
   }
   return s;
@@ -56,7 +58,8 @@ FxRateTable FxRateTable::Default() {
 
 Status FxRateTable::Add(FxRate rate) {
   if (!IsIso4217Code(rate.currency)) {
-    return Fail(ErrorCode::kInvalidData, "currency \"" + rate.currency + "\" is not an ISO 4217 code");
+    return Fail(ErrorCode::kInvalidData,
+                "currency \"" + rate.currency + "\" is not an ISO 4217 code");
   }
   if (rate.rate_to_usd.units() <= 0 || rate.rate_to_usd.scale() > kMaxRateScale) {
     return Fail(ErrorCode::kInvalidData, "rate " + rate.rate_to_usd.ToString() + " for " +
@@ -144,9 +147,9 @@ Result<FxRateTable> FxRateTable::ParseCsv(std::string_view text, std::string_vie
     }
     char code[3];
     if (!NormalizeCurrencyCode(fields[static_cast<std::size_t>(col_currency)], code)) {
-      return Fail(ErrorCode::kInvalidData, at + "currency \"" +
-                                               std::string(fields[static_cast<std::size_t>(col_currency)]) +
-                                               "\" is not a three-letter code");
+      return Fail(ErrorCode::kInvalidData,
+                  at + "currency \"" + std::string(fields[static_cast<std::size_t>(col_currency)]) +
+                      "\" is not a three-letter code");
     }
     Decimal rate;
     const auto rate_text = fields[static_cast<std::size_t>(col_rate)];

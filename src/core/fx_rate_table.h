@@ -17,8 +17,8 @@ namespace billflow {
 struct FxRate {
   std::string currency;  // upper-case ISO 4217
   CivilDate valid_from;
-  Decimal rate_to_usd;   // at most 10 decimals, > 0
-  std::string source;    // where it came from: "default", a file name, "ecb"
+  Decimal rate_to_usd;  // at most 10 decimals, > 0
+  std::string source;   // where it came from: "default", a file name, "ecb"
 };
 
 // Dated exchange rates to USD. Lookups are cheap (no allocation) and thread-compatible.

@@ -25,11 +25,13 @@ TEST(FxRateTableTest, RowUsesLatestRateOnOrBeforeItsDate) {
 }
 
 TEST(FxRateTableTest, BadRatesFileNamesFileAndLine) {
-  auto bad = FxRateTable::ParseCsv("currency,rate_to_usd,valid_from\nEUR,abc,2024-01-01\n", "r.csv");
+  auto bad =
+      FxRateTable::ParseCsv("currency,rate_to_usd,valid_from\nEUR,abc,2024-01-01\n", "r.csv");
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error().message,
             "r.csv:2: rate_to_usd \"abc\" is not a decimal with at most 10 decimals");
-  auto unknown = FxRateTable::ParseCsv("currency,rate_to_usd,valid_from\nXYZ,1,2024-01-01\n", "r.csv");
+  auto unknown =
+      FxRateTable::ParseCsv("currency,rate_to_usd,valid_from\nXYZ,1,2024-01-01\n", "r.csv");
   ASSERT_FALSE(unknown);
   EXPECT_EQ(unknown.error().message, "r.csv:2: currency \"XYZ\" is not an ISO 4217 code");
   auto no_header = FxRateTable::ParseCsv("EUR,1,2024-01-01\n", "r.csv");

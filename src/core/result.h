@@ -2,9 +2,8 @@
 #define BILLFLOW_CORE_RESULT_H_
 
 #include <string>
-#include <utility>
-
 #include <tl/expected.hpp>
+#include <utility>
 
 #include "core/error.h"
 
@@ -24,12 +23,11 @@ inline Status Ok() { return {}; }
 }  // namespace billflow
 
 // Evaluates a Status/Result expression; returns its error from the enclosing function.
-#define BILLFLOW_TRY(expr)                                            \
-  do {                                                                \
-    if (auto billflow_try_result_ = (expr); !billflow_try_result_) {  \
-      return tl::unexpected<::billflow::Error>(                       \
-          std::move(billflow_try_result_).error());                   \
-    }                                                                 \
+#define BILLFLOW_TRY(expr)                                                               \
+  do {                                                                                   \
+    if (auto billflow_try_result_ = (expr); !billflow_try_result_) {                     \
+      return tl::unexpected<::billflow::Error>(std::move(billflow_try_result_).error()); \
+    }                                                                                    \
   } while (false)
 
 #endif  // BILLFLOW_CORE_RESULT_H_

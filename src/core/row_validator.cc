@@ -13,7 +13,9 @@ constexpr int kAmountScale = 4;
 constexpr int kAmountIntegerDigits = 15;
 constexpr __int128 kUsdLimitCents = static_cast<__int128>(100000000000000000LL) * 100;  // 10^19
 
-std::string_view ColumnName(Column column) { return kColumnNames[static_cast<std::size_t>(column)]; }
+std::string_view ColumnName(Column column) {
+  return kColumnNames[static_cast<std::size_t>(column)];
+}
 
 std::string_view TrimSpaces(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);

@@ -26,8 +26,8 @@ enum class Column : int {
 };
 inline constexpr int kColumnCount = 9;
 inline constexpr std::array<std::string_view, kColumnCount> kColumnNames = {
-    "id", "company_name", "country", "city", "product_line",
-    "item", "bill_date", "currency", "bill_amount"};
+    "id",   "company_name", "country",  "city",       "product_line",
+    "item", "bill_date",    "currency", "bill_amount"};
 
 // A row's raw text per contract column (views into the reader's buffer).
 using RowFields = std::array<std::string_view, kColumnCount>;

@@ -6,8 +6,9 @@ namespace billflow {
 namespace {
 
 RowFields GoodRow() {
-  return {"7", "Canadian Crust Co.", "CA", "Vancouver", "Bakery", "Sourdough Bread Loaf",
-          "2023-05-07", "CAD", "3800.00"};
+  return {"7",      "Canadian Crust Co.",   "CA",         "Vancouver",
+          "Bakery", "Sourdough Bread Loaf", "2023-05-07", "CAD",
+          "3800.00"};
 }
 
 class RowValidatorTest : public ::testing::Test {
@@ -52,7 +53,10 @@ TEST_F(RowValidatorTest, TextColumnRules) {
   EXPECT_EQ(ReasonWith(Column::kItem, std::string(256, 'i')),
             "item is longer than 255 characters (256)");
   EXPECT_EQ(ReasonWith(Column::kProductLine, "\xC0\x80"), "product_line is not valid UTF-8");
-  EXPECT_EQ(ReasonWith(Column::kCompanyName, "Panader\xC3\xAD" "a"), "");
+  EXPECT_EQ(ReasonWith(Column::kCompanyName,
+                       "Panader\xC3\xAD"
+                       "a"),
+            "");
 }
 
 TEST_F(RowValidatorTest, CountryRule) {
@@ -87,7 +91,8 @@ TEST_F(RowValidatorTest, AmountRules) {
 }
 
 TEST_F(RowValidatorTest, UsdOutOfRangeIsRejected) {
-  auto big = FxRateTable::ParseCsv("currency,rate_to_usd,valid_from\nKWD,9999999.5,1970-01-01\n", "r");
+  auto big =
+      FxRateTable::ParseCsv("currency,rate_to_usd,valid_from\nKWD,9999999.5,1970-01-01\n", "r");
   ASSERT_TRUE(big);
   RowValidator validator(*big, ValidatorOptions{});
   RowFields fields = GoodRow();

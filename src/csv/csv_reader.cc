@@ -25,8 +25,9 @@ const char* FindAny(const char* p, const char* end, char a, char b, char c) {
   const __m128i vc = _mm_set1_epi8(c);
   for (; end - p >= 16; p += 16) {
     const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    const __m128i hits = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(chunk, va), _mm_cmpeq_epi8(chunk, vb)),
-                                      _mm_cmpeq_epi8(chunk, vc));
+    const __m128i hits =
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(chunk, va), _mm_cmpeq_epi8(chunk, vb)),
+                     _mm_cmpeq_epi8(chunk, vc));
     const auto mask = static_cast<unsigned>(_mm_movemask_epi8(hits));
     if (mask != 0) return p + __builtin_ctz(mask);
   }
@@ -39,8 +40,7 @@ const char* FindAny(const char* p, const char* end, char a, char b, char c) {
 
 }  // namespace
 
-CsvReader::CsvReader(ByteSource* source, CsvOptions options)
-    : source_(source), options_(options) {
+CsvReader::CsvReader(ByteSource* source, CsvOptions options) : source_(source), options_(options) {
   // Room for a whole record, its CRLF and one more read: a record of exactly the maximum
   // size is always seen complete before it could be called too large.
   buffer_.resize(options_.max_record_bytes + options_.read_chunk_bytes + 2);

@@ -36,7 +36,7 @@ struct CsvRecord {
   std::uint64_t line_number = 0;  // 1-based physical line where the record starts
   std::uint64_t byte_offset = 0;  // offset of its first byte in the stream
   std::span<const std::string_view> fields;
-  std::string_view raw;           // record bytes without the line break (cut for kTooLarge)
+  std::string_view raw;  // record bytes without the line break (cut for kTooLarge)
   CsvRecordError error = CsvRecordError::kNone;
 };
 
@@ -72,15 +72,15 @@ class CsvReader {
   CsvOptions options_;
   std::function<void(std::string_view)> observer_;
   std::vector<char> buffer_;
-  std::size_t pos_ = 0;            // first unconsumed byte in buffer_
-  std::size_t end_ = 0;            // one past the last valid byte in buffer_
+  std::size_t pos_ = 0;              // first unconsumed byte in buffer_
+  std::size_t end_ = 0;              // one past the last valid byte in buffer_
   std::uint64_t stream_offset_ = 0;  // stream offset of buffer_[0]
-  std::uint64_t line_number_ = 1;  // physical line at pos_
+  std::uint64_t line_number_ = 1;    // physical line at pos_
   bool eof_ = false;
   bool started_ = false;
   bool header_repaired_ = false;
   std::vector<std::string_view> fields_;
-  std::string scratch_;            // unescaped text of fields with doubled quotes
+  std::string scratch_;  // unescaped text of fields with doubled quotes
   std::string oversized_raw_;
 };
 

@@ -1,13 +1,13 @@
 #include "csv/csv_reader.h"
 
-#include "sources/memory_source.h"
-
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
+
+#include "sources/memory_source.h"
 
 namespace billflow {
 namespace {

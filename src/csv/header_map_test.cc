@@ -7,11 +7,12 @@ namespace {
 
 TEST(HeaderMapTest, MatchesNamesInAnyOrderIgnoringCaseAndSpaces) {
   const std::vector<std::string_view> header = {
-      " BILL_AMOUNT", "id", "company_name", "Country ", "city", "product_line", "item",
-      "bill_date", "currency", "note"};
+      " BILL_AMOUNT", "id",   "company_name", "Country ", "city",
+      "product_line", "item", "bill_date",    "currency", "note"};
   auto map = HeaderMap::FromHeader(header);
   ASSERT_TRUE(map) << map.error().message;
-  const std::vector<std::string_view> row = {"9.5", "1", "Co", "US", "X", "P", "I", "2023-01-01", "USD", "n"};
+  const std::vector<std::string_view> row = {"9.5", "1", "Co",         "US",  "X",
+                                             "P",   "I", "2023-01-01", "USD", "n"};
   const RowFields fields = map->Select(row);
   EXPECT_EQ(fields[static_cast<std::size_t>(Column::kBillAmount)], "9.5");
   EXPECT_EQ(fields[static_cast<std::size_t>(Column::kId)], "1");
@@ -20,8 +21,9 @@ TEST(HeaderMapTest, MatchesNamesInAnyOrderIgnoringCaseAndSpaces) {
 }
 
 TEST(HeaderMapTest, CountsEveryExtraColumnButNamesOnlyTheFirstTen) {
-  std::vector<std::string> names = {"id", "company_name", "country", "city", "product_line",
-                                    "item", "bill_date", "currency", "bill_amount"};
+  std::vector<std::string> names = {"id",        "company_name", "country",
+                                    "city",      "product_line", "item",
+                                    "bill_date", "currency",     "bill_amount"};
   for (int i = 0; i < 25; ++i) names.push_back("x" + std::to_string(i));
   const std::vector<std::string_view> header(names.begin(), names.end());
   auto map = HeaderMap::FromHeader(header);
@@ -34,8 +36,8 @@ TEST(HeaderMapTest, CountsEveryExtraColumnButNamesOnlyTheFirstTen) {
 }
 
 TEST(HeaderMapTest, MissingColumnsAreNamed) {
-  const std::vector<std::string_view> header = {"id", "company_name", "country", "city", "item",
-                                                "bill_date", "bill_amount"};
+  const std::vector<std::string_view> header = {"id",   "company_name", "country",    "city",
+                                                "item", "bill_date",    "bill_amount"};
   auto map = HeaderMap::FromHeader(header);
   ASSERT_FALSE(map);
   EXPECT_EQ(map.error().message, "header is missing required column(s): product_line, currency");

@@ -2,8 +2,8 @@
 #define BILLFLOW_HTTP_CURL_HTTP_CLIENT_H_
 
 #include <chrono>
-#include <string>
 #include <memory>
+#include <string>
 
 #include "http/http_client.h"
 

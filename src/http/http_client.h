@@ -33,9 +33,9 @@ struct HttpRequest {
 };
 
 struct HttpResponse {
-  int status = 0;                    // e.g. 200; never 0 in a successful Result
-  std::vector<HttpHeader> headers;   // as received, names in their original case
-  std::string body;                  // empty when streamed to a BodyCallback
+  int status = 0;                   // e.g. 200; never 0 in a successful Result
+  std::vector<HttpHeader> headers;  // as received, names in their original case
+  std::string body;                 // empty when streamed to a BodyCallback
 
   const std::string* FindHeader(std::string_view name) const;
   bool ok() const { return status >= 200 && status < 300; }

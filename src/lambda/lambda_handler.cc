@@ -1,10 +1,9 @@
 #include "lambda/lambda_handler.h"
 
-#include "sources/gzip_source.h"
-
 #include <nlohmann/json.hpp>
 
 #include "aws/s3_event.h"
+#include "sources/gzip_source.h"
 #include "sources/s3_source.h"
 
 namespace billflow {
@@ -46,7 +45,7 @@ std::string SummariesJson(const std::vector<IngestSummary>& files) {
     if (file.status == FileStatus::kFailed) ++failed;
     if (std::optional<Decimal> sum = usd.Add(file.tally.usd_total)) usd = *sum;
   }
-  json totals{{"files", files.size()}, {"failed", failed},        {"rows_read", read},
+  json totals{{"files", files.size()}, {"failed", failed},          {"rows_read", read},
               {"rows_loaded", loaded}, {"rows_rejected", rejected}, {"usd_total", usd.ToString()}};
   return Dump(json{{"files", list}, {"totals", totals}});
 }
@@ -161,7 +160,8 @@ Result<EventOutcome> LambdaHandler::ProcessEvent(
   for (const SqsMessage& message : event->messages) {
     bool ok = false;
     if (!message.notification) {
-      config_.log(Dump(json{{"level", "error"}, {"request_id", request_id},
+      config_.log(Dump(json{{"level", "error"},
+                            {"request_id", request_id},
                             {"message", message.notification.error().message}}));
     } else {
       ok = load_all(*message.notification);
@@ -176,7 +176,8 @@ Result<std::string> LambdaHandler::Handle(const Invocation& invocation) {
   auto started = config_.clock();
   Result<EventOutcome> outcome =
       ProcessEvent(invocation.payload, invocation.Deadline(), invocation.request_id);
-  auto duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(config_.clock() - started);
+  auto duration_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(config_.clock() - started);
   std::uint64_t loaded = 0, rejected = 0;
   std::size_t files = 0;
   if (outcome) {
@@ -187,28 +188,27 @@ Result<std::string> LambdaHandler::Handle(const Invocation& invocation) {
     }
   }
   // CloudWatch Embedded Metric Format: one line per invocation becomes four metrics.
-  std::int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                            config_.clock().time_since_epoch())
-                            .count();
+  std::int64_t now_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(config_.clock().time_since_epoch())
+          .count();
   json metrics = json::array();
   for (const char* name : {"files", "rows_loaded", "rows_rejected"}) {
     metrics.push_back({{"Name", name}, {"Unit", "Count"}});
   }
   metrics.push_back({{"Name", "duration_ms"}, {"Unit", "Milliseconds"}});
-  config_.log(Dump(json{
-      {"_aws",
-       {{"Timestamp", now_ms},
-        {"CloudWatchMetrics",
-         json::array({{{"Namespace", "billflow"},
-                       {"Dimensions", json::array({json::array({"function"})})},
-                       {"Metrics", metrics}}})}}},
-      {"function", "billflow"},
-      {"request_id", invocation.request_id},
-      {"files", files},
-      {"rows_loaded", loaded},
-      {"rows_rejected", rejected},
-      {"failed_files", outcome ? outcome->failed_files : 0},
-      {"duration_ms", duration_ms.count()}}));
+  config_.log(Dump(json{{"_aws",
+                         {{"Timestamp", now_ms},
+                          {"CloudWatchMetrics",
+                           json::array({{{"Namespace", "billflow"},
+                                         {"Dimensions", json::array({json::array({"function"})})},
+                                         {"Metrics", metrics}}})}}},
+                        {"function", "billflow"},
+                        {"request_id", invocation.request_id},
+                        {"files", files},
+                        {"rows_loaded", loaded},
+                        {"rows_rejected", rejected},
+                        {"failed_files", outcome ? outcome->failed_files : 0},
+                        {"duration_ms", duration_ms.count()}}));
   if (!outcome) return tl::unexpected(outcome.error());
   if (!outcome->is_sqs && outcome->failed_files > 0) {
     std::string message = std::to_string(outcome->failed_files) + " of " +

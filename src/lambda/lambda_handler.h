@@ -13,23 +13,23 @@
 #include "aws/lambda_runtime.h"
 #include "aws/s3_client.h"
 #include "core/fx_rate_table.h"
-#include "sources/gzip_source.h"
 #include "pipeline/ingest_job.h"
 #include "pipeline/retrying_ingest.h"
 #include "sinks/database.h"
+#include "sources/gzip_source.h"
 
 namespace billflow {
 
 struct LambdaHandlerConfig {
-  IngestOptions ingest;             // validator, CSV, max rejects…
-  RetryPolicy retry;                // per file, for retryable database errors
-  DatabaseFactory connect;          // opens the backend (data-api://…, mysql://…, sqlite:…)
+  IngestOptions ingest;     // validator, CSV, max rejects…
+  RetryPolicy retry;        // per file, for retryable database errors
+  DatabaseFactory connect;  // opens the backend (data-api://…, mysql://…, sqlite:…)
   std::size_t s3_chunk_bytes = 8 * 1024 * 1024;
   GzipLimits gzip_limits;  // for keys ending in .gz (decompressed while streaming)
   // Work stops this long before the invocation deadline: the file in progress is rolled
   // back and reported failed, so AWS delivers it again.
   std::chrono::milliseconds safety_margin{std::chrono::seconds(5)};
-  Clock clock;                                   // SystemClock() outside tests
+  Clock clock;  // SystemClock() outside tests
   // Told the deadline of each invocation (e.g. DataApiClient::set_deadline).
   std::function<void(std::optional<std::chrono::system_clock::time_point>)> on_deadline;
   // One JSON log line (request id included) or the CloudWatch EMF metrics line.

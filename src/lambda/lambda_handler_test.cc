@@ -4,7 +4,6 @@
 
 #include <filesystem>
 #include <map>
-
 #include <nlohmann/json.hpp>
 
 #include "http/fake_http_client.h"
@@ -14,7 +13,8 @@
 namespace billflow {
 namespace {
 
-constexpr char kHeader[] = "id,company_name,country,city,product_line,item,bill_date,currency,bill_amount\n";
+constexpr char kHeader[] =
+    "id,company_name,country,city,product_line,item,bill_date,currency,bill_amount\n";
 
 AwsConfig LocalConfig() {
   AwsConfig config;
@@ -68,7 +68,8 @@ class LambdaHandlerTest : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = std::filesystem::temp_directory_path() /
-           ("billflow_lambda_test_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
+           ("billflow_lambda_test_" +
+            std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
             ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
@@ -95,9 +96,9 @@ class LambdaHandlerTest : public ::testing::Test {
 TEST_F(LambdaHandlerTest, EveryRecordLoadsWithDecodedKeysAndAgainIsUnchanged) {
   s3_objects_.objects["/bills/in/a b+c.csv"] =
       std::string(kHeader) + "1,Acme,US,Austin,Dairy,Milk,2025-06-01,USD,10.00\n";
-  s3_objects_.objects["/bills/in/two.csv"] =
-      std::string(kHeader) + "1,Acme,CA,Toronto,Dairy,Milk,2025-06-01,CAD,100.00\n"
-                             "2,Acme,CA,Toronto,Dairy,Milk,2025-06-01,ABC,1.00\n";
+  s3_objects_.objects["/bills/in/two.csv"] = std::string(kHeader) +
+                                             "1,Acme,CA,Toronto,Dairy,Milk,2025-06-01,CAD,100.00\n"
+                                             "2,Acme,CA,Toronto,Dairy,Milk,2025-06-01,ABC,1.00\n";
   std::string event = R"({"Records":[
     {"eventSource":"aws:s3","eventName":"ObjectCreated:Put","s3":{"bucket":{"name":"bills"},"object":{"key":"in/a+b%2Bc.csv","sequencer":"01"}}},
     {"eventSource":"aws:s3","eventName":"ObjectCreated:Put","s3":{"bucket":{"name":"bills"},"object":{"key":"in/two.csv","sequencer":"02"}}},
@@ -117,7 +118,8 @@ TEST_F(LambdaHandlerTest, EveryRecordLoadsWithDecodedKeysAndAgainIsUnchanged) {
   EXPECT_EQ(json["totals"]["usd_total"], "89.00");
   // The metrics line is CloudWatch EMF.
   bool emf = false;
-  for (const std::string& line : logs_) emf = emf || line.find("\"CloudWatchMetrics\"") != std::string::npos;
+  for (const std::string& line : logs_)
+    emf = emf || line.find("\"CloudWatchMetrics\"") != std::string::npos;
   EXPECT_TRUE(emf);
 
   Result<std::string> again = handler.Handle(invocation);
@@ -144,17 +146,20 @@ TEST_F(LambdaHandlerTest, SqsBatchNamesOnlyTheFailedMessages) {
       std::string(kHeader) + "1,Acme,US,Austin,Dairy,Milk,2025-06-01,USD,10.00\n";
   s3_objects_.objects["/bills/bad.csv"] = "id,company_name\n1,Acme\n";
   auto body = [](const std::string& key) {
-    return nlohmann::json{{"Records", {{{"eventName", "ObjectCreated:Put"},
-                                        {"s3", {{"bucket", {{"name", "bills"}}},
-                                                {"object", {{"key", key}}}}}}}}}
+    return nlohmann::json{
+        {"Records",
+         {{{"eventName", "ObjectCreated:Put"},
+           {"s3", {{"bucket", {{"name", "bills"}}}, {"object", {{"key", key}}}}}}}}}
         .dump();
   };
-  nlohmann::json sqs = {{"Records",
-                         {{{"messageId", "m-good"}, {"eventSource", "aws:sqs"}, {"body", body("good.csv")}},
-                          {{"messageId", "m-bad"}, {"eventSource", "aws:sqs"}, {"body", body("bad.csv")}},
-                          {{"messageId", "m-junk"}, {"eventSource", "aws:sqs"}, {"body", "junk"}},
-                          {{"messageId", "m-test"}, {"eventSource", "aws:sqs"},
-                           {"body", R"({"Event":"s3:TestEvent"})"}}}}};
+  nlohmann::json sqs = {
+      {"Records",
+       {{{"messageId", "m-good"}, {"eventSource", "aws:sqs"}, {"body", body("good.csv")}},
+        {{"messageId", "m-bad"}, {"eventSource", "aws:sqs"}, {"body", body("bad.csv")}},
+        {{"messageId", "m-junk"}, {"eventSource", "aws:sqs"}, {"body", "junk"}},
+        {{"messageId", "m-test"},
+         {"eventSource", "aws:sqs"},
+         {"body", R"({"Event":"s3:TestEvent"})"}}}}};
   LambdaHandler handler(config_, &s3_, &rates_);
   Result<std::string> answer = handler.Handle(MakeInvocation("req-3", sqs.dump()));
   ASSERT_TRUE(answer) << answer.error().message;

@@ -11,12 +11,18 @@ namespace billflow {
 
 std::string_view FileStatusName(FileStatus status) {
   switch (status) {
-    case FileStatus::kLoaded: return "loaded";
-    case FileStatus::kReplaced: return "replaced";
-    case FileStatus::kUnchanged: return "unchanged";
-    case FileStatus::kStale: return "stale";
-    case FileStatus::kChecked: return "checked";
-    case FileStatus::kFailed: return "failed";
+    case FileStatus::kLoaded:
+      return "loaded";
+    case FileStatus::kReplaced:
+      return "replaced";
+    case FileStatus::kUnchanged:
+      return "unchanged";
+    case FileStatus::kStale:
+      return "stale";
+    case FileStatus::kChecked:
+      return "checked";
+    case FileStatus::kFailed:
+      return "failed";
   }
   return "unknown";
 }
@@ -25,10 +31,14 @@ namespace {
 
 std::string_view CsvErrorReason(CsvRecordError error) {
   switch (error) {
-    case CsvRecordError::kNone: return "";
-    case CsvRecordError::kUnterminatedQuote: return "quoted field is never closed";
-    case CsvRecordError::kCharAfterQuote: return "unexpected character after a closing quote";
-    case CsvRecordError::kTooLarge: return "record is longer than the maximum record size";
+    case CsvRecordError::kNone:
+      return "";
+    case CsvRecordError::kUnterminatedQuote:
+      return "quoted field is never closed";
+    case CsvRecordError::kCharAfterQuote:
+      return "unexpected character after a closing quote";
+    case CsvRecordError::kTooLarge:
+      return "record is longer than the maximum record size";
   }
   return "unreadable record";
 }
@@ -123,22 +133,25 @@ Status IngestJob::Stream(ByteSource& source, RecordSink* sink, IngestSummary* su
 
   auto has_header = reader.Next(&first);
   if (!has_header) return fail(has_header.error());
-  if (!*has_header) return fail({ErrorCode::kInvalidData, name + ": file is empty (no header line)"});
+  if (!*has_header)
+    return fail({ErrorCode::kInvalidData, name + ": file is empty (no header line)"});
   if (first.error != CsvRecordError::kNone) {
-    return fail({ErrorCode::kInvalidData,
-                 name + ":1: header is not readable CSV: " + std::string(CsvErrorReason(first.error))});
+    return fail({ErrorCode::kInvalidData, name + ":1: header is not readable CSV: " +
+                                              std::string(CsvErrorReason(first.error))});
   }
   auto header = HeaderMap::FromHeader(first.fields);
   if (!header) return fail({ErrorCode::kInvalidData, name + ":1: " + header.error().message});
   if (reader.header_repaired()) {
-    summary->warnings.push_back(name +
-                                ":1: header began with a quote that never closes; the quote was ignored");
+    summary->warnings.push_back(
+        name + ":1: header began with a quote that never closes; the quote was ignored");
   }
   if (!header->extra_columns().empty()) {
     std::string extra;
-    for (const auto& column : header->extra_columns()) extra += (extra.empty() ? "" : ", ") + column;
+    for (const auto& column : header->extra_columns())
+      extra += (extra.empty() ? "" : ", ") + column;
     if (header->extra_column_count() > header->extra_columns().size()) {
-      extra += " and " + std::to_string(header->extra_column_count() - header->extra_columns().size()) +
+      extra += " and " +
+               std::to_string(header->extra_column_count() - header->extra_columns().size()) +
                " more";
     }
     summary->warnings.push_back(name + ":1: extra column(s) ignored: " + extra);
@@ -146,7 +159,8 @@ Status IngestJob::Stream(ByteSource& source, RecordSink* sink, IngestSummary* su
 
   LoadTally tally;
   std::string reason;
-  const auto reject = [&](std::uint64_t line, std::string_view why, std::string_view raw) -> Status {
+  const auto reject = [&](std::uint64_t line, std::string_view why,
+                          std::string_view raw) -> Status {
     ++tally.rows_rejected;
     if (options_.on_reject) options_.on_reject(RejectedRow{line, why, raw});
     if (options_.max_rejects && tally.rows_rejected > *options_.max_rejects) {
@@ -155,7 +169,8 @@ Status IngestJob::Stream(ByteSource& source, RecordSink* sink, IngestSummary* su
                       " rows rejected (--max-rejects); nothing of the file was loaded");
     }
     if (sink == nullptr) return Ok();
-    if (raw.size() > options_.max_reject_raw_bytes) raw = raw.substr(0, options_.max_reject_raw_bytes);
+    if (raw.size() > options_.max_reject_raw_bytes)
+      raw = raw.substr(0, options_.max_reject_raw_bytes);
     return sink->AddReject(RejectedRow{line, why, raw});
   };
 
@@ -169,7 +184,8 @@ Status IngestJob::Stream(ByteSource& source, RecordSink* sink, IngestSummary* su
     for (const StagedRecord& record : batch->records()) {
       ++tally.rows_read;
       if ((tally.rows_read & 4095) == 0 && options_.should_stop && options_.should_stop()) {
-        return stop_and_fail({ErrorCode::kCancelled, name + ": stopped before the end; nothing was loaded"});
+        return stop_and_fail(
+            {ErrorCode::kCancelled, name + ": stopped before the end; nothing was loaded"});
       }
       if (options_.on_progress && tally.rows_read % options_.progress_every_rows == 0) {
         options_.on_progress({tally.rows_read, record.end_offset, info.size_bytes});
@@ -210,8 +226,12 @@ Status IngestJob::Stream(ByteSource& source, RecordSink* sink, IngestSummary* su
   if (!committed) return fail(committed.error());
   summary->tally = committed->tally;
   switch (committed->outcome) {
-    case CommitOutcome::kLoaded: summary->status = FileStatus::kLoaded; break;
-    case CommitOutcome::kReplaced: summary->status = FileStatus::kReplaced; break;
+    case CommitOutcome::kLoaded:
+      summary->status = FileStatus::kLoaded;
+      break;
+    case CommitOutcome::kReplaced:
+      summary->status = FileStatus::kReplaced;
+      break;
     case CommitOutcome::kUnchanged:
       summary->status = FileStatus::kUnchanged;
       summary->tally = LoadTally{};

@@ -1,11 +1,11 @@
 #include "pipeline/ingest_job.h"
 
-#include "sources/memory_source.h"
-
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <map>
+
+#include "sources/memory_source.h"
 
 namespace billflow {
 namespace {
@@ -53,7 +53,8 @@ class FakeSink : public RecordSink {
   std::map<std::string, LedgerEntry> ledger;
 };
 
-constexpr char kHeader[] = "id,company_name,country,city,product_line,item,bill_date,currency,bill_amount\n";
+constexpr char kHeader[] =
+    "id,company_name,country,city,product_line,item,bill_date,currency,bill_amount\n";
 
 class IngestJobTest : public ::testing::Test {
  protected:
@@ -74,9 +75,8 @@ TEST_F(IngestJobTest, GoodRowsLoadAndBadRowsAreRejectedWithLineAndReason) {
                            "4,D,MX,Z,P,I\n");
   EXPECT_EQ(summary.status, FileStatus::kLoaded) << summary.error;
   EXPECT_EQ(sink_.rows, (std::vector<std::string>{"1=10.00", "2=79.00"}));
-  EXPECT_EQ(sink_.rejects, (std::vector<std::string>{
-                               "4: currency \"ABC\" is not an ISO 4217 code",
-                               "5: expected 9 fields, found 6"}));
+  EXPECT_EQ(sink_.rejects, (std::vector<std::string>{"4: currency \"ABC\" is not an ISO 4217 code",
+                                                     "5: expected 9 fields, found 6"}));
   EXPECT_EQ(summary.tally.rows_read, 4u);
   EXPECT_EQ(summary.tally.rows_loaded, 2u);
   EXPECT_EQ(summary.tally.rows_rejected, 2u);
@@ -103,8 +103,8 @@ TEST_F(IngestJobTest, EmptyFileFails) {
 TEST_F(IngestJobTest, TooManyRejectsRollsTheFileBack) {
   IngestOptions options;
   options.max_rejects = 1;
-  const auto summary = Run(std::string(kHeader) + "1,A,US,X,P,I,bad,USD,1\n2,A,US,X,P,I,bad,USD,1\n",
-                           options);
+  const auto summary =
+      Run(std::string(kHeader) + "1,A,US,X,P,I,bad,USD,1\n2,A,US,X,P,I,bad,USD,1\n", options);
   EXPECT_EQ(summary.status, FileStatus::kFailed);
   EXPECT_EQ(summary.error,
             "bills.csv: more than 1 rows rejected (--max-rejects); nothing of the file was loaded");

@@ -19,15 +19,15 @@ namespace billflow {
 // One CSV record copied out of the reader's buffer, then judged by the validator.
 struct StagedRecord {
   std::uint64_t line_number = 0;
-  std::uint64_t end_offset = 0;    // stream offset just past the record (for progress)
-  std::string_view raw;            // the record's bytes, in the batch's arena
+  std::uint64_t end_offset = 0;  // stream offset just past the record (for progress)
+  std::string_view raw;          // the record's bytes, in the batch's arena
   CsvRecordError csv_error = CsvRecordError::kNone;
-  std::size_t field_count = 0;     // fields as read
-  RowFields fields{};              // contract columns (in the arena) when field_count matches
+  std::size_t field_count = 0;  // fields as read
+  RowFields fields{};           // contract columns (in the arena) when field_count matches
   // Filled by the validation stage.
   bool valid = false;
-  BillingRecord row;               // views into the arena
-  std::string reason;              // why the record is rejected, when !valid
+  BillingRecord row;   // views into the arena
+  std::string reason;  // why the record is rejected, when !valid
 };
 
 // A run of consecutive records with the bytes they point to. Views handed out by Keep() stay

@@ -38,8 +38,14 @@ class Retrier {
  public:
   Retrier(IngestJob& job, ByteSource& source, std::unique_ptr<Database>* db,
           const DatabaseFactory& connect, const RetryPolicy& policy)
-      : job_(job), source_(source), info_(source.Info()), db_(db), connect_(connect),
-        policy_(policy), random_(std::random_device{}()), backoff_(policy.first_backoff) {}
+      : job_(job),
+        source_(source),
+        info_(source.Info()),
+        db_(db),
+        connect_(connect),
+        policy_(policy),
+        random_(std::random_device{}()),
+        backoff_(policy.first_backoff) {}
 
   IngestSummary Run() {
     const auto started = std::chrono::steady_clock::now();
@@ -174,7 +180,7 @@ class Retrier {
   std::minstd_rand random_;
   std::chrono::milliseconds backoff_;
   IngestSummary last_;
-  std::string first_error_;  // of the file's first failed attempt
+  std::string first_error_;                   // of the file's first failed attempt
   std::optional<std::string> ambiguous_sha_;  // content hash a lost COMMIT may have stored
   bool replaced_before_ = false;
   bool stop_ = false;  // failed in a way another attempt cannot fix

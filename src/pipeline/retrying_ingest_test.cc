@@ -1,12 +1,12 @@
 #include "pipeline/retrying_ingest.h"
 
-#include "sources/memory_source.h"
-
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <deque>
 #include <map>
+
+#include "sources/memory_source.h"
 
 namespace billflow {
 namespace {
@@ -23,8 +23,8 @@ struct FakeServer {
   int connects = 0;
   // Scripted faults, consumed in order: what the next connection does at AddRow / Commit.
   std::deque<ErrorCode> connect_faults;
-  std::deque<ErrorCode> row_faults;      // fault on the first AddRow of an attempt
-  std::deque<bool> commit_lost_after;    // kAmbiguousCommit; true = it did commit
+  std::deque<ErrorCode> row_faults;    // fault on the first AddRow of an attempt
+  std::deque<bool> commit_lost_after;  // kAmbiguousCommit; true = it did commit
 };
 
 class FakeDatabase : public Database {
@@ -59,7 +59,8 @@ class FakeDatabase : public Database {
       server_->commit_lost_after.pop_front();
     }
     if (committed) {
-      server_->ledger[file.source] = LedgerEntry{1, "loaded", file.content_sha256, file.size_bytes, ""};
+      server_->ledger[file.source] =
+          LedgerEntry{1, "loaded", file.content_sha256, file.size_bytes, ""};
       server_->tallies[file.source] = tally;
       ++server_->commits;
     }
@@ -191,7 +192,8 @@ TEST_F(RetryingIngestTest, GivesUpAfterMaxAttemptsWithLastError) {
 
 TEST_F(RetryingIngestTest, ConnectFailuresAreRetriedWithBackoffUpToTheCap) {
   policy_.max_backoff = std::chrono::milliseconds(600);
-  server_.connect_faults = {ErrorCode::kUnavailable, ErrorCode::kUnavailable, ErrorCode::kUnavailable};
+  server_.connect_faults = {ErrorCode::kUnavailable, ErrorCode::kUnavailable,
+                            ErrorCode::kUnavailable};
   MemorySource source(kBody);
   const auto summary = Run(source);
   ASSERT_EQ(summary.status, FileStatus::kLoaded) << summary.error;

@@ -112,7 +112,8 @@ void StagedRows::ValidateLoop() {
   while (read_.Pop(&batch)) {
     for (StagedRecord& record : batch->records()) {
       if (stop_.load(std::memory_order_relaxed)) return;
-      if (record.csv_error != CsvRecordError::kNone || record.field_count != header_.field_count()) {
+      if (record.csv_error != CsvRecordError::kNone ||
+          record.field_count != header_.field_count()) {
         continue;  // the consumer words these rejects
       }
       record.valid = validator_.Validate(record.fields, &record.row, &record.reason);

@@ -15,8 +15,8 @@
 namespace billflow {
 
 struct StagedRowsOptions {
-  std::size_t batches = 4;               // in circulation: bounds memory
-  std::size_t batch_bytes = 256 << 10;   // record text per batch
+  std::size_t batches = 4;              // in circulation: bounds memory
+  std::size_t batch_bytes = 256 << 10;  // record text per batch
   std::size_t batch_records = 2048;
 };
 

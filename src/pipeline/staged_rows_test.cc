@@ -1,16 +1,17 @@
 #include "pipeline/staged_rows.h"
 
-#include "sources/memory_source.h"
-
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
 
+#include "sources/memory_source.h"
+
 namespace billflow {
 namespace {
 
-constexpr char kHeader[] = "id,company_name,country,city,product_line,item,bill_date,currency,bill_amount\n";
+constexpr char kHeader[] =
+    "id,company_name,country,city,product_line,item,bill_date,currency,bill_amount\n";
 
 struct Seen {
   std::vector<std::string> lines;  // "line: id=usd" or "line: reject"
@@ -54,18 +55,22 @@ TEST(StagedRowsTest, KeepsFileOrderAcrossBatchesWithQuotedAndLargeFields) {
   std::vector<std::string> want;
   const std::string big_item(250, 'x');  // with the rest of its row, larger than a batch's arena
   for (int i = 1; i <= 40; ++i) {
-    const std::string item = i % 7 == 0 ? big_item : i % 3 == 0 ? "\"Sandwich \"\"Club\"\"\"" : "Milk";
+    const std::string item = i % 7 == 0   ? big_item
+                             : i % 3 == 0 ? "\"Sandwich \"\"Club\"\"\""
+                                          : "Milk";
     const std::string shown = i % 7 == 0 ? big_item : i % 3 == 0 ? "Sandwich \"Club\"" : "Milk";
     if (i % 10 == 5) {
       csv += std::to_string(i) + ",Co,US,Miami,Deli," + item + ",2023-02-30,USD,1.00\n";
       want.push_back(std::to_string(i + 1) + ": reject");
     } else {
-      csv += std::to_string(i) + ",Co,US,Miami,Deli," + item + ",2023-02-03,USD," + std::to_string(i) + ".50\n";
-      want.push_back(std::to_string(i + 1) + ": " + std::to_string(i) + "=" + std::to_string(i) + ".50 [" +
-                     shown + "]");
+      csv += std::to_string(i) + ",Co,US,Miami,Deli," + item + ",2023-02-03,USD," +
+             std::to_string(i) + ".50\n";
+      want.push_back(std::to_string(i + 1) + ": " + std::to_string(i) + "=" + std::to_string(i) +
+                     ".50 [" + shown + "]");
     }
   }
-  const Seen seen = Stage(csv, StagedRowsOptions{.batches = 2, .batch_bytes = 256, .batch_records = 3});
+  const Seen seen =
+      Stage(csv, StagedRowsOptions{.batches = 2, .batch_bytes = 256, .batch_records = 3});
   EXPECT_EQ(seen.lines, want);
   EXPECT_GE(seen.batches, 14u);
   EXPECT_TRUE(seen.end);
@@ -81,7 +86,8 @@ TEST(StagedRowsTest, WrongFieldCountAndBadCsvAreLeftUnvalidated) {
 
 TEST(StagedRowsTest, StopEndsEarlyWithoutHandingOutMore) {
   std::string csv = kHeader;
-  for (int i = 1; i <= 5000; ++i) csv += std::to_string(i) + ",Co,US,Miami,Deli,Milk,2023-02-03,USD,1\n";
+  for (int i = 1; i <= 5000; ++i)
+    csv += std::to_string(i) + ",Co,US,Miami,Deli,Milk,2023-02-03,USD,1\n";
   const FxRateTable rates = FxRateTable::Default();
   const RowValidator validator(rates, ValidatorOptions{});
   MemorySource source(csv);
@@ -90,7 +96,8 @@ TEST(StagedRowsTest, StopEndsEarlyWithoutHandingOutMore) {
   ASSERT_TRUE(*reader.Next(&first));
   auto header = HeaderMap::FromHeader(first.fields);
   ASSERT_TRUE(header);
-  StagedRows staged(reader, *header, validator, StagedRowsOptions{.batches = 2, .batch_bytes = 4096, .batch_records = 16});
+  StagedRows staged(reader, *header, validator,
+                    StagedRowsOptions{.batches = 2, .batch_bytes = 4096, .batch_records = 16});
   auto batch = staged.Next();
   ASSERT_NE(batch, nullptr);
   EXPECT_EQ(batch->records().front().line_number, 2u);

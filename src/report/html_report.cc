@@ -16,7 +16,8 @@ std::string ReasonGroup(std::string_view reason) {
   const auto first = reason.find('"');
   const auto last = reason.rfind('"');
   if (first == std::string_view::npos || last == first) return std::string(reason);
-  return std::string(reason.substr(0, first)) + "\"\xE2\x80\xA6\"" + std::string(reason.substr(last + 1));
+  return std::string(reason.substr(0, first)) + "\"\xE2\x80\xA6\"" +
+         std::string(reason.substr(last + 1));
 }
 
 std::vector<ReasonCount> CountRejectReasons(const std::vector<std::string>& reasons) {
@@ -41,12 +42,23 @@ std::string Escape(std::string_view text) {
   out.reserve(text.size());
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -119,11 +131,12 @@ Axis NiceAxis(double lo, double hi, bool integers_only) {
 
 std::string SvgOpen(int width, int height, std::string_view label) {
   return "<svg class=\"chart\" role=\"img\" aria-label=\"" + Escape(label) + "\" viewBox=\"0 0 " +
-         std::to_string(width) + " " + std::to_string(height) + "\" width=\"" + std::to_string(width) +
-         "\" height=\"" + std::to_string(height) + "\">\n";
+         std::to_string(width) + " " + std::to_string(height) + "\" width=\"" +
+         std::to_string(width) + "\" height=\"" + std::to_string(height) + "\">\n";
 }
 
-std::string Rect(double x, double y, double w, double h, std::string_view fill, std::string_view title) {
+std::string Rect(double x, double y, double w, double h, std::string_view fill,
+                 std::string_view title) {
   return "<rect x=\"" + Num(x) + "\" y=\"" + Num(y) + "\" width=\"" + Num(std::max(w, 0.0)) +
          "\" height=\"" + Num(std::max(h, 0.0)) + "\" fill=\"" + std::string(fill) + "\"><title>" +
          Escape(title) + "</title></rect>\n";
@@ -131,14 +144,15 @@ std::string Rect(double x, double y, double w, double h, std::string_view fill, 
 
 std::string Text(double x, double y, std::string_view anchor, std::string_view text,
                  std::string_view css_class = "") {
-  std::string out = "<text x=\"" + Num(x) + "\" y=\"" + Num(y) + "\" text-anchor=\"" + std::string(anchor) + "\"";
+  std::string out =
+      "<text x=\"" + Num(x) + "\" y=\"" + Num(y) + "\" text-anchor=\"" + std::string(anchor) + "\"";
   if (!css_class.empty()) out += " class=\"" + std::string(css_class) + "\"";
   return out + ">" + Escape(text) + "</text>\n";
 }
 
 std::string Line(double x1, double y1, double x2, double y2, std::string_view css_class) {
-  return "<line x1=\"" + Num(x1) + "\" y1=\"" + Num(y1) + "\" x2=\"" + Num(x2) + "\" y2=\"" + Num(y2) +
-         "\" class=\"" + std::string(css_class) + "\"/>\n";
+  return "<line x1=\"" + Num(x1) + "\" y1=\"" + Num(y1) + "\" x2=\"" + Num(x2) + "\" y2=\"" +
+         Num(y2) + "\" class=\"" + std::string(css_class) + "\"/>\n";
 }
 
 // ---- USD by month, stacked by currency ----
@@ -155,15 +169,17 @@ MonthGrid BuildMonthGrid(const std::vector<GroupTotal>& by_month) {
   std::map<std::string, Decimal> weight;
   for (const GroupTotal& g : by_month) {
     months.insert(g.key);
-    const Decimal magnitude = g.usd_total.IsNegative() ? Decimal(-g.usd_total.units(), g.usd_total.scale())
-                                                       : g.usd_total;
-    weight[g.currency] = Sum(weight.contains(g.currency) ? weight[g.currency] : Decimal(0, 2), magnitude);
+    const Decimal magnitude =
+        g.usd_total.IsNegative() ? Decimal(-g.usd_total.units(), g.usd_total.scale()) : g.usd_total;
+    weight[g.currency] =
+        Sum(weight.contains(g.currency) ? weight[g.currency] : Decimal(0, 2), magnitude);
     grid.cells[{g.key, g.currency}] = g;
   }
   grid.months.assign(months.begin(), months.end());
   for (const auto& [currency, w] : weight) grid.currencies.push_back(currency);
-  std::stable_sort(grid.currencies.begin(), grid.currencies.end(),
-                   [&weight](const std::string& a, const std::string& b) { return weight[b] < weight[a]; });
+  std::stable_sort(
+      grid.currencies.begin(), grid.currencies.end(),
+      [&weight](const std::string& a, const std::string& b) { return weight[b] < weight[a]; });
   return grid;
 }
 
@@ -214,8 +230,8 @@ std::string MonthChart(const MonthGrid& grid) {
       const double to = from + v;
       (v >= 0 ? up : down) = to;
       const std::string title = grid.months[m] + " " + cell.currency + ": " +
-                                cell.usd_total.ToGroupedString() + " USD (" + std::to_string(cell.rows) +
-                                " rows)";
+                                cell.usd_total.ToGroupedString() + " USD (" +
+                                std::to_string(cell.rows) + " rows)";
       svg += Rect(x, std::min(y(from), y(to)), bar_w, std::fabs(y(to) - y(from)),
                   kPalette[c % kPaletteSize], title);
     }
@@ -231,7 +247,8 @@ std::string MonthChart(const MonthGrid& grid) {
 
 std::string MonthTable(const MonthGrid& grid) {
   std::string html = "<table>\n<thead><tr><th>month</th>";
-  for (const auto& currency : grid.currencies) html += "<th class=\"num\">" + Escape(currency) + " in USD</th>";
+  for (const auto& currency : grid.currencies)
+    html += "<th class=\"num\">" + Escape(currency) + " in USD</th>";
   html += "<th class=\"num\">rows</th><th class=\"num\">USD total</th></tr></thead>\n<tbody>\n";
   std::map<std::string, Decimal> column_totals;
   std::uint64_t all_rows = 0;
@@ -254,16 +271,17 @@ std::string MonthTable(const MonthGrid& grid) {
     }
     all_rows += rows;
     all_usd = Sum(all_usd, usd);
-    html += "<td class=\"num\">" + std::to_string(rows) + "</td><td class=\"num\">" + usd.ToGroupedString() +
-            "</td></tr>\n";
+    html += "<td class=\"num\">" + std::to_string(rows) + "</td><td class=\"num\">" +
+            usd.ToGroupedString() + "</td></tr>\n";
   }
   html += "</tbody>\n<tfoot><tr><td>total</td>";
   for (const auto& currency : grid.currencies) {
-    html += "<td class=\"num\">" + column_totals.try_emplace(currency, Decimal(0, 2)).first->second.ToGroupedString() +
+    html += "<td class=\"num\">" +
+            column_totals.try_emplace(currency, Decimal(0, 2)).first->second.ToGroupedString() +
             "</td>";
   }
-  html += "<td class=\"num\">" + std::to_string(all_rows) + "</td><td class=\"num\">" + all_usd.ToGroupedString() +
-          "</td></tr></tfoot>\n</table>\n";
+  html += "<td class=\"num\">" + std::to_string(all_rows) + "</td><td class=\"num\">" +
+          all_usd.ToGroupedString() + "</td></tr></tfoot>\n</table>\n";
   return html;
 }
 
@@ -309,8 +327,9 @@ std::string BarChart(const std::vector<Bar>& bars, std::string_view color, std::
 
 std::vector<Bar> ProductBars(const UsdReport& report) {
   std::vector<ReportLine> lines = report.lines;
-  std::stable_sort(lines.begin(), lines.end(),
-                   [](const ReportLine& a, const ReportLine& b) { return b.usd_total < a.usd_total; });
+  std::stable_sort(lines.begin(), lines.end(), [](const ReportLine& a, const ReportLine& b) {
+    return b.usd_total < a.usd_total;
+  });
   std::vector<Bar> bars;
   Decimal other(0, 2);
   std::uint64_t other_rows = 0;
@@ -326,9 +345,11 @@ std::vector<Bar> ProductBars(const UsdReport& report) {
     }
   }
   if (lines.size() > kMaxBars) {
-    const std::string label = "other (" + std::to_string(lines.size() - kMaxBars + 1) + " product lines)";
-    bars.push_back({label, other, label + ": " + other.ToGroupedString() + " USD (" +
-                                      std::to_string(other_rows) + " rows)"});
+    const std::string label =
+        "other (" + std::to_string(lines.size() - kMaxBars + 1) + " product lines)";
+    bars.push_back({label, other,
+                    label + ": " + other.ToGroupedString() + " USD (" + std::to_string(other_rows) +
+                        " rows)"});
   }
   return bars;
 }
@@ -344,13 +365,14 @@ std::string ProductTable(const UsdReport& report) {
       "<table>\n<thead><tr><th>product line</th><th class=\"num\">rows</th><th>currencies</th>"
       "<th class=\"num\">USD total</th></tr></thead>\n<tbody>\n";
   for (const ReportLine& line : report.lines) {
-    html += "<tr><td>" + Escape(line.key) + "</td><td class=\"num\">" + std::to_string(line.rows) + "</td><td>" +
-            Escape(Join(line.currencies)) + "</td><td class=\"num\">" + line.usd_total.ToGroupedString() +
-            "</td></tr>\n";
+    html += "<tr><td>" + Escape(line.key) + "</td><td class=\"num\">" + std::to_string(line.rows) +
+            "</td><td>" + Escape(Join(line.currencies)) + "</td><td class=\"num\">" +
+            line.usd_total.ToGroupedString() + "</td></tr>\n";
   }
-  html += "</tbody>\n<tfoot><tr><td>total</td><td class=\"num\">" + std::to_string(report.total.rows) +
-          "</td><td>" + Escape(Join(report.total.currencies)) + "</td><td class=\"num\">" +
-          report.total.usd_total.ToGroupedString() + "</td></tr></tfoot>\n</table>\n";
+  html += "</tbody>\n<tfoot><tr><td>total</td><td class=\"num\">" +
+          std::to_string(report.total.rows) + "</td><td>" + Escape(Join(report.total.currencies)) +
+          "</td><td class=\"num\">" + report.total.usd_total.ToGroupedString() +
+          "</td></tr></tfoot>\n</table>\n";
   return html;
 }
 
@@ -367,18 +389,22 @@ std::vector<Bar> ReasonBars(const std::vector<ReasonCount>& reasons) {
     }
   }
   if (reasons.size() > kMaxBars) {
-    const std::string label = "other (" + std::to_string(reasons.size() - kMaxBars + 1) + " reasons)";
-    bars.push_back({label, Decimal(static_cast<__int128>(other), 0), label + ": " + std::to_string(other) + " rows"});
+    const std::string label =
+        "other (" + std::to_string(reasons.size() - kMaxBars + 1) + " reasons)";
+    bars.push_back({label, Decimal(static_cast<__int128>(other), 0),
+                    label + ": " + std::to_string(other) + " rows"});
   }
   return bars;
 }
 
 std::string ReasonTable(const std::vector<ReasonCount>& reasons) {
-  std::string html = "<table>\n<thead><tr><th>reason</th><th class=\"num\">rows</th></tr></thead>\n<tbody>\n";
+  std::string html =
+      "<table>\n<thead><tr><th>reason</th><th class=\"num\">rows</th></tr></thead>\n<tbody>\n";
   std::uint64_t total = 0;
   for (const ReasonCount& r : reasons) {
     total += r.rows;
-    html += "<tr><td>" + Escape(r.reason) + "</td><td class=\"num\">" + std::to_string(r.rows) + "</td></tr>\n";
+    html += "<tr><td>" + Escape(r.reason) + "</td><td class=\"num\">" + std::to_string(r.rows) +
+            "</td></tr>\n";
   }
   html += "</tbody>\n<tfoot><tr><td>total</td><td class=\"num\">" + std::to_string(total) +
           "</td></tr></tfoot>\n</table>\n";
@@ -412,20 +438,24 @@ std::string RenderHtml(const HtmlReportInput& input) {
   std::uint64_t rejected = 0;
   for (const ReasonCount& r : input.rejects) rejected += r.rows;
 
-  std::string html = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>" +
-                     Escape(input.title) + "</title>\n" + kStyle + "</head>\n<body>\n";
+  std::string html =
+      "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>" +
+      Escape(input.title) + "</title>\n" + kStyle + "</head>\n<body>\n";
   html += "<h1>" + Escape(input.title) + "</h1>\n";
   if (!input.subtitle.empty()) html += "<p class=\"sub\">" + Escape(input.subtitle) + "</p>\n";
   const auto kpi = [](const std::string& value, std::string_view what) {
-    return "<div class=\"kpi\"><b>" + Escape(value) + "</b><span>" + Escape(what) + "</span></div>\n";
+    return "<div class=\"kpi\"><b>" + Escape(value) + "</b><span>" + Escape(what) +
+           "</span></div>\n";
   };
   html += "<div class=\"kpis\">\n";
   html += kpi(month_report.total.usd_total.ToGroupedString(), "USD total");
   html += kpi(std::to_string(month_report.total.rows), "rows loaded");
   html += kpi(std::to_string(rejected), "rows rejected");
-  html += kpi(std::to_string(input.files_loaded) + " / " + std::to_string(input.files_failed), "files loaded / failed");
+  html += kpi(std::to_string(input.files_loaded) + " / " + std::to_string(input.files_failed),
+              "files loaded / failed");
   html += kpi(std::to_string(grid.currencies.size()), "currencies");
-  if (!grid.months.empty()) html += kpi(grid.months.front() + " \xE2\x80\x93 " + grid.months.back(), "months");
+  if (!grid.months.empty())
+    html += kpi(grid.months.front() + " \xE2\x80\x93 " + grid.months.back(), "months");
   html += "</div>\n";
 
   html += "<h2 id=\"by-month\">USD by month, stacked by currency</h2>\n";
@@ -437,8 +467,10 @@ std::string RenderHtml(const HtmlReportInput& input) {
   html += "<h2 id=\"rejects\">Rejected rows by reason</h2>\n";
   html += BarChart(ReasonBars(input.rejects), "#e15759", "Rejected rows by reason", true);
   html += ReasonTable(input.rejects);
-  html += "<p class=\"note\">Amounts are exact decimals: each row's USD amount was rounded once to cents; "
-          "totals are exact sums of those cents.</p>\n</body>\n</html>\n";
+  html +=
+      "<p class=\"note\">Amounts are exact decimals: each row's USD amount was rounded once to "
+      "cents; "
+      "totals are exact sums of those cents.</p>\n</body>\n</html>\n";
   return html;
 }
 

@@ -16,7 +16,8 @@ GroupTotal Group(std::string key, std::string currency, std::uint64_t rows, cons
 
 std::size_t Count(const std::string& text, std::string_view needle) {
   std::size_t n = 0;
-  for (auto pos = text.find(needle); pos != std::string::npos; pos = text.find(needle, pos + 1)) ++n;
+  for (auto pos = text.find(needle); pos != std::string::npos; pos = text.find(needle, pos + 1))
+    ++n;
   return n;
 }
 
@@ -66,10 +67,13 @@ TEST(HtmlReportTest, PageHasThreeChartsAndTheirTables) {
 
 TEST(HtmlReportTest, TotalsAreExactDecimalText) {
   const std::string html = RenderHtml(Sample());
-  EXPECT_NE(html.find("<b>1,752.39</b><span>USD total</span>"), std::string::npos);  // 790+1000.10-50.05+12.34
-  EXPECT_NE(html.find("<td class=\"num\">1,790.10</td></tr>"), std::string::npos);   // May
-  EXPECT_NE(html.find("<td>Dairy</td><td class=\"num\">4</td><td>CAD MXN</td><td class=\"num\">739.95</td>"),
-            std::string::npos);
+  EXPECT_NE(html.find("<b>1,752.39</b><span>USD total</span>"),
+            std::string::npos);  // 790+1000.10-50.05+12.34
+  EXPECT_NE(html.find("<td class=\"num\">1,790.10</td></tr>"), std::string::npos);  // May
+  EXPECT_NE(
+      html.find(
+          "<td>Dairy</td><td class=\"num\">4</td><td>CAD MXN</td><td class=\"num\">739.95</td>"),
+      std::string::npos);
 }
 
 TEST(HtmlReportTest, AmountsBeyondDoublePrecisionStayExact) {
@@ -107,7 +111,8 @@ TEST(HtmlReportTest, ManyProductLinesFoldIntoOther) {
     input.by_product_line.push_back(Group("line" + std::to_string(100 + i), "USD", 1, "10.00"));
   }
   const std::string html = RenderHtml(input);
-  EXPECT_NE(html.find("<title>other (6 product lines): 60.00 USD (6 rows)</title>"), std::string::npos);
+  EXPECT_NE(html.find("<title>other (6 product lines): 60.00 USD (6 rows)</title>"),
+            std::string::npos);
   EXPECT_EQ(Count(html, "<td>line1"), 20u);  // the table keeps every line
 }
 

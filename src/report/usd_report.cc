@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <map>
-
 #include <nlohmann/json.hpp>
 
 #include "core/row_validator.h"
@@ -19,7 +18,8 @@ UsdReport BuildUsdReport(GroupBy by, const std::vector<GroupTotal>& totals) {
     line.key = group.key;
     line.rows += group.rows;
     line.usd_total = *line.usd_total.Add(group.usd_total);
-    if (std::find(line.currencies.begin(), line.currencies.end(), group.currency) == line.currencies.end()) {
+    if (std::find(line.currencies.begin(), line.currencies.end(), group.currency) ==
+        line.currencies.end()) {
       line.currencies.push_back(group.currency);
     }
     report.total.rows += group.rows;
@@ -61,13 +61,15 @@ std::string RenderTable(const UsdReport& report) {
   std::vector<std::vector<std::string>> cells;
   cells.push_back({std::string(GroupByName(report.by)), "rows", "currencies", "USD total"});
   for (const auto& line : report.lines) {
-    cells.push_back({line.key, std::to_string(line.rows), Join(line.currencies), line.usd_total.ToGroupedString()});
+    cells.push_back({line.key, std::to_string(line.rows), Join(line.currencies),
+                     line.usd_total.ToGroupedString()});
   }
   cells.push_back({"total", std::to_string(report.total.rows), Join(report.total.currencies),
                    report.total.usd_total.ToGroupedString()});
   std::vector<std::size_t> widths(4, 0);
   for (const auto& row : cells) {
-    for (std::size_t c = 0; c < row.size(); ++c) widths[c] = std::max(widths[c], DisplayWidth(row[c]));
+    for (std::size_t c = 0; c < row.size(); ++c)
+      widths[c] = std::max(widths[c], DisplayWidth(row[c]));
   }
   std::string out;
   for (std::size_t r = 0; r < cells.size(); ++r) {

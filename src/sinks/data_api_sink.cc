@@ -1,5 +1,4 @@
 #include "sinks/data_api_sink.h"
-#include "sinks/group_key_sql.h"
 
 #include <charconv>
 #include <unordered_map>
@@ -7,6 +6,7 @@
 #include "core/row_validator.h"
 #include "crypto/sha256.h"
 #include "http/url.h"
+#include "sinks/group_key_sql.h"
 #include "sinks/mysql_schema.h"
 
 namespace billflow {
@@ -130,12 +130,17 @@ Result<DataApiTarget> ParseDataApiUrl(std::string_view url) {
     Result<std::string> value = PercentDecode(
         equals == std::string_view::npos ? std::string_view() : item.substr(equals + 1), false);
     if (!value) return Fail(ErrorCode::kInvalidArgument, value.error().message);
-    if (name == "secret") target.secret_arn = std::move(*value);
-    else if (name == "database") target.database = std::move(*value);
-    else return Fail(ErrorCode::kInvalidArgument, "data-api URL: unknown parameter \"" + std::string(name) + "\"; " + usage);
+    if (name == "secret")
+      target.secret_arn = std::move(*value);
+    else if (name == "database")
+      target.database = std::move(*value);
+    else
+      return Fail(ErrorCode::kInvalidArgument,
+                  "data-api URL: unknown parameter \"" + std::string(name) + "\"; " + usage);
   }
   if (!target.resource_arn.starts_with("arn:")) {
-    return Fail(ErrorCode::kInvalidArgument, "data-api URL: \"" + target.resource_arn + "\" is not a cluster ARN; " + usage);
+    return Fail(ErrorCode::kInvalidArgument,
+                "data-api URL: \"" + target.resource_arn + "\" is not a cluster ARN; " + usage);
   }
   if (target.secret_arn.empty()) {
     return Fail(ErrorCode::kInvalidArgument, "data-api URL: no secret=SECRET_ARN; " + usage);
@@ -172,14 +177,13 @@ Status DataApiSink::Migrate() {
   Result<ExecuteResult> version =
       client_->Execute("SELECT COALESCE(MAX(version), 0) FROM schema_version");
   if (!version) return tl::unexpected(Named(version.error(), "data-api read schema_version"));
-  std::int64_t current = version->records.empty() || version->records[0].empty()
-                             ? 0
-                             : AsLong(version->records[0][0]);
+  std::int64_t current =
+      version->records.empty() || version->records[0].empty() ? 0 : AsLong(version->records[0][0]);
   if (current > kMysqlSchemaVersion) {
-    return Fail(ErrorCode::kInvalidArgument,
-                "data-api: schema version " + std::to_string(current) +
-                    " is newer than this billflow understands (" +
-                    std::to_string(kMysqlSchemaVersion) + "); upgrade billflow");
+    return Fail(ErrorCode::kInvalidArgument, "data-api: schema version " + std::to_string(current) +
+                                                 " is newer than this billflow understands (" +
+                                                 std::to_string(kMysqlSchemaVersion) +
+                                                 "); upgrade billflow");
   }
   if (current < kMysqlSchemaVersion) {
     Result<ExecuteResult> recorded = client_->Execute(
@@ -190,8 +194,7 @@ Status DataApiSink::Migrate() {
   return Ok();
 }
 
-Result<std::optional<LedgerEntry>> DataApiSink::Lookup(const std::string& source,
-                                                       bool for_update) {
+Result<std::optional<LedgerEntry>> DataApiSink::Lookup(const std::string& source, bool for_update) {
   Result<ExecuteResult> rows = client_->Execute(
       std::string("SELECT file_id, status, content_sha256, size_bytes, "
                   "COALESCE(version_order, '') FROM billing_files "
@@ -216,7 +219,8 @@ Result<BeginOutcome> DataApiSink::BeginFile(const FileIdentity& file) {
   duplicate_rows_ = 0;
   duplicate_usd_ = Decimal(0, 2);
   Result<std::string> transaction = client_->BeginTransaction();
-  if (!transaction) return tl::unexpected(Named(transaction.error(), "data-api begin " + file.source));
+  if (!transaction)
+    return tl::unexpected(Named(transaction.error(), "data-api begin " + file.source));
   transaction_id_ = std::move(*transaction);
   auto opened = [&]() -> Result<BeginOutcome> {
     auto existing = Lookup(file.source, true);
@@ -236,12 +240,14 @@ Result<BeginOutcome> DataApiSink::BeginFile(const FileIdentity& file) {
       file_id_ = existing_->file_id;
       SqlParameterSet id = {Long("file_id", file_id_)};
       // Replacing: the new content's rows take the old ones' place in this transaction.
-      BILLFLOW_TRY(exec("DELETE FROM billing_data WHERE file_id = :file_id", id, "delete previous rows"));
+      BILLFLOW_TRY(
+          exec("DELETE FROM billing_data WHERE file_id = :file_id", id, "delete previous rows"));
       BILLFLOW_TRY(exec("DELETE FROM billing_rejects WHERE file_id = :file_id", id,
                         "delete previous rejects"));
-      BILLFLOW_TRY(exec("UPDATE billing_files SET status = 'loading', started_at = UTC_TIMESTAMP(6) "
-                        "WHERE file_id = :file_id",
-                        id, "mark ledger"));
+      BILLFLOW_TRY(
+          exec("UPDATE billing_files SET status = 'loading', started_at = UTC_TIMESTAMP(6) "
+               "WHERE file_id = :file_id",
+               id, "mark ledger"));
     } else {
       Result<ExecuteResult> inserted = exec(
           "INSERT INTO billing_files (source, source_sha256, content_sha256, size_bytes, "
@@ -285,10 +291,10 @@ Status DataApiSink::Flush(const std::string& sql, Pending* pending) {
 Status DataApiSink::QueueReject(std::uint64_t line_number, std::string_view reason,
                                 std::string_view raw_line) {
   rejects_.bytes += kRowJsonOverhead / 2 + reason.size() + raw_line.size() * 4 / 3;
-  rejects_.sets.push_back({Long("file_id", file_id_),
-                           Long("line_number", static_cast<std::int64_t>(line_number)),
-                           Text("reason", reason),
-                           SqlParameter{"raw_line", SqlBlob{std::string(raw_line)}, TypeHint::kNone}});
+  rejects_.sets.push_back(
+      {Long("file_id", file_id_), Long("line_number", static_cast<std::int64_t>(line_number)),
+       Text("reason", reason),
+       SqlParameter{"raw_line", SqlBlob{std::string(raw_line)}, TypeHint::kNone}});
   if (rejects_.bytes < options_.max_request_bytes &&
       rejects_.sets.size() < options_.max_rows_per_request) {
     return Ok();
@@ -424,7 +430,8 @@ Result<CommitResult> DataApiSink::CommitFile(const FileIdentity& file, const Loa
     LoadTally stored = tally;
     stored.rows_loaded -= duplicate_rows_;
     stored.rows_rejected += duplicate_rows_;
-    stored.usd_total = *tally.usd_total.Add(Decimal(-duplicate_usd_.units(), duplicate_usd_.scale()));
+    stored.usd_total =
+        *tally.usd_total.Add(Decimal(-duplicate_usd_.units(), duplicate_usd_.scale()));
     Result<ExecuteResult> updated = client_->Execute(
         "UPDATE billing_files SET content_sha256 = :sha, size_bytes = :size_bytes, "
         "version_tag = :version_tag, version_order = :version_order, status = 'loaded', "
@@ -480,14 +487,16 @@ Status DataApiSink::RecordFailure(const FileIdentity& file, const std::string& e
        Long("size_bytes", static_cast<std::int64_t>(file.size_bytes)),
        Text("version_tag", file.version_tag), Text("version_order", file.version_order),
        Text("error", error)});
-  if (!done) return tl::unexpected(Named(done.error(), "data-api record failure of " + file.source));
+  if (!done)
+    return tl::unexpected(Named(done.error(), "data-api record failure of " + file.source));
   return Ok();
 }
 
 Result<std::vector<GroupTotal>> DataApiSink::Totals(GroupBy by) {
   const std::string key(GroupKeySql(by, SqlDialect::kMysql));
   Result<ExecuteResult> rows = client_->Execute(
-      "SELECT " + key + " AS k, d.currency, COUNT(*), SUM(d.bill_amount), "
+      "SELECT " + key +
+      " AS k, d.currency, COUNT(*), SUM(d.bill_amount), "
       "SUM(d.bill_amount_usd) FROM billing_data d JOIN billing_files f ON f.file_id = d.file_id "
       "WHERE f.status = 'loaded' GROUP BY k, d.currency "
       "ORDER BY CAST(k AS BINARY), CAST(d.currency AS BINARY)");
@@ -510,11 +519,10 @@ Result<std::vector<StoredFile>> DataApiSink::Files() {
   std::vector<StoredFile> out;
   for (const std::vector<SqlValue>& r : rows->records) {
     if (r.size() < 9) continue;
-    out.push_back(StoredFile{AsLong(r[0]), AsText(r[1]), AsText(r[2]),
-                             static_cast<std::uint64_t>(AsLong(r[3])),
-                             static_cast<std::uint64_t>(AsLong(r[4])),
-                             static_cast<std::uint64_t>(AsLong(r[5])), AsText(r[6]), AsText(r[7]),
-                             AsText(r[8])});
+    out.push_back(StoredFile{
+        AsLong(r[0]), AsText(r[1]), AsText(r[2]), static_cast<std::uint64_t>(AsLong(r[3])),
+        static_cast<std::uint64_t>(AsLong(r[4])), static_cast<std::uint64_t>(AsLong(r[5])),
+        AsText(r[6]), AsText(r[7]), AsText(r[8])});
   }
   return out;
 }
@@ -532,8 +540,8 @@ Result<std::vector<StoredReject>> DataApiSink::Rejects(const std::optional<std::
   std::vector<StoredReject> out;
   for (const std::vector<SqlValue>& r : rows->records) {
     if (r.size() < 4) continue;
-    out.push_back(StoredReject{AsText(r[0]), static_cast<std::uint64_t>(AsLong(r[1])),
-                               AsText(r[2]), AsText(r[3])});
+    out.push_back(StoredReject{AsText(r[0]), static_cast<std::uint64_t>(AsLong(r[1])), AsText(r[2]),
+                               AsText(r[3])});
   }
   return out;
 }
@@ -552,7 +560,8 @@ Result<std::vector<FxRate>> DataApiSink::LoadRates() {
       return Fail(ErrorCode::kInvalidData, "data-api: fx_rates has a bad date " + AsText(r[1]));
     }
     std::optional<Decimal> value = Decimal::FromString(AsText(r[2]));
-    if (!value) return Fail(ErrorCode::kInvalidData, "data-api: fx_rates has a bad rate " + AsText(r[2]));
+    if (!value)
+      return Fail(ErrorCode::kInvalidData, "data-api: fx_rates has a bad rate " + AsText(r[2]));
     rate.rate_to_usd = *value;
     rate.source = AsText(r[3]);
     out.push_back(std::move(rate));

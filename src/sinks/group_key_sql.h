@@ -17,11 +17,16 @@ inline std::string_view GroupKeySql(GroupBy by, SqlDialect dialect) {
     case GroupBy::kMonth:
       return dialect == SqlDialect::kSqlite ? "substr(d.bill_date, 1, 7)"
                                             : "DATE_FORMAT(d.bill_date, '%Y-%m')";
-    case GroupBy::kCurrency: return "d.currency";
-    case GroupBy::kCountry: return "d.country";
-    case GroupBy::kProductLine: return "d.product_line";
-    case GroupBy::kCompany: return "d.company_name";
-    case GroupBy::kFile: return "f.source";
+    case GroupBy::kCurrency:
+      return "d.currency";
+    case GroupBy::kCountry:
+      return "d.country";
+    case GroupBy::kProductLine:
+      return "d.product_line";
+    case GroupBy::kCompany:
+      return "d.company_name";
+    case GroupBy::kFile:
+      return "f.source";
   }
   return "d.currency";
 }

@@ -70,7 +70,9 @@ std::optional<bool> ServerOffersTls(const MysqlOptions& options) {
         const ssize_t n = ::recv(fd, greeting + got, sizeof greeting - got, 0);
         if (n <= 0) break;
         got += static_cast<std::size_t>(n);
-        if (got >= 4 && got >= 4 + static_cast<std::size_t>(greeting[0] | greeting[1] << 8 | greeting[2] << 16)) break;
+        if (got >= 4 &&
+            got >= 4 + static_cast<std::size_t>(greeting[0] | greeting[1] << 8 | greeting[2] << 16))
+          break;
       }
     }
     ::close(fd);
@@ -78,7 +80,8 @@ std::optional<bool> ServerOffersTls(const MysqlOptions& options) {
     // filler (1) + capability flags, low 16 bits.
     if (got < 6 || greeting[4] != 10) continue;
     const unsigned char* end = greeting + got;
-    const unsigned char* p = static_cast<const unsigned char*>(std::memchr(greeting + 5, 0, got - 5));
+    const unsigned char* p =
+        static_cast<const unsigned char*>(std::memchr(greeting + 5, 0, got - 5));
     if (p == nullptr || end - p < 1 + 4 + 8 + 1 + 2) continue;
     p += 1 + 4 + 8 + 1;
     const unsigned capabilities = static_cast<unsigned>(p[0] | p[1] << 8);
@@ -92,24 +95,24 @@ std::optional<bool> ServerOffersTls(const MysqlOptions& options) {
 
 ErrorCode MysqlErrorCode(unsigned error_number) {
   switch (error_number) {
-    case CR_CONNECTION_ERROR:     // 2002
-    case CR_CONN_HOST_ERROR:      // 2003
-    case CR_SERVER_GONE_ERROR:    // 2006
-    case CR_SERVER_LOST:          // 2013
-    case CR_SERVER_LOST_EXTENDED: // 2055
-    case ER_SERVER_SHUTDOWN:      // 1053
-    case ER_CONNECTION_KILLED:    // 1927
+    case CR_CONNECTION_ERROR:           // 2002
+    case CR_CONN_HOST_ERROR:            // 2003
+    case CR_SERVER_GONE_ERROR:          // 2006
+    case CR_SERVER_LOST:                // 2013
+    case CR_SERVER_LOST_EXTENDED:       // 2055
+    case ER_SERVER_SHUTDOWN:            // 1053
+    case ER_CONNECTION_KILLED:          // 1927
     case ER_OPTION_PREVENTS_STATEMENT:  // 1290: --read-only writer after a failover
-    case ER_READ_ONLY_MODE:       // 1836
-    case ER_CON_COUNT_ERROR:      // 1040: too many connections
+    case ER_READ_ONLY_MODE:             // 1836
+    case ER_CON_COUNT_ERROR:            // 1040: too many connections
       return ErrorCode::kUnavailable;
-    case ER_LOCK_DEADLOCK:        // 1213
-    case ER_LOCK_WAIT_TIMEOUT:    // 1205
+    case ER_LOCK_DEADLOCK:      // 1213
+    case ER_LOCK_WAIT_TIMEOUT:  // 1205
       return ErrorCode::kConflict;
     case ER_ACCESS_DENIED_ERROR:  // 1045
     case ER_DBACCESS_DENIED_ERROR:
     case ER_TABLEACCESS_DENIED_ERROR:
-    case CR_SSL_CONNECTION_ERROR: // 2026
+    case CR_SSL_CONNECTION_ERROR:  // 2026
     case CR_AUTH_PLUGIN_CANNOT_LOAD:
       return ErrorCode::kPermissionDenied;
     default:
@@ -131,7 +134,8 @@ struct MysqlConnection::Handle {
     auto* self = static_cast<Handle*>(userdata);
     *ptr = self;
     if (!self->infile_armed || std::strcmp(filename, kStreamName) != 0) {
-      self->infile_error = "billflow serves no local file to the server (asked for a file it did not send)";
+      self->infile_error =
+          "billflow serves no local file to the server (asked for a file it did not send)";
       return 1;
     }
     self->infile_error.clear();
@@ -247,20 +251,22 @@ Result<std::unique_ptr<MysqlConnection>> MysqlConnection::Open(const MysqlOption
     }
     password = std::move(*provided);
   }
-  MYSQL* connected = mysql_real_connect(mysql, options.host.c_str(), options.user.c_str(),
-                                        password.c_str(), options.database.c_str(), options.port,
-                                        nullptr, 0);
+  MYSQL* connected =
+      mysql_real_connect(mysql, options.host.c_str(), options.user.c_str(), password.c_str(),
+                         options.database.c_str(), options.port, nullptr, 0);
   explicit_bzero(password.data(), password.size());
-  auto connection = std::unique_ptr<MysqlConnection>(new MysqlConnection(std::move(handle), target));
+  auto connection =
+      std::unique_ptr<MysqlConnection>(new MysqlConnection(std::move(handle), target));
   if (connected == nullptr) {
     Error error = connection->Failure("connect");
     const unsigned number = mysql_errno(mysql);
     if (number == CR_SSL_CONNECTION_ERROR) {
-      const std::string ca = options.ca_path.empty() ? std::string(kSystemCaBundle) : options.ca_path;
+      const std::string ca =
+          options.ca_path.empty() ? std::string(kSystemCaBundle) : options.ca_path;
       error.message += "; tls=" + std::string(MysqlTlsModeName(options.tls));
       if (options.tls == MysqlTlsMode::kVerifyIdentity) {
-        error.message += ": the server certificate must chain to CA " + ca + " and name host " +
-                         options.host;
+        error.message +=
+            ": the server certificate must chain to CA " + ca + " and name host " + options.host;
       } else if (verify_chain) {
         error.message += ": the server certificate must chain to CA " + ca;
       }
@@ -277,12 +283,12 @@ Result<std::unique_ptr<MysqlConnection>> MysqlConnection::Open(const MysqlOption
   // the ledger row it inserted or locked in the same transaction, so the per-row parent
   // lookup InnoDB would do proves nothing (1M-row loads, 3 runs each: 10.6-12.0 s without,
   // 11.9-13.2 s with; the constraints stay in the schema for every other client).
-  BILLFLOW_TRY(connection->Exec(
-      "SET SESSION sql_mode='STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ZERO_IN_DATE,"
-      "ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION', time_zone='+00:00', "
-      "innodb_lock_wait_timeout=" + std::to_string(options.lock_wait_timeout_s) +
-          ", foreign_key_checks=0",
-      "session settings"));
+  BILLFLOW_TRY(
+      connection->Exec("SET SESSION sql_mode='STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ZERO_IN_DATE,"
+                       "ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION', time_zone='+00:00', "
+                       "innodb_lock_wait_timeout=" +
+                           std::to_string(options.lock_wait_timeout_s) + ", foreign_key_checks=0",
+                       "session settings"));
   // READ COMMITTED: no gap locks, so files with neighbouring file_ids load side by side.
   BILLFLOW_TRY(connection->Exec("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED",
                                 "session settings"));
@@ -311,11 +317,10 @@ Status MysqlConnection::Run(Statement& statement, std::string_view sql, const My
     return tl::unexpected(StatementFailure(stmt, target_, what));
   }
   if (mysql_stmt_param_count(stmt) != params.size()) {
-    return Fail(ErrorCode::kInternal, "mysql " + target_ + ": " + std::string(what) +
-                                          ": the statement has " +
-                                          std::to_string(mysql_stmt_param_count(stmt)) +
-                                          " placeholders for " + std::to_string(params.size()) +
-                                          " values");
+    return Fail(ErrorCode::kInternal,
+                "mysql " + target_ + ": " + std::string(what) + ": the statement has " +
+                    std::to_string(mysql_stmt_param_count(stmt)) + " placeholders for " +
+                    std::to_string(params.size()) + " values");
   }
   static char empty[1] = {'\0'};
   std::vector<MYSQL_BIND> binds(params.size());
@@ -367,7 +372,8 @@ Result<MysqlRows> MysqlConnection::Query(std::string_view sql, const MysqlParams
   MysqlRows rows;
   const unsigned columns = mysql_stmt_field_count(stmt);
   if (columns == 0) return rows;
-  if (mysql_stmt_store_result(stmt) != 0) return tl::unexpected(StatementFailure(stmt, target_, what));
+  if (mysql_stmt_store_result(stmt) != 0)
+    return tl::unexpected(StatementFailure(stmt, target_, what));
   // Every column is fetched as text into a small buffer; a longer value is fetched again whole.
   constexpr unsigned long kInline = 128;
   std::vector<char> buffers(static_cast<std::size_t>(columns) * (kInline + 1));

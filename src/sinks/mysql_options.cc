@@ -38,10 +38,14 @@ tl::unexpected<Error> Bad(std::string message) {
 
 std::string_view MysqlTlsModeName(MysqlTlsMode mode) {
   switch (mode) {
-    case MysqlTlsMode::kVerifyIdentity: return "verify-identity";
-    case MysqlTlsMode::kVerifyCa: return "verify-ca";
-    case MysqlTlsMode::kRequire: return "require";
-    case MysqlTlsMode::kDisable: return "disable";
+    case MysqlTlsMode::kVerifyIdentity:
+      return "verify-identity";
+    case MysqlTlsMode::kVerifyCa:
+      return "verify-ca";
+    case MysqlTlsMode::kRequire:
+      return "require";
+    case MysqlTlsMode::kDisable:
+      return "disable";
   }
   return "unknown";
 }
@@ -92,8 +96,9 @@ Result<MysqlOptions> ParseMysqlUrl(std::string_view url) {
   const std::string_view userinfo = authority.substr(0, at);
   if (userinfo.find(':') != std::string_view::npos) {
     // Deliberately not echoing the URL: it holds a password.
-    return Bad("a password in the URL is refused; pass it in BILLFLOW_DB_PASSWORD or "
-               "--password-file");
+    return Bad(
+        "a password in the URL is refused; pass it in BILLFLOW_DB_PASSWORD or "
+        "--password-file");
   }
   if (!PercentDecode(userinfo, &options.user) || options.user.empty()) {
     return Bad("user is empty or badly percent-encoded");
@@ -122,8 +127,10 @@ Result<MysqlOptions> ParseMysqlUrl(std::string_view url) {
   if (options.host.empty()) return Bad("host missing (mysql://USER@HOST/DB)");
   if (has_port) {
     unsigned port = 0;
-    const auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
-    if (ec != std::errc() || end != port_text.data() + port_text.size() || port == 0 || port > 65535) {
+    const auto [end, ec] =
+        std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+    if (ec != std::errc() || end != port_text.data() + port_text.size() || port == 0 ||
+        port > 65535) {
       return Bad("port \"" + std::string(port_text) + "\" is not a number from 1 to 65535");
     }
     options.port = static_cast<std::uint16_t>(port);
@@ -133,7 +140,8 @@ Result<MysqlOptions> ParseMysqlUrl(std::string_view url) {
     return Bad("database name is empty or invalid (mysql://USER@HOST/DB)");
   }
 
-  options.tls = IsLoopbackHost(options.host) ? MysqlTlsMode::kDisable : MysqlTlsMode::kVerifyIdentity;
+  options.tls =
+      IsLoopbackHost(options.host) ? MysqlTlsMode::kDisable : MysqlTlsMode::kVerifyIdentity;
   while (!query.empty()) {
     const auto amp = query.find('&');
     const std::string_view pair = query.substr(0, amp);
@@ -147,7 +155,8 @@ Result<MysqlOptions> ParseMysqlUrl(std::string_view url) {
     }
     if (key == "tls" || key == "ssl-mode" || key == "sslmode") {
       if (!ParseMysqlTlsMode(value, &options.tls)) {
-        return Bad("tls=\"" + value + "\" is not one of verify-identity, verify-ca, require, disable");
+        return Bad("tls=\"" + value +
+                   "\" is not one of verify-identity, verify-ca, require, disable");
       }
     } else if (key == "ca" || key == "ssl-ca") {
       options.ca_path = value;

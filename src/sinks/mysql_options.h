@@ -50,7 +50,7 @@ struct MysqlOptions {
   // and fills user and password_provider; the sink itself never talks to AWS).
   std::string secret_id;
   int connect_timeout_s = 10;
-  int read_timeout_s = 600;   // per network read: a long statement must finish within it
+  int read_timeout_s = 600;  // per network read: a long statement must finish within it
   int write_timeout_s = 600;
   int lock_wait_timeout_s = 600;  // innodb_lock_wait_timeout and the per-source GET_LOCK wait
   MysqlBulkMode bulk_mode = MysqlBulkMode::kLoadDirect;

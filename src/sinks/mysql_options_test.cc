@@ -6,7 +6,8 @@ namespace billflow {
 namespace {
 
 TEST(ParseMysqlUrlTest, FullUrlGivesEveryField) {
-  auto options = ParseMysqlUrl("mysql://loader@db.example.com:3307/billing?tls=verify-ca&ca=/etc/rds.pem");
+  auto options =
+      ParseMysqlUrl("mysql://loader@db.example.com:3307/billing?tls=verify-ca&ca=/etc/rds.pem");
   ASSERT_TRUE(options) << options.error().message;
   EXPECT_EQ(options->user, "loader");
   EXPECT_EQ(options->host, "db.example.com");
@@ -51,18 +52,22 @@ TEST(ParseMysqlUrlTest, MalformedUrlsNameTheProblem) {
     auto options = ParseMysqlUrl(url);
     return options ? std::string("ok") : options.error().message;
   };
-  EXPECT_EQ(message("postgres://u@h/b"),
-            "--db mysql URL: must start with mysql:// (mysql://USER@HOST[:PORT]/DB[?tls=...&ca=PATH])");
+  EXPECT_EQ(
+      message("postgres://u@h/b"),
+      "--db mysql URL: must start with mysql:// (mysql://USER@HOST[:PORT]/DB[?tls=...&ca=PATH])");
   EXPECT_EQ(message("mysql://u@h"), "--db mysql URL: database name missing (mysql://USER@HOST/DB)");
   EXPECT_EQ(message("mysql://h/b"), "--db mysql URL: user missing (mysql://USER@HOST/DB)");
   EXPECT_EQ(message("mysql://u@h:99999/b"),
             "--db mysql URL: port \"99999\" is not a number from 1 to 65535");
   EXPECT_EQ(message("mysql://u@h:/b"), "--db mysql URL: port \"\" is not a number from 1 to 65535");
-  EXPECT_EQ(message("mysql://u@h/b?tls=yes"),
-            "--db mysql URL: tls=\"yes\" is not one of verify-identity, verify-ca, require, disable");
-  EXPECT_EQ(message("mysql://u@h/b?sslkey=x"),
-            "--db mysql URL: unknown parameter \"sslkey\" (known: tls, ca, secret, connect-timeout)");
-  EXPECT_EQ(message("mysql://u@h/"), "--db mysql URL: database name is empty or invalid (mysql://USER@HOST/DB)");
+  EXPECT_EQ(
+      message("mysql://u@h/b?tls=yes"),
+      "--db mysql URL: tls=\"yes\" is not one of verify-identity, verify-ca, require, disable");
+  EXPECT_EQ(
+      message("mysql://u@h/b?sslkey=x"),
+      "--db mysql URL: unknown parameter \"sslkey\" (known: tls, ca, secret, connect-timeout)");
+  EXPECT_EQ(message("mysql://u@h/"),
+            "--db mysql URL: database name is empty or invalid (mysql://USER@HOST/DB)");
   EXPECT_EQ(message("mysql://u@127.0.0.1/b?ca=/x.pem"),
             "--db mysql URL: ca= is set but tls=disable; use tls=verify-ca or tls=verify-identity");
   EXPECT_EQ(message("mysql://u%zz@h/b"), "--db mysql URL: user is empty or badly percent-encoded");

@@ -7,12 +7,23 @@ namespace {
 void AppendTsvField(std::string_view text, std::string* out) {
   for (const char c : text) {
     switch (c) {
-      case '\\': out->append("\\\\"); break;
-      case '\t': out->append("\\t"); break;
-      case '\n': out->append("\\n"); break;
-      case '\r': out->append("\\r"); break;
-      case '\0': out->append("\\0"); break;
-      default: out->push_back(c);
+      case '\\':
+        out->append("\\\\");
+        break;
+      case '\t':
+        out->append("\\t");
+        break;
+      case '\n':
+        out->append("\\n");
+        break;
+      case '\r':
+        out->append("\\r");
+        break;
+      case '\0':
+        out->append("\\0");
+        break;
+      default:
+        out->push_back(c);
     }
   }
 }
@@ -51,14 +62,29 @@ void AppendSqlQuoted(std::string_view text, std::string* out) {
   out->push_back('\'');
   for (const char c : text) {
     switch (c) {
-      case '\0': out->append("\\0"); break;
-      case '\n': out->append("\\n"); break;
-      case '\r': out->append("\\r"); break;
-      case '\\': out->append("\\\\"); break;
-      case '\'': out->append("\\'"); break;
-      case '"': out->append("\\\""); break;
-      case '\x1a': out->append("\\Z"); break;
-      default: out->push_back(c);
+      case '\0':
+        out->append("\\0");
+        break;
+      case '\n':
+        out->append("\\n");
+        break;
+      case '\r':
+        out->append("\\r");
+        break;
+      case '\\':
+        out->append("\\\\");
+        break;
+      case '\'':
+        out->append("\\'");
+        break;
+      case '"':
+        out->append("\\\"");
+        break;
+      case '\x1a':
+        out->append("\\Z");
+        break;
+      default:
+        out->push_back(c);
     }
   }
   out->push_back('\'');

@@ -22,7 +22,8 @@ inline std::vector<std::string> MysqlSchemaStatements(std::string_view collation
       "CREATE TABLE IF NOT EXISTS schema_version (\n"
       "  version     INT NOT NULL,\n"
       "  applied_at  DATETIME(6) NOT NULL\n"
-      ")" + table_options,
+      ")" +
+          table_options,
       "CREATE TABLE IF NOT EXISTS billing_files (\n"
       "  file_id         BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,\n"
       "  source          VARCHAR(2048) NOT NULL,\n"
@@ -41,7 +42,8 @@ inline std::vector<std::string> MysqlSchemaStatements(std::string_view collation
       "  error           TEXT,\n"
       "  UNIQUE KEY billing_files_source (source_sha256),\n"
       "  CONSTRAINT billing_files_status CHECK (status IN ('loading', 'loaded', 'failed'))\n"
-      ")" + table_options,
+      ")" +
+          table_options,
       "CREATE TABLE IF NOT EXISTS billing_data (\n"
       "  file_id          BIGINT NOT NULL,\n"
       "  id               VARCHAR(64) NOT NULL,\n"
@@ -58,7 +60,8 @@ inline std::vector<std::string> MysqlSchemaStatements(std::string_view collation
       "  bill_amount_usd  DECIMAL(19,2) NOT NULL,\n"
       "  PRIMARY KEY (file_id, id),\n"
       "  CONSTRAINT billing_data_file FOREIGN KEY (file_id) REFERENCES billing_files (file_id)\n"
-      ")" + table_options,
+      ")" +
+          table_options,
       "CREATE TABLE IF NOT EXISTS billing_rejects (\n"
       "  file_id      BIGINT NOT NULL,\n"
       "  line_number  BIGINT UNSIGNED NOT NULL,\n"
@@ -66,14 +69,16 @@ inline std::vector<std::string> MysqlSchemaStatements(std::string_view collation
       "  raw_line     LONGBLOB NOT NULL,\n"
       "  PRIMARY KEY (file_id, line_number),\n"
       "  CONSTRAINT billing_rejects_file FOREIGN KEY (file_id) REFERENCES billing_files (file_id)\n"
-      ")" + table_options,
+      ")" +
+          table_options,
       "CREATE TABLE IF NOT EXISTS fx_rates (\n"
       "  currency     CHAR(3) NOT NULL,\n"
       "  valid_from   DATE NOT NULL,\n"
       "  rate_to_usd  DECIMAL(20,10) NOT NULL,\n"
       "  source       VARCHAR(1024),\n"
       "  PRIMARY KEY (currency, valid_from)\n"
-      ")" + table_options,
+      ")" +
+          table_options,
   };
 }
 

@@ -1,10 +1,10 @@
 #include "sinks/mysql_sink.h"
-#include "sinks/group_key_sql.h"
 
 #include <unordered_map>
 
 #include "core/row_validator.h"
 #include "crypto/sha256.h"
+#include "sinks/group_key_sql.h"
 #include "sinks/mysql_connection.h"
 #include "sinks/mysql_row_batch.h"
 #include "sinks/mysql_schema.h"
@@ -34,12 +34,14 @@ constexpr char kLoadStaged[] =
 constexpr char kCreateStage[] =
     "CREATE TEMPORARY TABLE IF NOT EXISTS billflow_stage (id VARCHAR(64) NOT NULL, "
     "line_number BIGINT UNSIGNED NOT NULL, company_name VARCHAR(1000) NOT NULL, "
-    "country VARCHAR(8) NOT NULL, city VARCHAR(1000) NOT NULL, product_line VARCHAR(1000) NOT NULL, "
+    "country VARCHAR(8) NOT NULL, city VARCHAR(1000) NOT NULL, product_line VARCHAR(1000) NOT "
+    "NULL, "
     "item VARCHAR(1000) NOT NULL, bill_date DATE NOT NULL, currency CHAR(3) NOT NULL, "
     "bill_amount DECIMAL(19,4) NOT NULL, fx_rate DECIMAL(20,10) NOT NULL, "
     "bill_amount_usd DECIMAL(19,2) NOT NULL) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=";
 // A no-op update: the duplicate stays as first stored and counts 0 affected rows.
-constexpr char kOnDuplicateKeep[] = " ON DUPLICATE KEY UPDATE line_number = billing_data.line_number";
+constexpr char kOnDuplicateKeep[] =
+    " ON DUPLICATE KEY UPDATE line_number = billing_data.line_number";
 // Rejects go out as one prepared multi-row INSERT per batch of this many bytes or rows (4
 // placeholders a row, well under the protocol's 65535).
 constexpr std::size_t kRejectBatchBytes = 1u << 20;
@@ -49,7 +51,8 @@ constexpr char kInsertRejects[] =
 constexpr char kRejectPlaceholders[] = ", (?, ?, ?, ?)";
 // The duplicate-id lookup binds at most this many ids a statement.
 constexpr std::size_t kIdsPerLookup = 4096;
-constexpr char kFindIds[] = "SELECT id, line_number FROM billing_data WHERE file_id = ? AND id IN (?";
+constexpr char kFindIds[] =
+    "SELECT id, line_number FROM billing_data WHERE file_id = ? AND id IN (?";
 constexpr char kLookup[] =
     "SELECT file_id, status, content_sha256, size_bytes, COALESCE(version_order,'') "
     "FROM billing_files WHERE source_sha256 = ?";
@@ -116,9 +119,9 @@ struct MysqlSink::Impl {
   }
 
   Status Lock(const std::string& name, std::string_view what) {
-    auto rows = conn->Query("SELECT GET_LOCK(?, ?)",
-                            {MysqlParam::Text(name), MysqlParam::Int(options.lock_wait_timeout_s)},
-                            what);
+    auto rows =
+        conn->Query("SELECT GET_LOCK(?, ?)",
+                    {MysqlParam::Text(name), MysqlParam::Int(options.lock_wait_timeout_s)}, what);
     if (!rows) return tl::unexpected(rows.error());
     const std::string got =
         rows->empty() || rows->front().empty() ? std::string() : rows->front().front();
@@ -189,7 +192,10 @@ struct MysqlSink::Impl {
     std::uint64_t inserted = 0;
     switch (options.bulk_mode) {
       case MysqlBulkMode::kLoadDirect: {
-        sql.assign(kLoadDirect).append(columns).append(" SET file_id = ").append(std::to_string(file_id));
+        sql.assign(kLoadDirect)
+            .append(columns)
+            .append(" SET file_id = ")
+            .append(std::to_string(file_id));
         auto info = conn->LoadLocal(sql, batch.data(), "load rows");
         if (!info) return tl::unexpected(info.error());
         BILLFLOW_TRY(CheckLoad(*info));
@@ -201,7 +207,9 @@ struct MysqlSink::Impl {
         auto info = conn->LoadLocal(sql, batch.data(), "load rows into staging");
         if (!info) return tl::unexpected(info.error());
         BILLFLOW_TRY(CheckLoad(*info));
-        sql.assign("INSERT INTO billing_data (file_id, ").append(kMysqlBatchColumns).append(") SELECT ?, ");
+        sql.assign("INSERT INTO billing_data (file_id, ")
+            .append(kMysqlBatchColumns)
+            .append(") SELECT ?, ");
         sql.append(kMysqlBatchColumns);
         sql.append(" FROM billflow_stage ORDER BY line_number").append(kOnDuplicateKeep);
         BILLFLOW_TRY(conn->Exec(sql, {MysqlParam::Int(file_id)}, "insert rows from staging"));
@@ -210,7 +218,9 @@ struct MysqlSink::Impl {
         break;
       }
       case MysqlBulkMode::kInsert: {
-        sql.assign("INSERT INTO billing_data (file_id, ").append(kMysqlBatchColumns).append(") VALUES ");
+        sql.assign("INSERT INTO billing_data (file_id, ")
+            .append(kMysqlBatchColumns)
+            .append(") VALUES ");
         sql.append(batch.data()).append(kOnDuplicateKeep);
         BILLFLOW_TRY(conn->Exec(sql, "insert rows"));
         inserted = conn->affected_rows();
@@ -229,12 +239,14 @@ struct MysqlSink::Impl {
 
   Status CheckLoad(const MysqlLoadInfo& info) {
     if (info.records != batch.size() || info.warnings != info.skipped) {
-      return Fail(ErrorCode::kInternal,
-                  "mysql " + target() + ": LOAD DATA read " + std::to_string(info.records) +
-                      " of " + std::to_string(batch.size()) + " rows with " +
-                      std::to_string(info.warnings) + " warnings for " +
-                      std::to_string(info.skipped) + " skipped rows; a value would have been "
-                      "changed, so the file is not loaded: " + conn->WarningsText());
+      return Fail(ErrorCode::kInternal, "mysql " + target() + ": LOAD DATA read " +
+                                            std::to_string(info.records) + " of " +
+                                            std::to_string(batch.size()) + " rows with " +
+                                            std::to_string(info.warnings) + " warnings for " +
+                                            std::to_string(info.skipped) +
+                                            " skipped rows; a value would have been "
+                                            "changed, so the file is not loaded: " +
+                                            conn->WarningsText());
     }
     return Ok();
   }
@@ -317,8 +329,8 @@ Status MysqlSink::Migrate() {
     for (const std::string& statement : MysqlSchemaStatements(s.collation)) {
       BILLFLOW_TRY(s.conn->Exec(statement, "create schema"));
     }
-    auto version = s.QueryValue("SELECT COALESCE(MAX(version), 0) FROM schema_version",
-                                "read schema_version");
+    auto version =
+        s.QueryValue("SELECT COALESCE(MAX(version), 0) FROM schema_version", "read schema_version");
     if (!version) return tl::unexpected(version.error());
     const auto current = ToU64(*version);
     if (current > static_cast<std::uint64_t>(kMysqlSchemaVersion)) {
@@ -328,9 +340,10 @@ Status MysqlSink::Migrate() {
                       std::to_string(kMysqlSchemaVersion) + "); upgrade billflow");
     }
     if (current < static_cast<std::uint64_t>(kMysqlSchemaVersion)) {
-      BILLFLOW_TRY(s.conn->Exec("INSERT INTO schema_version (version, applied_at) VALUES (?, "
-                                "UTC_TIMESTAMP(6))",
-                                {MysqlParam::Int(kMysqlSchemaVersion)}, "record schema_version"));
+      BILLFLOW_TRY(
+          s.conn->Exec("INSERT INTO schema_version (version, applied_at) VALUES (?, "
+                       "UTC_TIMESTAMP(6))",
+                       {MysqlParam::Int(kMysqlSchemaVersion)}, "record schema_version"));
     }
     return Ok();
   }();
@@ -362,12 +375,14 @@ Result<BeginOutcome> MysqlSink::BeginFile(const FileIdentity& file) {
       s.file_id = s.existing->file_id;
       const MysqlParams id = {MysqlParam::Int(s.file_id)};
       // Replacing: the new content's rows take the old ones' place in this transaction.
-      BILLFLOW_TRY(s.conn->Exec("DELETE FROM billing_data WHERE file_id = ?", id, "delete previous rows"));
+      BILLFLOW_TRY(
+          s.conn->Exec("DELETE FROM billing_data WHERE file_id = ?", id, "delete previous rows"));
       BILLFLOW_TRY(s.conn->Exec("DELETE FROM billing_rejects WHERE file_id = ?", id,
                                 "delete previous rejects"));
-      BILLFLOW_TRY(s.conn->Exec(
-          "UPDATE billing_files SET status = 'loading', started_at = UTC_TIMESTAMP(6) "
-          "WHERE file_id = ?", id, "mark ledger"));
+      BILLFLOW_TRY(
+          s.conn->Exec("UPDATE billing_files SET status = 'loading', started_at = UTC_TIMESTAMP(6) "
+                       "WHERE file_id = ?",
+                       id, "mark ledger"));
     } else {
       const SourceKey key(file.source);
       BILLFLOW_TRY(s.conn->Exec(
@@ -481,10 +496,11 @@ Result<std::vector<GroupTotal>> MysqlSink::Totals(GroupBy by) {
   const std::string key(GroupKeySql(by, SqlDialect::kMysql));
   // SUM over DECIMAL is exact DECIMAL arithmetic; BINARY ordering matches SQLite's.
   auto rows = impl_->conn->Query(
-      "SELECT " + key + " AS k, d.currency, COUNT(*), SUM(d.bill_amount), SUM(d.bill_amount_usd) "
-      "FROM billing_data d JOIN billing_files f ON f.file_id = d.file_id "
-      "WHERE f.status = 'loaded' GROUP BY k, d.currency "
-      "ORDER BY CAST(k AS BINARY), CAST(d.currency AS BINARY)",
+      "SELECT " + key +
+          " AS k, d.currency, COUNT(*), SUM(d.bill_amount), SUM(d.bill_amount_usd) "
+          "FROM billing_data d JOIN billing_files f ON f.file_id = d.file_id "
+          "WHERE f.status = 'loaded' GROUP BY k, d.currency "
+          "ORDER BY CAST(k AS BINARY), CAST(d.currency AS BINARY)",
       "report");
   if (!rows) return tl::unexpected(rows.error());
   std::vector<GroupTotal> out;
@@ -556,8 +572,8 @@ Result<std::vector<FxRate>> MysqlSink::LoadRates() {
     rate.currency = r[0];
     auto parsed = ShortestDecimal(r[2]);
     if (ParseCivilDate(r[1], &rate.valid_from) != DateParseError::kNone || !parsed) {
-      return Fail(ErrorCode::kInvalidData, "mysql " + impl_->target() + ": fx_rates row " +
-                                               r[0] + " " + r[1] + " is malformed");
+      return Fail(ErrorCode::kInvalidData, "mysql " + impl_->target() + ": fx_rates row " + r[0] +
+                                               " " + r[1] + " is malformed");
     }
     rate.rate_to_usd = *parsed;
     rate.source = std::move(r[3]);
@@ -578,9 +594,8 @@ Status MysqlSink::SaveRates(const std::vector<FxRate>& rates) {
     if (auto ok = s.conn->Exec(
             "INSERT INTO fx_rates (currency, valid_from, rate_to_usd, source) VALUES (?, ?, ?, ?) "
             "ON DUPLICATE KEY UPDATE rate_to_usd = ?, source = ?",
-            {MysqlParam::Text(rate.currency), MysqlParam::Text(valid_from),
-             MysqlParam::Text(value), MysqlParam::Text(rate.source), MysqlParam::Text(value),
-             MysqlParam::Text(rate.source)},
+            {MysqlParam::Text(rate.currency), MysqlParam::Text(valid_from), MysqlParam::Text(value),
+             MysqlParam::Text(rate.source), MysqlParam::Text(value), MysqlParam::Text(rate.source)},
             "save rate");
         !ok) {
       s.Rollback();

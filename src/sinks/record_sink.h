@@ -16,14 +16,14 @@ struct FileIdentity {
   std::string source;          // unique key: 'file:///abs/path' | 's3://bucket/key'
   std::string content_sha256;  // lower-case hex; empty until the content has been read
   std::uint64_t size_bytes = 0;
-  std::string version_tag;     // informational (mtime, ETag, VersionId)
-  std::string version_order;   // see SourceInfo::version_order
+  std::string version_tag;    // informational (mtime, ETag, VersionId)
+  std::string version_order;  // see SourceInfo::version_order
 };
 
 // What the ledger holds for a source.
 struct LedgerEntry {
   std::int64_t file_id = 0;
-  std::string status;          // "loaded" | "failed"
+  std::string status;  // "loaded" | "failed"
   std::string content_sha256;
   std::uint64_t size_bytes = 0;
   std::string version_order;
@@ -31,10 +31,10 @@ struct LedgerEntry {
 
 // Counts of one file's load.
 struct LoadTally {
-  std::uint64_t rows_read = 0;      // data records seen (header excluded)
+  std::uint64_t rows_read = 0;  // data records seen (header excluded)
   std::uint64_t rows_loaded = 0;
   std::uint64_t rows_rejected = 0;
-  Decimal usd_total{0, 2};          // sum of bill_amount_usd of loaded rows
+  Decimal usd_total{0, 2};  // sum of bill_amount_usd of loaded rows
 };
 
 enum class BeginOutcome {

@@ -1,5 +1,4 @@
 #include "sinks/sqlite_sink.h"
-#include "sinks/group_key_sql.h"
 
 #include <sqlite3.h>
 
@@ -8,6 +7,7 @@
 #include <thread>
 
 #include "core/row_validator.h"
+#include "sinks/group_key_sql.h"
 #include "sinks/sqlite_schema.h"
 
 namespace billflow {
@@ -24,13 +24,17 @@ using Stmt = std::unique_ptr<sqlite3_stmt, StmtFinalizer>;
 ErrorCode CodeFor(int rc) {
   switch (rc & 0xff) {
     case SQLITE_BUSY:
-    case SQLITE_LOCKED: return ErrorCode::kConflict;
+    case SQLITE_LOCKED:
+      return ErrorCode::kConflict;
     case SQLITE_IOERR:
     case SQLITE_FULL:
-    case SQLITE_CANTOPEN: return ErrorCode::kIo;
+    case SQLITE_CANTOPEN:
+      return ErrorCode::kIo;
     case SQLITE_CORRUPT:
-    case SQLITE_NOTADB: return ErrorCode::kInvalidData;
-    default: return ErrorCode::kDatabase;
+    case SQLITE_NOTADB:
+      return ErrorCode::kInvalidData;
+    default:
+      return ErrorCode::kDatabase;
   }
 }
 
@@ -40,7 +44,9 @@ void BindText(sqlite3_stmt* stmt, int index, std::string_view text) {
 
 std::string ColumnText(sqlite3_stmt* stmt, int column) {
   const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, column));
-  return text == nullptr ? std::string() : std::string(text, static_cast<std::size_t>(sqlite3_column_bytes(stmt, column)));
+  return text == nullptr
+             ? std::string()
+             : std::string(text, static_cast<std::size_t>(sqlite3_column_bytes(stmt, column)));
 }
 
 std::uint64_t ColumnU64(sqlite3_stmt* stmt, int column) {
@@ -63,7 +69,8 @@ struct SqliteSink::Impl {
   std::string reason;
 
   Error Fail(std::string_view what, int rc) const {
-    return Error{CodeFor(rc), "sqlite " + path + ": " + std::string(what) + ": " + sqlite3_errmsg(db.get())};
+    return Error{CodeFor(rc),
+                 "sqlite " + path + ": " + std::string(what) + ": " + sqlite3_errmsg(db.get())};
   }
   Status Exec(const char* sql) {
     char* message = nullptr;
@@ -75,7 +82,8 @@ struct SqliteSink::Impl {
   }
   Result<Stmt> Prepare(std::string_view sql) {
     sqlite3_stmt* stmt = nullptr;
-    const int rc = sqlite3_prepare_v2(db.get(), sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
+    const int rc =
+        sqlite3_prepare_v2(db.get(), sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
     if (rc != SQLITE_OK) return tl::unexpected(Fail("prepare", rc));
     return Stmt(stmt);
   }
@@ -118,9 +126,9 @@ Result<std::unique_ptr<SqliteSink>> SqliteSink::Open(const SqliteOptions& option
   auto impl = std::make_unique<Impl>();
   impl->path = options.path;
   sqlite3* raw = nullptr;
-  const int rc = sqlite3_open_v2(options.path.c_str(), &raw,
-                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                                 nullptr);
+  const int rc =
+      sqlite3_open_v2(options.path.c_str(), &raw,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   impl->db.reset(raw);
   if (rc != SQLITE_OK) {
     return Fail(ErrorCode::kIo, "sqlite " + options.path + ": cannot open: " +
@@ -132,8 +140,8 @@ Result<std::unique_ptr<SqliteSink>> SqliteSink::Open(const SqliteOptions& option
   // not wait for: two processes opening a fresh file at once would see "database is locked".
   // Wait for it ourselves, within the same busy timeout.
   const auto switch_to_wal = [&impl] { return impl->Exec("PRAGMA journal_mode=WAL"); };
-  const auto deadline = std::chrono::steady_clock::now() +
-                        std::chrono::milliseconds(options.busy_timeout_ms);
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(options.busy_timeout_ms);
   while (true) {
     auto wal = switch_to_wal();
     if (wal) break;
@@ -168,9 +176,9 @@ Status SqliteSink::Migrate() {
                       std::to_string(kSqliteSchemaVersion) + "); upgrade billflow");
     }
     if (current < kSqliteSchemaVersion) {
-      BILLFLOW_TRY(impl_->Exec(
-          "INSERT INTO schema_version(version, applied_at) VALUES (1, "
-          "strftime('%Y-%m-%dT%H:%M:%fZ','now'))"));
+      BILLFLOW_TRY(
+          impl_->Exec("INSERT INTO schema_version(version, applied_at) VALUES (1, "
+                      "strftime('%Y-%m-%dT%H:%M:%fZ','now'))"));
     }
     return Ok();
   }();
@@ -212,7 +220,8 @@ Result<BeginOutcome> SqliteSink::BeginFile(const FileIdentity& file) {
       BILLFLOW_TRY(s.StepDone(del_rows->get(), "delete previous rows"));
       BILLFLOW_TRY(s.StepDone(del_rejects->get(), "delete previous rejects"));
       auto mark = s.Prepare(
-          "UPDATE billing_files SET status='loading', started_at=strftime('%Y-%m-%dT%H:%M:%fZ','now') "
+          "UPDATE billing_files SET status='loading', "
+          "started_at=strftime('%Y-%m-%dT%H:%M:%fZ','now') "
           "WHERE file_id = ?");
       if (!mark) return tl::unexpected(mark.error());
       sqlite3_bind_int64(mark->get(), 1, s.file_id);
@@ -283,9 +292,11 @@ Status SqliteSink::AddRow(const BillingRecord& row) {
 
   // The id is already in this file: the row becomes a reject naming the first line.
   sqlite3_bind_int64(s.find_line.get(), 1, s.file_id);
-  sqlite3_bind_text(s.find_line.get(), 2, row.id.data(), static_cast<int>(row.id.size()), SQLITE_STATIC);
+  sqlite3_bind_text(s.find_line.get(), 2, row.id.data(), static_cast<int>(row.id.size()),
+                    SQLITE_STATIC);
   std::int64_t first_line = 0;
-  if (sqlite3_step(s.find_line.get()) == SQLITE_ROW) first_line = sqlite3_column_int64(s.find_line.get(), 0);
+  if (sqlite3_step(s.find_line.get()) == SQLITE_ROW)
+    first_line = sqlite3_column_int64(s.find_line.get(), 0);
   sqlite3_reset(s.find_line.get());
   s.reason.assign("duplicate id ");
   AppendQuoted(row.id, &s.reason);
@@ -300,9 +311,11 @@ Status SqliteSink::AddReject(const RejectedRow& reject) {
   sqlite3_stmt* stmt = s.insert_reject.get();
   sqlite3_bind_int64(stmt, 1, s.file_id);
   sqlite3_bind_int64(stmt, 2, static_cast<sqlite3_int64>(reject.line_number));
-  sqlite3_bind_text(stmt, 3, reject.reason.data(), static_cast<int>(reject.reason.size()), SQLITE_STATIC);
+  sqlite3_bind_text(stmt, 3, reject.reason.data(), static_cast<int>(reject.reason.size()),
+                    SQLITE_STATIC);
   // Raw bytes may be invalid UTF-8: keep them exactly, as a BLOB.
-  sqlite3_bind_blob(stmt, 4, reject.raw_line.data(), static_cast<int>(reject.raw_line.size()), SQLITE_STATIC);
+  sqlite3_bind_blob(stmt, 4, reject.raw_line.data(), static_cast<int>(reject.raw_line.size()),
+                    SQLITE_STATIC);
   return s.StepDone(stmt, "insert reject");
 }
 
@@ -316,7 +329,8 @@ Result<CommitResult> SqliteSink::CommitFile(const FileIdentity& file, const Load
   LoadTally stored = tally;
   stored.rows_loaded -= s.duplicate_rows;
   stored.rows_rejected += s.duplicate_rows;
-  stored.usd_total = *tally.usd_total.Add(Decimal(-s.duplicate_usd.units(), s.duplicate_usd.scale()));
+  stored.usd_total =
+      *tally.usd_total.Add(Decimal(-s.duplicate_usd.units(), s.duplicate_usd.scale()));
   auto update = s.Prepare(
       "UPDATE billing_files SET content_sha256=?, size_bytes=?, version_tag=?, version_order=?, "
       "status='loaded', rows_read=?, rows_loaded=?, rows_rejected=?, usd_total=?, "
@@ -382,12 +396,13 @@ Result<std::vector<GroupTotal>> SqliteSink::Totals(GroupBy by) {
   const std::string key(GroupKeySql(by, SqlDialect::kSqlite));
   // Canonical decimal text has a fixed scale, so removing the point gives exact integers;
   // SQLite's integer SUM is exact and raises an error on overflow instead of wrapping.
-  auto stmt = impl_->Prepare(
-      "SELECT " + key + " AS k, d.currency, COUNT(*), "
-      "SUM(CAST(REPLACE(d.bill_amount, '.', '') AS INTEGER)), "
-      "SUM(CAST(REPLACE(d.bill_amount_usd, '.', '') AS INTEGER)) "
-      "FROM billing_data d JOIN billing_files f ON f.file_id = d.file_id "
-      "WHERE f.status = 'loaded' GROUP BY k, d.currency ORDER BY k, d.currency");
+  auto stmt =
+      impl_->Prepare("SELECT " + key +
+                     " AS k, d.currency, COUNT(*), "
+                     "SUM(CAST(REPLACE(d.bill_amount, '.', '') AS INTEGER)), "
+                     "SUM(CAST(REPLACE(d.bill_amount_usd, '.', '') AS INTEGER)) "
+                     "FROM billing_data d JOIN billing_files f ON f.file_id = d.file_id "
+                     "WHERE f.status = 'loaded' GROUP BY k, d.currency ORDER BY k, d.currency");
   if (!stmt) return tl::unexpected(stmt.error());
   std::vector<GroupTotal> out;
   while (true) {
@@ -432,7 +447,9 @@ Result<std::vector<StoredReject>> SqliteSink::Rejects(const std::optional<std::s
     sqlite3_stmt* r = stmt->get();
     const auto* raw = static_cast<const char*>(sqlite3_column_blob(r, 3));
     out.push_back({ColumnText(r, 0), ColumnU64(r, 1), ColumnText(r, 2),
-                   raw == nullptr ? std::string() : std::string(raw, static_cast<std::size_t>(sqlite3_column_bytes(r, 3)))});
+                   raw == nullptr
+                       ? std::string()
+                       : std::string(raw, static_cast<std::size_t>(sqlite3_column_bytes(r, 3)))});
   }
   return out;
 }

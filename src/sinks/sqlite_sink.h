@@ -9,8 +9,8 @@
 namespace billflow {
 
 struct SqliteOptions {
-  std::string path;                 // database file; created when missing
-  int busy_timeout_ms = 600'000;    // how long to wait for another writer's file
+  std::string path;               // database file; created when missing
+  int busy_timeout_ms = 600'000;  // how long to wait for another writer's file
 };
 
 // The embedded default backend. One write transaction (BEGIN IMMEDIATE) per file: a second

@@ -61,18 +61,22 @@ class SqliteSinkTest : public ::testing::Test {
 };
 
 TEST_F(SqliteSinkTest, RowsRejectsAndLedgerCommitTogether) {
-  const auto s = Load("a.csv", std::string(kHeader) + "1,A,US,X,P,I,2023-05-01,USD,10.5\n" +
-                                   "2,B,CA,Y,P,I,2023/05/02,CAD,100\n3,C,US,X,P,I,2023-02-30,USD,1\n");
+  const auto s =
+      Load("a.csv", std::string(kHeader) + "1,A,US,X,P,I,2023-05-01,USD,10.5\n" +
+                        "2,B,CA,Y,P,I,2023/05/02,CAD,100\n3,C,US,X,P,I,2023-02-30,USD,1\n");
   ASSERT_EQ(s.status, FileStatus::kLoaded) << s.error;
   EXPECT_EQ(Query("SELECT COUNT(*) FROM billing_data"), "2");
   EXPECT_EQ(Query("SELECT bill_date FROM billing_data WHERE id='2'"), "2023-05-02");
-  EXPECT_EQ(Query("SELECT bill_amount||' '||fx_rate||' '||bill_amount_usd FROM billing_data WHERE id='2'"),
-            "100.0000 0.79 79.00");
+  EXPECT_EQ(
+      Query(
+          "SELECT bill_amount||' '||fx_rate||' '||bill_amount_usd FROM billing_data WHERE id='2'"),
+      "100.0000 0.79 79.00");
   EXPECT_EQ(Query("SELECT line_number||': '||reason FROM billing_rejects"),
             "4: bill_date \"2023-02-30\" is not a calendar date");
-  EXPECT_EQ(Query("SELECT status||' '||rows_read||' '||rows_loaded||' '||rows_rejected||' '||usd_total "
-                  "FROM billing_files"),
-            "loaded 3 2 1 89.50");
+  EXPECT_EQ(
+      Query("SELECT status||' '||rows_read||' '||rows_loaded||' '||rows_rejected||' '||usd_total "
+            "FROM billing_files"),
+      "loaded 3 2 1 89.50");
 }
 
 TEST_F(SqliteSinkTest, DuplicateIdInOneFileIsRejectedNotDropped) {
@@ -84,17 +88,21 @@ TEST_F(SqliteSinkTest, DuplicateIdInOneFileIsRejectedNotDropped) {
   EXPECT_EQ(s.tally.usd_total.ToString(), "1.00");
   EXPECT_EQ(Query("SELECT line_number||': '||reason FROM billing_rejects"),
             "3: duplicate id \"7\" (first on line 2)");
-  EXPECT_EQ(Query("SELECT rows_loaded||'/'||rows_rejected||'/'||usd_total FROM billing_files"), "1/1/1.00");
+  EXPECT_EQ(Query("SELECT rows_loaded||'/'||rows_rejected||'/'||usd_total FROM billing_files"),
+            "1/1/1.00");
 }
 
 TEST_F(SqliteSinkTest, SameIdsInDifferentFilesAreAllKept) {
-  ASSERT_EQ(Load("a.csv", std::string(kHeader) + "1,A,US,X,P,I,2023-05-01,USD,1\n").status, FileStatus::kLoaded);
-  ASSERT_EQ(Load("b.csv", std::string(kHeader) + "1,B,US,X,P,I,2023-05-01,USD,2\n").status, FileStatus::kLoaded);
+  ASSERT_EQ(Load("a.csv", std::string(kHeader) + "1,A,US,X,P,I,2023-05-01,USD,1\n").status,
+            FileStatus::kLoaded);
+  ASSERT_EQ(Load("b.csv", std::string(kHeader) + "1,B,US,X,P,I,2023-05-01,USD,2\n").status,
+            FileStatus::kLoaded);
   EXPECT_EQ(Query("SELECT COUNT(*) FROM billing_data WHERE id='1'"), "2");
 }
 
 TEST_F(SqliteSinkTest, SameContentAgainChangesNothingNewContentReplaces) {
-  const std::string v1 = std::string(kHeader) + "1,A,US,X,P,I,2023-05-01,USD,1\n2,A,US,X,P,I,2023-05-01,USD,2\n";
+  const std::string v1 =
+      std::string(kHeader) + "1,A,US,X,P,I,2023-05-01,USD,1\n2,A,US,X,P,I,2023-05-01,USD,2\n";
   ASSERT_EQ(Load("a.csv", v1).status, FileStatus::kLoaded);
   const auto again = Load("a.csv", v1);
   EXPECT_EQ(again.status, FileStatus::kUnchanged);
@@ -107,7 +115,8 @@ TEST_F(SqliteSinkTest, SameContentAgainChangesNothingNewContentReplaces) {
 }
 
 TEST_F(SqliteSinkTest, FailedFileLeavesNothingAndKeepsLoadedVersion) {
-  ASSERT_EQ(Load("a.csv", std::string(kHeader) + "1,A,US,X,P,I,2023-05-01,USD,1\n").status, FileStatus::kLoaded);
+  ASSERT_EQ(Load("a.csv", std::string(kHeader) + "1,A,US,X,P,I,2023-05-01,USD,1\n").status,
+            FileStatus::kLoaded);
   const auto bad = Load("a.csv", "id,company_name\n1,A\n");
   EXPECT_EQ(bad.status, FileStatus::kFailed);
   EXPECT_EQ(Query("SELECT COUNT(*) FROM billing_data"), "1");

@@ -13,10 +13,10 @@ namespace billflow {
 
 // What is known about a source before its bytes are read.
 struct SourceInfo {
-  std::string uri;                        // 'file:///abs/path', 's3://bucket/key', 'stdin:'
-  std::string display_name;               // for messages: the path or key as the user gave it
+  std::string uri;                          // 'file:///abs/path', 's3://bucket/key', 'stdin:'
+  std::string display_name;                 // for messages: the path or key as the user gave it
   std::optional<std::uint64_t> size_bytes;  // when known up front
-  std::string version_tag;                // e.g. mtime, ETag/VersionId; informational
+  std::string version_tag;                  // e.g. mtime, ETag/VersionId; informational
   // Orders versions of the same uri (S3 sequencer, LastModified, mtime): a larger value is
   // newer; compared as strings of equal width. Empty = unknown (never considered stale).
   std::string version_order;

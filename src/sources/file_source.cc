@@ -42,7 +42,8 @@ Result<std::unique_ptr<FileSource>> FileSource::Open(const std::string& path) {
   info.uri = "file://" + (ec ? path : absolute.string());
   info.display_name = path;
   info.size_bytes = static_cast<std::uint64_t>(st.st_size);
-  const auto mtime_ns = static_cast<long long>(st.st_mtim.tv_sec) * 1000000000LL + st.st_mtim.tv_nsec;
+  const auto mtime_ns =
+      static_cast<long long>(st.st_mtim.tv_sec) * 1000000000LL + st.st_mtim.tv_nsec;
   char order[32];
   std::snprintf(order, sizeof order, "%020lld", mtime_ns);
   info.version_order = order;
@@ -72,6 +73,8 @@ Result<std::size_t> StdinSource::Read(std::span<char> buffer) {
   return ReadFd(fd_, buffer, "stdin");
 }
 
-Status StdinSource::Rewind() { return Fail(ErrorCode::kInvalidArgument, "stdin cannot be rewound"); }
+Status StdinSource::Rewind() {
+  return Fail(ErrorCode::kInvalidArgument, "stdin cannot be rewound");
+}
 
 }  // namespace billflow

@@ -44,7 +44,10 @@ Result<std::unique_ptr<GzipSource>> GzipSource::Open(std::unique_ptr<ByteSource>
 
 GzipSource::GzipSource(std::unique_ptr<ByteSource> inner, GzipLimits limits,
                        std::unique_ptr<Stream> stream)
-    : inner_(std::move(inner)), limits_(limits), stream_(std::move(stream)), info_(inner_->Info()),
+    : inner_(std::move(inner)),
+      limits_(limits),
+      stream_(std::move(stream)),
+      info_(inner_->Info()),
       input_(kInputBufferBytes) {
   info_.size_bytes.reset();
 }
@@ -63,9 +66,9 @@ Status GzipSource::Refill() {
 Status GzipSource::CheckLimits() const {
   const std::string& name = info_.display_name;
   if (inflated_bytes_ > limits_.max_inflated_bytes) {
-    return Fail(ErrorCode::kLimitExceeded,
-                name + ": decompresses to more than " + Human(limits_.max_inflated_bytes) +
-                    " (--max-inflated-bytes); refusing it");
+    return Fail(ErrorCode::kLimitExceeded, name + ": decompresses to more than " +
+                                               Human(limits_.max_inflated_bytes) +
+                                               " (--max-inflated-bytes); refusing it");
   }
   if (inflated_bytes_ > limits_.ratio_grace_bytes &&
       inflated_bytes_ / std::max<std::uint64_t>(compressed_bytes_, 1) >= limits_.max_ratio) {
@@ -93,7 +96,8 @@ Result<std::size_t> GzipSource::Read(std::span<char> buffer) {
         break;
       }
       if (z.next_in[0] != 0x1f) {
-        return Fail(ErrorCode::kInvalidData, name + ": unexpected data after the end of the gzip stream");
+        return Fail(ErrorCode::kInvalidData,
+                    name + ": unexpected data after the end of the gzip stream");
       }
       inflateReset(&z);  // another member follows (as `cat a.gz b.gz` makes)
       member_done_ = false;
@@ -104,9 +108,9 @@ Result<std::size_t> GzipSource::Read(std::span<char> buffer) {
       return Fail(ErrorCode::kInvalidData, name + ": not gzip data (no gzip header)");
     }
     if (z.avail_in == 0) {
-      return Fail(ErrorCode::kInvalidData,
-                  name + ": truncated gzip stream (input ended after " +
-                      std::to_string(compressed_bytes_) + " compressed bytes)");
+      return Fail(ErrorCode::kInvalidData, name + ": truncated gzip stream (input ended after " +
+                                               std::to_string(compressed_bytes_) +
+                                               " compressed bytes)");
     }
     const uInt in_before = z.avail_in;
     const int rc = inflate(&z, Z_NO_FLUSH);

@@ -1,12 +1,11 @@
 #include "sources/gzip_source.h"
 
-#include "sources/memory_source.h"
-
+#include <gtest/gtest.h>
 #include <zlib.h>
 
-#include <gtest/gtest.h>
-
 #include <string>
+
+#include "sources/memory_source.h"
 
 namespace billflow {
 namespace {
@@ -27,9 +26,11 @@ std::string Gzip(const std::string& plain) {
 
 std::unique_ptr<GzipSource> Open(std::string compressed, GzipLimits limits = {},
                                  std::size_t chunk = 1 << 16) {
-  auto source = GzipSource::Open(std::make_unique<MemorySource>(
-      std::move(compressed),
-      MemorySource::Options{"file:///in/bills.csv.gz", "bills.csv.gz", chunk, true}), limits);
+  auto source = GzipSource::Open(
+      std::make_unique<MemorySource>(
+          std::move(compressed),
+          MemorySource::Options{"file:///in/bills.csv.gz", "bills.csv.gz", chunk, true}),
+      limits);
   EXPECT_TRUE(source.has_value());
   return std::move(*source);
 }
@@ -47,10 +48,11 @@ Result<std::string> ReadAll(ByteSource& source, std::size_t read_size = 4096) {
 }
 
 std::string SampleCsv(int rows) {
-  std::string csv = "id,company_name,country,city,product_line,item,bill_date,currency,bill_amount\n";
+  std::string csv =
+      "id,company_name,country,city,product_line,item,bill_date,currency,bill_amount\n";
   for (int i = 1; i <= rows; ++i) {
-    csv += std::to_string(i) + ",Acme,US,Austin,Bakery,Bread,2024-05-0" + std::to_string(1 + i % 9) +
-           ",USD," + std::to_string(i) + ".25\n";
+    csv += std::to_string(i) + ",Acme,US,Austin,Bakery,Bread,2024-05-0" +
+           std::to_string(1 + i % 9) + ",USD," + std::to_string(i) + ".25\n";
   }
   return csv;
 }
@@ -100,7 +102,8 @@ TEST(GzipSourceTest, EmptyInputIsTruncated) {
   auto source = Open("");
   auto got = ReadAll(*source);
   ASSERT_FALSE(got.has_value());
-  EXPECT_EQ(got.error().message, "bills.csv.gz: truncated gzip stream (input ended after 0 compressed bytes)");
+  EXPECT_EQ(got.error().message,
+            "bills.csv.gz: truncated gzip stream (input ended after 0 compressed bytes)");
 }
 
 TEST(GzipSourceTest, PlainTextIsNotGzip) {
@@ -118,7 +121,8 @@ TEST(GzipSourceTest, CorruptDeflateDataIsAnError) {
   auto got = ReadAll(*source);
   ASSERT_FALSE(got.has_value());
   EXPECT_EQ(got.error().code, ErrorCode::kInvalidData);
-  EXPECT_EQ(got.error().message.rfind("bills.csv.gz: corrupt gzip data (", 0), 0u) << got.error().message;
+  EXPECT_EQ(got.error().message.rfind("bills.csv.gz: corrupt gzip data (", 0), 0u)
+      << got.error().message;
 }
 
 TEST(GzipSourceTest, GarbageAfterTheStreamIsAnError) {
@@ -147,8 +151,9 @@ TEST(GzipSourceTest, InflatedSizeLimitIsEnforced) {
   auto got = ReadAll(*source, 4096);
   ASSERT_FALSE(got.has_value());
   EXPECT_EQ(got.error().code, ErrorCode::kLimitExceeded);
-  EXPECT_EQ(got.error().message,
-            "bills.csv.gz: decompresses to more than 10000 bytes (--max-inflated-bytes); refusing it");
+  EXPECT_EQ(
+      got.error().message,
+      "bills.csv.gz: decompresses to more than 10000 bytes (--max-inflated-bytes); refusing it");
 }
 
 TEST(GzipSourceTest, RewindStartsOver) {

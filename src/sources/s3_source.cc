@@ -27,25 +27,25 @@ S3Source::S3Source(S3Client* client, S3ObjectInfo object, S3SourceOptions option
 Result<std::size_t> S3Source::Read(std::span<char> buffer) {
   if (chunk_pos_ == chunk_.size()) {
     if (next_offset_ >= object_.size_bytes || buffer.empty()) return 0;
-    std::uint64_t last = std::min<std::uint64_t>(next_offset_ + options_.chunk_bytes,
-                                                 object_.size_bytes) - 1;
+    std::uint64_t last =
+        std::min<std::uint64_t>(next_offset_ + options_.chunk_bytes, object_.size_bytes) - 1;
     S3GetOptions get;
     get.version_id = object_.version_id;
     get.if_match = object_.etag;
     get.range = std::make_pair(next_offset_, last);
     chunk_.clear();
     chunk_pos_ = 0;
-    Result<S3ObjectInfo> got = client_->GetObject(
-        object_.bucket, object_.key, get, [this](std::string_view piece) -> Status {
-          chunk_.append(piece);
-          return Ok();
-        });
+    Result<S3ObjectInfo> got = client_->GetObject(object_.bucket, object_.key, get,
+                                                  [this](std::string_view piece) -> Status {
+                                                    chunk_.append(piece);
+                                                    return Ok();
+                                                  });
     if (!got) return tl::unexpected(got.error());
     std::uint64_t expected = last - next_offset_ + 1;
     if (chunk_.size() != expected) {
-      return Fail(ErrorCode::kUnavailable,
-                  info_.uri + ": expected " + std::to_string(expected) + " bytes at offset " +
-                      std::to_string(next_offset_) + ", got " + std::to_string(chunk_.size()));
+      return Fail(ErrorCode::kUnavailable, info_.uri + ": expected " + std::to_string(expected) +
+                                               " bytes at offset " + std::to_string(next_offset_) +
+                                               ", got " + std::to_string(chunk_.size()));
     }
     next_offset_ = last + 1;
   }

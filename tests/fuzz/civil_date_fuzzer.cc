@@ -28,7 +28,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (normalised[4] == '/') normalised[4] = normalised[7] = '-';
   FUZZ_CHECK(date.ToString() == normalised);
   CivilDate again;
-  FUZZ_CHECK(billflow::ParseCivilDate(date.ToString(), &again) == DateParseError::kNone && again == date);
+  FUZZ_CHECK(billflow::ParseCivilDate(date.ToString(), &again) == DateParseError::kNone &&
+             again == date);
 
   CivilDate previous = date;
   if (--previous.day == 0) {

@@ -96,7 +96,8 @@ std::vector<Seen> ReadAll(std::string_view data, CsvOptions options, std::uint64
       std::string joined;
       for (std::size_t i = 0; i < record.fields.size(); ++i) {
         const std::string_view field = record.fields[i];
-        FUZZ_CHECK(field.empty() || Inside(field, record.raw) || (has_escape && field.find('"') != std::string_view::npos));
+        FUZZ_CHECK(field.empty() || Inside(field, record.raw) ||
+                   (has_escape && field.find('"') != std::string_view::npos));
         seen.fields.emplace_back(field);  // reads every byte: ASan sees a dangling view
         if (i > 0) joined.push_back(',');
         joined.append(field);
@@ -126,8 +127,10 @@ std::vector<Seen> ReadAll(std::string_view data, CsvOptions options, std::uint64
 void Dump(const char* title, const std::vector<Seen>& records) {
   std::fprintf(stderr, "%s: %zu records\n", title, records.size());
   for (const Seen& r : records) {
-    std::fprintf(stderr, "  line %llu offset %llu error %d raw[%zu] fields %zu:", static_cast<unsigned long long>(r.line_number),
-                 static_cast<unsigned long long>(r.byte_offset), static_cast<int>(r.error), r.raw.size(), r.fields.size());
+    std::fprintf(stderr, "  line %llu offset %llu error %d raw[%zu] fields %zu:",
+                 static_cast<unsigned long long>(r.line_number),
+                 static_cast<unsigned long long>(r.byte_offset), static_cast<int>(r.error),
+                 r.raw.size(), r.fields.size());
     for (const std::string& f : r.fields) std::fprintf(stderr, " [%s]", f.c_str());
     std::fprintf(stderr, "\n");
   }
@@ -151,8 +154,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto reference = billflow::ReadAll(text, whole, 0);
   const auto pieces = billflow::ReadAll(text, chunked, (hash >> 12) | 1);
   if (reference != pieces) {
-    std::fprintf(stderr, "max_record_bytes %zu, read_chunk_bytes %zu, repair %d\n", whole.max_record_bytes,
-                 whole.read_chunk_bytes, static_cast<int>(whole.repair_header_quote));
+    std::fprintf(stderr, "max_record_bytes %zu, read_chunk_bytes %zu, repair %d\n",
+                 whole.max_record_bytes, whole.read_chunk_bytes,
+                 static_cast<int>(whole.repair_header_quote));
     billflow::Dump("delivered whole", reference);
     billflow::Dump("delivered in chunks", pieces);
   }

@@ -1,10 +1,10 @@
 // Regression tests for what fuzzing found in CsvReader. Each is named after what broke.
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <deque>
 #include <string>
 #include <string_view>
-
-#include <gtest/gtest.h>
 
 #include "csv/csv_reader.h"
 

@@ -1,7 +1,8 @@
 // Fuzz target: HeaderMap::FromHeader on fields split from the input at '\n' (so names may
 // hold commas, quotes and any byte). A map that is built has one position per contract column,
 // each pointing at a field whose trimmed, lower-cased name is that column; Select picks them;
-// every other field is counted in extra_column_count (the first ten named in extra_columns). A failure names a missing or twice-named column.
+// every other field is counted in extra_column_count (the first ten named in extra_columns). A
+// failure names a missing or twice-named column.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -32,7 +33,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::size_t start = 0;
   while (true) {
     const std::size_t newline = text.find('\n', start);
-    fields.push_back(text.substr(start, newline == std::string_view::npos ? std::string_view::npos : newline - start));
+    fields.push_back(text.substr(
+        start, newline == std::string_view::npos ? std::string_view::npos : newline - start));
     if (newline == std::string_view::npos) break;
     start = newline + 1;
   }
@@ -48,7 +50,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::size_t known = 0;
   for (std::size_t c = 0; c < picked.size(); ++c) {
     FUZZ_CHECK(Normalise(picked[c]) == billflow::kColumnNames[c]);
-    FUZZ_CHECK(picked[c].data() >= text.data() && picked[c].data() + picked[c].size() <= text.data() + text.size());
+    FUZZ_CHECK(picked[c].data() >= text.data() &&
+               picked[c].data() + picked[c].size() <= text.data() + text.size());
   }
   for (std::string_view field : fields) {
     const std::string name = Normalise(field);

@@ -4,11 +4,10 @@
 // partial-batch answer built from the message ids is JSON that gives those ids back.
 #include <cstddef>
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "aws/s3_event.h"
 #include "fuzz_check.h"

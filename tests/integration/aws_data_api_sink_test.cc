@@ -62,17 +62,19 @@ TEST_F(AwsDataApiSinkTest, LoadsRejectsDuplicatesInChunksAndIsIdempotent) {
   ASSERT_TRUE(sink.Migrate()) << "migrate";  // the emulator answers "resuming" twice first
   std::string csv = kHeader;
   for (int i = 1; i <= 300; ++i) {
-    csv += std::to_string(i) + ",Acme \"Q\",CA,Montr\xC3\xA9" "al,Dairy,Milk,2025/06/01,CAD,100.05\n";
+    csv += std::to_string(i) +
+           ",Acme \"Q\",CA,Montr\xC3\xA9"
+           "al,Dairy,Milk,2025/06/01,CAD,100.05\n";
   }
-  csv += "7,Dup,CA,X,Dairy,Milk,2025-06-01,CAD,1.00\n";      // duplicate id
-  csv += "999,Bad,CA,X,Dairy,Milk,2025-06-01,ABC,1.00\n";    // no rate
+  csv += "7,Dup,CA,X,Dairy,Milk,2025-06-01,CAD,1.00\n";    // duplicate id
+  csv += "999,Bad,CA,X,Dairy,Milk,2025-06-01,ABC,1.00\n";  // no rate
   std::string path = Write("bulk.csv", csv);
   IngestSummary first = Ingest(sink, path);
   ASSERT_EQ(first.status, FileStatus::kLoaded) << first.error;
   EXPECT_EQ(first.tally.rows_loaded, 300u);
   EXPECT_EQ(first.tally.rows_rejected, 2u);
   EXPECT_EQ(first.tally.usd_total.ToString(), "23712.00");  // 300 × round(100.05 × 0.79 = 79.0395)
-  EXPECT_GT(sink.batch_requests(), 10u);                     // 4 KiB budget: many requests
+  EXPECT_GT(sink.batch_requests(), 10u);                    // 4 KiB budget: many requests
 
   IngestSummary again = Ingest(sink, path);
   EXPECT_EQ(again.status, FileStatus::kUnchanged) << again.error;
@@ -139,7 +141,7 @@ TEST_P(AwsDataApiSinkDuplicateTest, DuplicateIdIsRejectedNamingTheFirstLineWhich
     return id + ",A,US,X,P,I,2023-05-01,USD," + amount + "\n";
   };
   for (int i = 1; i <= 30; ++i) csv += row(std::to_string(i), "1");
-  csv += row("7", "2") + row("30", "4") + row("7", "8");  // lines 32-34
+  csv += row("7", "2") + row("30", "4") + row("7", "8");                      // lines 32-34
   csv += row("31", "1") + row("31", "16") + row("4", "32") + row("4", "64");  // lines 35-38
   const std::string name = "dup" + std::to_string(GetParam()) + ".csv";
   const std::string path = Write(name, csv);

@@ -102,7 +102,8 @@ TEST_F(AwsS3ClientTest, MissingKeyIsNotFound) {
       s3.GetObject("bills", "in/nope.csv", {}, [](std::string_view) { return Ok(); });
   ASSERT_FALSE(get);
   EXPECT_EQ(get.error().code, ErrorCode::kNotFound);
-  EXPECT_EQ(get.error().message.rfind("GetObject s3://bills/in/nope.csv: HTTP 404 NoSuchKey", 0), 0u)
+  EXPECT_EQ(get.error().message.rfind("GetObject s3://bills/in/nope.csv: HTTP 404 NoSuchKey", 0),
+            0u)
       << get.error().message;
 }
 

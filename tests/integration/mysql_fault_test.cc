@@ -21,15 +21,16 @@ using testing::TempDir;
 
 // About 400 KB: with 32 KiB batches a load is a dozen LOAD DATA statements.
 std::string MakeFile(int variant) {
-  std::string body = "id,company_name,country,city,product_line,item,bill_date,currency,bill_amount\n";
+  std::string body =
+      "id,company_name,country,city,product_line,item,bill_date,currency,bill_amount\n";
   std::mt19937 random(static_cast<unsigned>(variant));
   for (int i = 1; i <= 5000; ++i) {
     const int id = i % 25 == 0 ? i - 7 : i;  // some duplicate ids
     const char* currency = i % 3 == 0 ? "CAD" : i % 3 == 1 ? "USD" : "MXN";
-    body += std::to_string(id) + ",Company " + std::to_string(random() % 100) + ",US,City,Line,Item," +
-            "2024-0" + std::to_string(1 + i % 9) + "-1" + std::to_string(i % 10) + "," +
-            (i % 997 == 0 ? "ABC" : currency) + "," + std::to_string(random() % 100000) + "." +
-            std::to_string(random() % 10000) + "\n";
+    body += std::to_string(id) + ",Company " + std::to_string(random() % 100) +
+            ",US,City,Line,Item," + "2024-0" + std::to_string(1 + i % 9) + "-1" +
+            std::to_string(i % 10) + "," + (i % 997 == 0 ? "ABC" : currency) + "," +
+            std::to_string(random() % 100000) + "." + std::to_string(random() % 10000) + "\n";
   }
   return body;
 }
@@ -78,22 +79,25 @@ class MysqlFaultTest : public ::testing::Test {
     policy.first_backoff = std::chrono::milliseconds(10);
     policy.on_retry = [&](int, const IngestSummary& failed) { errors_.push_back(failed.error); };
     std::unique_ptr<Database> db;
-    const auto summary = IngestWithRetry(job, **source, &db,
-                                         [this] { return Connect(); }, policy);
+    const auto summary = IngestWithRetry(
+        job, **source, &db, [this] { return Connect(); }, policy);
     ASSERT_EQ(summary.status, FileStatus::kLoaded) << summary.error;
-    for (const auto& w : summary.warnings) resolved_ += w.find("the ledger shows") != std::string::npos;
+    for (const auto& w : summary.warnings)
+      resolved_ += w.find("the ledger shows") != std::string::npos;
     EXPECT_EQ(summary.tally.rows_loaded, expected.rows_loaded);
     EXPECT_EQ(summary.tally.usd_total.ToString(), expected.usd_total);
     const std::string file_id = testing::MysqlQueryValue(
-        *env_, database_, "SELECT file_id FROM billing_files WHERE source = '" + summary.source + "'");
+        *env_, database_,
+        "SELECT file_id FROM billing_files WHERE source = '" + summary.source + "'");
     const auto value = [&](const std::string& sql) {
       return testing::MysqlQueryValue(*env_, database_, sql + file_id);
     };
-    EXPECT_EQ(value("SELECT CONCAT(status, ' ', rows_read, ' ', rows_loaded, ' ', rows_rejected, ' ', "
-                    "usd_total) FROM billing_files WHERE file_id = "),
-              "loaded " + std::to_string(expected.rows_read) + " " +
-                  std::to_string(expected.rows_loaded) + " " +
-                  std::to_string(expected.rows_rejected) + " " + expected.usd_total);
+    EXPECT_EQ(
+        value("SELECT CONCAT(status, ' ', rows_read, ' ', rows_loaded, ' ', rows_rejected, ' ', "
+              "usd_total) FROM billing_files WHERE file_id = "),
+        "loaded " + std::to_string(expected.rows_read) + " " +
+            std::to_string(expected.rows_loaded) + " " + std::to_string(expected.rows_rejected) +
+            " " + expected.usd_total);
     EXPECT_EQ(value("SELECT COUNT(*) FROM billing_data WHERE file_id = "),
               std::to_string(expected.rows_loaded));
     EXPECT_EQ(value("SELECT SUM(bill_amount_usd) FROM billing_data WHERE file_id = "),
@@ -142,7 +146,8 @@ TEST_F(MysqlFaultTest, CommitLostBeforeTheServerSawItTenTimes) {
 }
 
 TEST_F(MysqlFaultTest, CommitDoneButAnswerLostTenTimesIsNotLoadedAgain) {
-  for (int i = 0; i < 10; ++i) LoadThroughFault(200 + i, {MysqlTcpProxy::Fault::kCutAfterCommit, 0});
+  for (int i = 0; i < 10; ++i)
+    LoadThroughFault(200 + i, {MysqlTcpProxy::Fault::kCutAfterCommit, 0});
   EXPECT_EQ(proxy_->cuts(), 10);
   EXPECT_EQ(resolved_, 10);
 }

@@ -1,6 +1,8 @@
 // MySQL-only behaviour against the throwaway MariaDB servers of scripts/mariadb-test-server.sh:
 // TLS modes, exact DECIMAL sums, session settings, bulk modes, concurrency across files, and
 // that a password never shows. The semantics shared with SQLite are in sink_contract_test.cc.
+#include "sinks/mysql_sink.h"
+
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -10,7 +12,6 @@
 
 #include "mysql_test_support.h"
 #include "sinks/mysql_connection.h"
-#include "sinks/mysql_sink.h"
 
 namespace billflow {
 namespace {
@@ -38,7 +39,9 @@ class MysqlSinkTest : public ::testing::Test {
     return std::move(*sink);
   }
   std::unique_ptr<MysqlSink> Open() { return Open(env_->Options(database_)); }
-  std::string Query(const std::string& sql) { return testing::MysqlQueryValue(*env_, database_, sql); }
+  std::string Query(const std::string& sql) {
+    return testing::MysqlQueryValue(*env_, database_, sql);
+  }
   // Options for the REQUIRE SSL user on a given server port.
   // (The servers without data hold only the database "billflow".)
   MysqlOptions TlsOptions(MysqlTlsMode mode, const std::string& ca, std::uint16_t port) {
@@ -72,7 +75,8 @@ TEST_F(MysqlSinkTest, SampleFilesSumExactlyInDecimal) {
     const auto s = LoadFile(entry.path(), sink.get());
     ASSERT_EQ(s.status, FileStatus::kLoaded) << s.error;
   }
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   EXPECT_EQ(Query("SELECT COUNT(*) FROM billing_data"), "44");
   EXPECT_EQ(Query("SELECT COUNT(*) FROM billing_rejects"), "1");
   EXPECT_EQ(Query("SELECT SUM(bill_amount_usd) FROM billing_data"), "733531.00");
@@ -90,8 +94,10 @@ TEST_F(MysqlSinkTest, SampleFilesSumExactlyInDecimal) {
 TEST_F(MysqlSinkTest, SchemaUsesRealTypesAndSessionIsStrict) {
   auto sink = Open();
   const auto type = [&](const std::string& table, const std::string& column) {
-    return Query("SELECT COLUMN_TYPE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() "
-                 "AND TABLE_NAME = '" + table + "' AND COLUMN_NAME = '" + column + "'");
+    return Query(
+        "SELECT COLUMN_TYPE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() "
+        "AND TABLE_NAME = '" +
+        table + "' AND COLUMN_NAME = '" + column + "'");
   };
   EXPECT_EQ(type("billing_data", "bill_amount"), "decimal(19,4)");
   EXPECT_EQ(type("billing_data", "fx_rate"), "decimal(20,10)");
@@ -110,28 +116,33 @@ TEST_F(MysqlSinkTest, SchemaUsesRealTypesAndSessionIsStrict) {
   auto conn = MysqlConnection::Open(env_->Options(database_));
   ASSERT_TRUE(conn);
   EXPECT_EQ((*(*conn)->Query("SELECT @@SESSION.sql_mode, @@SESSION.time_zone, "
-                             "@@SESSION.character_set_client", "q"))[0],
+                             "@@SESSION.character_set_client",
+                             "q"))[0],
             (std::vector<std::string>{"STRICT_ALL_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,"
                                       "ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION",
                                       "+00:00", "utf8mb4"}));
   // Strict mode: the server refuses instead of truncating.
-  auto refused = (*conn)->Exec("INSERT INTO fx_rates VALUES ('TOOLONG', '2020-01-01', 1, 'x')", "q");
+  auto refused =
+      (*conn)->Exec("INSERT INTO fx_rates VALUES ('TOOLONG', '2020-01-01', 1, 'x')", "q");
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().code, ErrorCode::kDatabase);
-  EXPECT_NE(refused.error().message.find("Data too long"), std::string::npos) << refused.error().message;
+  EXPECT_NE(refused.error().message.find("Data too long"), std::string::npos)
+      << refused.error().message;
 }
 
 TEST_F(MysqlSinkTest, BulkModesStoreIdenticalData) {
   std::string body = kHeader;
   for (int i = 1; i <= 3000; ++i) {
-    body += std::to_string(i % 2900) + ",\"Co, " + std::to_string(i) + "\",CA,Qu\xC3\xA9" "bec,P,I\tx,2024/02/29,CAD," +
+    body += std::to_string(i % 2900) + ",\"Co, " + std::to_string(i) +
+            "\",CA,Qu\xC3\xA9"
+            "bec,P,I\tx,2024/02/29,CAD," +
             std::to_string(i) + "." + std::to_string(i % 10000) + "\n";
   }
   body += "x,A,US,X,P,I,2023-02-30,USD,1\n";
   const auto path = dir_.Write("modes.csv", body);
   std::string first_checksum;
-  for (const MysqlBulkMode mode : {MysqlBulkMode::kLoadDirect, MysqlBulkMode::kLoadStaged,
-                                   MysqlBulkMode::kInsert}) {
+  for (const MysqlBulkMode mode :
+       {MysqlBulkMode::kLoadDirect, MysqlBulkMode::kLoadStaged, MysqlBulkMode::kInsert}) {
     database_ = testing::CreateTestDatabase(*env_);
     MysqlOptions options = env_->Options(database_);
     options.bulk_mode = mode;
@@ -184,7 +195,8 @@ TEST_F(MysqlSinkTest, SecondLoaderOfSameSourceWaitsForTheFirst) {
     if (!begun) return begun.error().message;
     auto committed = sink->CommitFile(file, {});
     if (!committed) return committed.error().message;
-    return std::string(committed->outcome == CommitOutcome::kUnchanged ? "unchanged" : "loaded again");
+    return std::string(committed->outcome == CommitOutcome::kUnchanged ? "unchanged"
+                                                                       : "loaded again");
   });
   EXPECT_EQ(second.wait_for(std::chrono::milliseconds(500)), std::future_status::timeout);
   ASSERT_TRUE(first->CommitFile(file, {}));
@@ -198,7 +210,8 @@ TEST_F(MysqlSinkTest, VerifyCaWithTheRightCaConnectsTheRequireSslUser) {
   EXPECT_FALSE((*sink)->TlsCipher().empty());
   ASSERT_TRUE((*sink)->Migrate());
   EXPECT_EQ(LoadFile(dir_.Write("t.csv", std::string(kHeader) + "1,A,US,X,P,I,2023-05-01,USD,1\n"),
-                     sink->get()).status,
+                     sink->get())
+                .status,
             FileStatus::kLoaded);
   // verify-identity too: the server certificate names IP:127.0.0.1.
   auto identity = MysqlSink::Open(TlsOptions(MysqlTlsMode::kVerifyIdentity, env_->ca, env_->port));
@@ -207,11 +220,14 @@ TEST_F(MysqlSinkTest, VerifyCaWithTheRightCaConnectsTheRequireSslUser) {
 }
 
 TEST_F(MysqlSinkTest, UntrustedCaIsRefused) {
-  const std::string message = ConnectError(TlsOptions(MysqlTlsMode::kVerifyCa, env_->other_ca, env_->port));
+  const std::string message =
+      ConnectError(TlsOptions(MysqlTlsMode::kVerifyCa, env_->other_ca, env_->port));
   std::printf("[ untrusted CA ] %s\n", message.c_str());
   EXPECT_NE(message.find("errno 2026"), std::string::npos) << message;
-  EXPECT_NE(message.find("tls=verify-ca: the server certificate must chain to CA " + env_->other_ca),
-            std::string::npos) << message;
+  EXPECT_NE(
+      message.find("tls=verify-ca: the server certificate must chain to CA " + env_->other_ca),
+      std::string::npos)
+      << message;
 }
 
 TEST_F(MysqlSinkTest, WrongHostNameIsRefusedWithVerifyIdentity) {
@@ -220,11 +236,13 @@ TEST_F(MysqlSinkTest, WrongHostNameIsRefusedWithVerifyIdentity) {
       ConnectError(TlsOptions(MysqlTlsMode::kVerifyIdentity, env_->ca, env_->wronghost_port));
   std::printf("[ wrong host ] %s\n", message.c_str());
   EXPECT_NE(message.find("errno 2026"), std::string::npos) << message;
-  EXPECT_NE(message.find("tls=verify-identity: the server certificate must chain to CA " + env_->ca +
-                         " and name host 127.0.0.1"),
-            std::string::npos) << message;
+  EXPECT_NE(message.find("tls=verify-identity: the server certificate must chain to CA " +
+                         env_->ca + " and name host 127.0.0.1"),
+            std::string::npos)
+      << message;
   // verify-ca does not check the name, so the same server is accepted there.
-  auto ca_only = MysqlSink::Open(TlsOptions(MysqlTlsMode::kVerifyCa, env_->ca, env_->wronghost_port));
+  auto ca_only =
+      MysqlSink::Open(TlsOptions(MysqlTlsMode::kVerifyCa, env_->ca, env_->wronghost_port));
   EXPECT_TRUE(ca_only) << ca_only.error().message;
   if (ca_only) {
     EXPECT_FALSE((*ca_only)->TlsCipher().empty());
@@ -232,17 +250,20 @@ TEST_F(MysqlSinkTest, WrongHostNameIsRefusedWithVerifyIdentity) {
 }
 
 TEST_F(MysqlSinkTest, ServerWithoutTlsIsRefusedWhenTlsIsRequired) {
-  for (const MysqlTlsMode mode : {MysqlTlsMode::kRequire, MysqlTlsMode::kVerifyCa,
-                                  MysqlTlsMode::kVerifyIdentity}) {
-    MysqlOptions options = TlsOptions(mode, mode == MysqlTlsMode::kRequire ? "" : env_->ca, env_->notls_port);
+  for (const MysqlTlsMode mode :
+       {MysqlTlsMode::kRequire, MysqlTlsMode::kVerifyCa, MysqlTlsMode::kVerifyIdentity}) {
+    MysqlOptions options =
+        TlsOptions(mode, mode == MysqlTlsMode::kRequire ? "" : env_->ca, env_->notls_port);
     options.user = env_->user;  // a user the server would accept without TLS
     options.password_provider = [pw = env_->password]() -> Result<std::string> { return pw; };
     const std::string message = ConnectError(options);
-    std::printf("[ no TLS, %s ] %s\n", std::string(MysqlTlsModeName(mode)).c_str(), message.c_str());
+    std::printf("[ no TLS, %s ] %s\n", std::string(MysqlTlsModeName(mode)).c_str(),
+                message.c_str());
     if (mode == MysqlTlsMode::kVerifyIdentity) {
       // libmariadb itself refuses before authenticating when it verifies the certificate.
       EXPECT_NE(message.find("SSL is required, but the server does not support it (errno 2026)"),
-                std::string::npos) << message;
+                std::string::npos)
+          << message;
     } else {
       EXPECT_EQ(message, "mysql billflow@127.0.0.1:" + std::to_string(env_->notls_port) +
                              "/billflow: connect: the server does not offer TLS, but tls=" +
@@ -269,9 +290,11 @@ TEST_F(MysqlSinkTest, CanaryPasswordNeverAppears) {
   {
     auto admin = MysqlConnection::Open(env_->Options(database_));
     ASSERT_TRUE(admin);
-    ASSERT_TRUE((*admin)->Exec("CREATE OR REPLACE USER 'canary'@'127.0.0.1' IDENTIFIED BY '" +
-                                   canary + "'", "create user"));
-    ASSERT_TRUE((*admin)->Exec("GRANT ALL ON " + database_ + ".* TO 'canary'@'127.0.0.1'", "grant"));
+    ASSERT_TRUE(
+        (*admin)->Exec("CREATE OR REPLACE USER 'canary'@'127.0.0.1' IDENTIFIED BY '" + canary + "'",
+                       "create user"));
+    ASSERT_TRUE(
+        (*admin)->Exec("GRANT ALL ON " + database_ + ".* TO 'canary'@'127.0.0.1'", "grant"));
   }
   std::vector<std::string> messages;
   MysqlOptions options = env_->Options(database_);
@@ -296,22 +319,23 @@ TEST_F(MysqlSinkTest, CanaryPasswordNeverAppears) {
   };
   auto no_secret = MysqlSink::Open(broken);
   ASSERT_FALSE(no_secret);
-  EXPECT_EQ(no_secret.error().message,
-            "mysql canary@127.0.0.1:" + std::to_string(env_->port) + "/" + database_ +
-                ": password: secret billflow/db not found");
+  EXPECT_EQ(no_secret.error().message, "mysql canary@127.0.0.1:" + std::to_string(env_->port) +
+                                           "/" + database_ +
+                                           ": password: secret billflow/db not found");
   messages.push_back(no_secret.error().message);
   auto sink = MysqlSink::Open(options);
   ASSERT_TRUE(sink) << sink.error().message;
   ASSERT_TRUE((*sink)->Migrate());
-  const auto s = LoadFile(dir_.Write("c.csv", std::string(kHeader) + "1,A,US,X,P,I,2023-05-01,USD,1\n"),
-                          sink->get());
+  const auto s = LoadFile(
+      dir_.Write("c.csv", std::string(kHeader) + "1,A,US,X,P,I,2023-05-01,USD,1\n"), sink->get());
   ASSERT_EQ(s.status, FileStatus::kLoaded) << s.error;
   for (const auto& m : messages) {
     EXPECT_EQ(m.find(canary), std::string::npos) << m;
     EXPECT_EQ(m.find("CANARY"), std::string::npos) << m;
   }
   std::ifstream cmdline("/proc/self/cmdline", std::ios::binary);
-  const std::string args((std::istreambuf_iterator<char>(cmdline)), std::istreambuf_iterator<char>());
+  const std::string args((std::istreambuf_iterator<char>(cmdline)),
+                         std::istreambuf_iterator<char>());
   EXPECT_EQ(args.find("CANARY"), std::string::npos);
   std::printf("[ canary ] wrong password: %s\n", messages[0].c_str());
 }

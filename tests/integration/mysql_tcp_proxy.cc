@@ -13,7 +13,10 @@ namespace billflow::testing {
 namespace {
 
 // COM_QUERY "COMMIT": payload length 7, sequence 0, command 0x03.
-constexpr std::string_view kCommitPacket("\x07\x00\x00\x00\x03" "COMMIT", 11);
+constexpr std::string_view kCommitPacket(
+    "\x07\x00\x00\x00\x03"
+    "COMMIT",
+    11);
 
 bool SendAll(int fd, const char* data, std::size_t size) {
   while (size > 0) {

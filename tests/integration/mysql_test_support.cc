@@ -25,7 +25,9 @@ const std::optional<MysqlTestEnv>& MysqlTestEnv::Get() {
       const auto eq = line.find('=');
       if (eq != std::string::npos) values[line.substr(0, eq)] = line.substr(eq + 1);
     }
-    const auto get = [&](const char* key) { return values["BILLFLOW_TEST_MYSQL_" + std::string(key)]; };
+    const auto get = [&](const char* key) {
+      return values["BILLFLOW_TEST_MYSQL_" + std::string(key)];
+    };
     const auto port = [&](const char* key) {
       return static_cast<std::uint16_t>(std::strtoul(get(key).c_str(), nullptr, 10));
     };

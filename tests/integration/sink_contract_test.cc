@@ -116,14 +116,15 @@ class SinkContractTest : public ::testing::TestWithParam<std::string> {
   std::unique_ptr<Database> sink_;
 };
 
-std::string Row(const std::string& id, const std::string& amount, const std::string& currency = "USD",
-                const std::string& company = "A") {
+std::string Row(const std::string& id, const std::string& amount,
+                const std::string& currency = "USD", const std::string& company = "A") {
   return id + "," + company + ",US,X,P,I,2023-05-01," + currency + "," + amount + "\n";
 }
 
 TEST_P(SinkContractTest, RowsRejectsAndLedgerCommitTogether) {
-  const auto s = Load("a.csv", std::string(kHeader) + "1,A,US,X,P,I,2023-05-01,USD,10.5\n" +
-                                   "2,B,CA,Y,P,I,2023/05/02,CAD,100\n3,C,US,X,P,I,2023-02-30,USD,1\n");
+  const auto s =
+      Load("a.csv", std::string(kHeader) + "1,A,US,X,P,I,2023-05-01,USD,10.5\n" +
+                        "2,B,CA,Y,P,I,2023/05/02,CAD,100\n3,C,US,X,P,I,2023-02-30,USD,1\n");
   ASSERT_EQ(s.status, FileStatus::kLoaded) << s.error;
   EXPECT_EQ(db_->Query("SELECT COUNT(*) FROM billing_data"), "2");
   EXPECT_EQ(db_->Query("SELECT bill_date FROM billing_data WHERE id='2'"), "2023-05-02");
@@ -174,8 +175,9 @@ TEST_P(SinkContractTest, DuplicateIdInOneFileIsRejectedNotDropped) {
 }
 
 TEST_P(SinkContractTest, IdsCompareByteForByte) {
-  const auto s = Load("c.csv", std::string(kHeader) + Row("a", "1") + Row("A", "2") + Row("7", "3") +
-                                   Row("7 ", "4") + Row("\xC3\xA9", "5") + Row("e\xCC\x81", "6"));
+  const auto s =
+      Load("c.csv", std::string(kHeader) + Row("a", "1") + Row("A", "2") + Row("7", "3") +
+                        Row("7 ", "4") + Row("\xC3\xA9", "5") + Row("e\xCC\x81", "6"));
   ASSERT_EQ(s.status, FileStatus::kLoaded) << s.error;
   EXPECT_EQ(s.tally.rows_loaded, 6u);
   EXPECT_EQ(s.tally.rows_rejected, 0u);
@@ -303,7 +305,10 @@ TEST_P(SinkContractTest, TotalsAreExactPerGroup) {
 }
 
 TEST_P(SinkContractTest, TextRoundTripsAndGroupsByteForByte) {
-  ASSERT_EQ(Load("u.csv", std::string(kHeader) + Row("1", "1", "USD", "\"Panader\xC3\xAD""a, \"\"Sol\"\"\"") +
+  ASSERT_EQ(Load("u.csv", std::string(kHeader) +
+                              Row("1", "1", "USD",
+                                  "\"Panader\xC3\xAD"
+                                  "a, \"\"Sol\"\"\"") +
                               Row("2", "2", "USD", "\xE6\x9D\xB1\xE4\xBA\xAC \xF0\x9F\x90\x84") +
                               Row("3", "4", "USD", "acme") + Row("4", "8", "USD", "Acme") +
                               Row("5", "16", "USD", "Acme "))
@@ -315,7 +320,9 @@ TEST_P(SinkContractTest, TextRoundTripsAndGroupsByteForByte) {
   EXPECT_EQ((*totals)[0].key, "Acme");
   EXPECT_EQ((*totals)[0].usd_total.ToString(), "8.00");
   EXPECT_EQ((*totals)[1].key, "Acme ");
-  EXPECT_EQ((*totals)[2].key, "Panader\xC3\xAD""a, \"Sol\"");
+  EXPECT_EQ((*totals)[2].key,
+            "Panader\xC3\xAD"
+            "a, \"Sol\"");
   EXPECT_EQ((*totals)[3].key, "acme");
   EXPECT_EQ((*totals)[4].key, "\xE6\x9D\xB1\xE4\xBA\xAC \xF0\x9F\x90\x84");
 }
