@@ -65,8 +65,13 @@ if [ "$level" = test ]; then
 fi
 
 build_dir=${BILLFLOW_BUILD_DIR:-build}
-if [ ! -f "$build_dir/build.ninja" ]; then
-  cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+# Configure once per level: a tree configured by the demo found no node or clang++, so the tests
+# that need them (deploy checks, fuzz targets) appear only after configuring again.
+if [ ! -f "$build_dir/build.ninja" ] || [ "$(cat "$build_dir/.setup-level" 2>/dev/null)" != "$level" ]; then
+  if [ ! -f "$build_dir/build.ninja" ] || [ "$level" = test ]; then
+    cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+    echo "$level" >"$build_dir/.setup-level"
+  fi
 fi
 targets=()
 [ "$level" = build ] && targets=(--target billflow)

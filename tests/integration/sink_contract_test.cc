@@ -363,13 +363,13 @@ TEST_P(SinkContractTest, SampleFilesLoadExactly) {
     EXPECT_EQ(LoadFile(dir / name, sink_.get()).status, FileStatus::kUnchanged);
   }
   // The totals tests/e2e/oracle.py computes for examples/ (e2e_ExamplesTest holds billflow to it).
-  EXPECT_EQ(loaded, 18u);
-  EXPECT_EQ(rejected, 3u);
+  EXPECT_EQ(loaded, 18U);
+  EXPECT_EQ(rejected, 3U);
   EXPECT_EQ(usd.ToString(), "651553.84");
   EXPECT_EQ(db_->Query("SELECT COUNT(*) FROM billing_data"), "18");
   const auto rejects = Rejects();
-  ASSERT_EQ(rejects.size(), 3u);
-  EXPECT_EQ(rejects[0].line_number, 9u);
+  ASSERT_EQ(rejects.size(), 3U);
+  EXPECT_EQ(rejects[0].line_number, 9U);
   auto totals = sink_->Totals(GroupBy::kFile);
   ASSERT_TRUE(totals);
   Decimal sum(0, 2);
