@@ -2,8 +2,9 @@
 rejects export, progress output. The real billflow binary, real files, the database read
 directly with Python's sqlite3; expected amounts computed here with Python's Decimal.
 
-Run by ctest with BILLFLOW_BIN, BILLFLOW_GEN and TEST_DATA_DIR set; the sample files are examples/. The HTML tests
-also need Debian's `chromium` (scripts/setup.sh installs it); they are skipped without it.
+Run by ctest with BILLFLOW_BIN, BILLFLOW_GEN and TEST_DATA_DIR set; the sample files are
+examples/. The HTML tests also need Debian's `chromium` (scripts/setup.sh installs it); they are
+skipped without it.
 """
 import csv
 import gzip
