@@ -24,7 +24,7 @@ aws_lib_cleanup() {
   local pid
   for pid in "${AWS_LIB_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${AWS_LIB_PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-  if [ -n "${MARIADB_SOCK:-}" ]; then
+  if [ -n "${AWS_TMP:-}" ] && [ -d "$AWS_TMP/mariadb" ]; then  # also after a failed start
     "$AWS_LIB_REPO/scripts/mariadb-test-server.sh" stop "$AWS_TMP/mariadb" >/dev/null 2>&1 || true
   fi
   [ -n "${AWS_TMP:-}" ] && [ -z "${AWS_KEEP_TMP:-}" ] && rm -rf "$AWS_TMP"
