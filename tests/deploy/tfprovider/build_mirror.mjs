@@ -1,7 +1,7 @@
 // Writes a Terraform filesystem mirror holding the schema-only hashicorp/aws stand-in:
 //   MIRROR/registry.terraform.io/hashicorp/aws/VERSION/OS_ARCH/terraform-provider-aws_vVERSION_x5
-// (a wrapper that runs provider.mjs) beside aws-schema.json, the schema rebuilt from the pinned
-// @cdktf/provider-aws in tests/node_modules. Prints the provider version.
+// (a wrapper that runs provider.mjs) beside aws-schema.pb, the GetSchema answer built from the
+// schema of the pinned @cdktf/provider-aws in tests/node_modules. Prints the provider version.
 //
 //   node build_mirror.mjs MIRROR_DIR
 //
@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 
 import { validatedProviderVersion } from '../operability_checks.mjs';
 import { buildSchema } from './cdktf_schema.mjs';
+import { loadProtocol, serializedSchemaResponse } from './schema_message.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const mirror = path.resolve(process.argv[2] ?? '');
@@ -40,8 +41,8 @@ if (schema.version !== validatedProviderVersion) {
 const arch = { x64: 'amd64', arm64: 'arm64' }[process.arch] ?? process.arch;
 const dir = path.join(mirror, 'registry.terraform.io/hashicorp/aws', schema.version, `${process.platform}_${arch}`);
 fs.mkdirSync(dir, { recursive: true });
-const schemaFile = path.join(mirror, 'aws-schema.json');
-fs.writeFileSync(schemaFile, JSON.stringify(schema));
+const schemaFile = path.join(mirror, 'aws-schema.pb');
+fs.writeFileSync(schemaFile, serializedSchemaResponse(loadProtocol(), schema));
 const quote = (s) => `'${s.replace(/'/g, `'\\''`)}'`;
 fs.writeFileSync(path.join(dir, `terraform-provider-aws_v${schema.version}_x5`),
   `#!/bin/sh\nexec ${quote(process.execPath)} ${quote(path.join(here, 'provider.mjs'))} ${quote(schemaFile)}\n`,

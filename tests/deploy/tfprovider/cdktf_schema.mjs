@@ -109,7 +109,7 @@ function blockOf(ctx, synthText, classText) {
     block.attributes[name] = attribute(type, f);
   }
   for (const [name, f] of flags) {
-    if (seen.has(name) || name === 'id' && block.attributes.id) continue;
+    if (seen.has(name)) continue;
     block.attributes[name] = attribute(getterType(f.lines, ctx), f);
   }
   return block;
