@@ -1,7 +1,8 @@
 // Writes a Terraform filesystem mirror holding the schema-only hashicorp/aws stand-in:
 //   MIRROR/registry.terraform.io/hashicorp/aws/VERSION/OS_ARCH/terraform-provider-aws_vVERSION_x5
 // (a wrapper that runs provider.mjs) beside aws-schema.pb, the GetSchema answer built from the
-// schema of the pinned @cdktf/provider-aws in tests/node_modules. Prints the provider version.
+// schema of the pinned @cdktf/provider-aws in tests/node_modules, and that schema as
+// aws-schema.json (the shape of `terraform providers schema -json`). Prints the provider version.
 //
 //   node build_mirror.mjs MIRROR_DIR
 //
@@ -43,6 +44,7 @@ const dir = path.join(mirror, 'registry.terraform.io/hashicorp/aws', schema.vers
 fs.mkdirSync(dir, { recursive: true });
 const schemaFile = path.join(mirror, 'aws-schema.pb');
 fs.writeFileSync(schemaFile, serializedSchemaResponse(loadProtocol(), schema));
+fs.writeFileSync(path.join(mirror, 'aws-schema.json'), JSON.stringify(schema)); // for compare_schema.mjs
 const quote = (s) => `'${s.replace(/'/g, `'\\''`)}'`;
 fs.writeFileSync(path.join(dir, `terraform-provider-aws_v${schema.version}_x5`),
   `#!/bin/sh\nexec ${quote(process.execPath)} ${quote(path.join(here, 'provider.mjs'))} ${quote(schemaFile)}\n`,
