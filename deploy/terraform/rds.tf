@@ -55,9 +55,9 @@ resource "aws_rds_cluster_instance" "this" {
   auto_minor_version_upgrade = false
 }
 
-# When the stack was created (UTC, YYYYMMDDhhmmss), fixed for the stack's life: it makes the
-# final snapshot name unique, so a stack destroyed after an earlier one of the same name does not
-# collide with that one's snapshot.
+# When this resource was first applied, normally with the stack (UTC, YYYYMMDDhhmmss), then fixed
+# for the stack's life: it makes the final snapshot name unique, so a stack destroyed after an
+# earlier one of the same name does not collide with that one's snapshot.
 resource "terraform_data" "stack_created" {
   input = formatdate("YYYYMMDDhhmmss", timestamp())
 
