@@ -148,8 +148,12 @@ Result<std::optional<std::int64_t>> DataApiSink::InsertEntry(const FileIdentity&
        Long("size_bytes", static_cast<std::int64_t>(file.size_bytes)),
        Text("version_tag", file.version_tag), Text("version_order", file.version_order)},
       "insert ledger of " + file.source);
-  // Another loader created the same source's ledger row first.
-  if (!inserted && IsDuplicateKey(inserted.error())) return std::optional<std::int64_t>{};
+  // Another loader created the same source's ledger row first, or several first loads
+  // deadlocked on the gap the row goes into (InnoDB picks a victim): begin again.
+  if (!inserted &&
+      (IsDuplicateKey(inserted.error()) || inserted.error().code == ErrorCode::kConflict)) {
+    return std::optional<std::int64_t>{};
+  }
   if (!inserted) return tl::unexpected(inserted.error());
   Result<ExecuteResult> id = InTransaction("SELECT LAST_INSERT_ID()", {}, "read file_id");
   if (!id) return tl::unexpected(id.error());

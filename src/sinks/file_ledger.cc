@@ -36,19 +36,17 @@ Result<std::optional<LedgerEntry>> FileLedger::FindFile(const std::string& sourc
 
 Result<BeginOutcome> FileLedger::BeginFile(const FileIdentity& file) {
   RollbackTransaction();
-  bool raced = false;
-  Result<BeginOutcome> opened = OpenOnce(file, &raced);
-  if (opened && raced) {
-    // Another loader created this source's ledger row first; its row now exists, so the next
-    // attempt waits on it (ReadEntry for update) and sees its outcome.
-    opened = OpenOnce(file, &raced);
-    if (opened && raced) {
-      RollbackTransaction();
-      return Fail(ErrorCode::kConflict, Label() + ": " + file.source +
-                                            ": another loader keeps creating its ledger entry");
-    }
+  // A lost race to create the source's ledger row is retried: the winner's row then exists,
+  // so the next attempt waits on it (ReadEntry for update) and sees its outcome.
+  constexpr int kAttempts = 5;
+  for (int attempt = 0; attempt < kAttempts; ++attempt) {
+    bool raced = false;
+    Result<BeginOutcome> opened = OpenOnce(file, &raced);
+    if (!opened || !raced) return opened;
   }
-  return opened;
+  return Fail(ErrorCode::kConflict, Label() + ": " + file.source +
+                                        ": other loaders kept creating its ledger entry first (" +
+                                        std::to_string(kAttempts) + " attempts); retry");
 }
 
 Result<BeginOutcome> FileLedger::OpenOnce(const FileIdentity& file, bool* raced) {

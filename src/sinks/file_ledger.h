@@ -82,9 +82,9 @@ class FileLedger : public Database {
   [[nodiscard]] virtual Status OpenFile(const FileIdentity& file) = 0;
   // Replacing: deletes the rows and rejects of `file_id` and sets its status to loading.
   [[nodiscard]] virtual Status ClearFile(std::int64_t file_id) = 0;
-  // Inserts `file`'s ledger row with status loading and returns its file_id; nullopt when the
-  // insert hit the source's unique key (a concurrent first load created it: FileLedger rolls
-  // back and begins once more, then waits on that row).
+  // Inserts `file`'s ledger row with status loading and returns its file_id; nullopt when a
+  // concurrent first load of the source won the race (the unique key, or a deadlock on it):
+  // FileLedger rolls back and begins again, a few times, then waits on that loader's row.
   [[nodiscard]] virtual Result<std::optional<std::int64_t>> InsertEntry(
       const FileIdentity& file) = 0;
   // Writes every buffered row and reject of the open file.
