@@ -42,7 +42,13 @@ class TestDatabase {
   virtual bool CorruptCadRate() = 0;
   // How the backend names the database in its messages.
   virtual std::string Label() = 0;
+  // Turns the migrated database back into what schema version 1 made.
+  virtual bool DowngradeToVersionOne() = 0;
 };
+
+constexpr char kVersionOneMarker[] =
+    "DELETE FROM schema_version; INSERT INTO schema_version (version, applied_at) VALUES "
+    "(1, '2025-01-01 00:00:00')";
 
 class SqliteTestDatabase : public TestDatabase {
  public:
@@ -76,6 +82,11 @@ class SqliteTestDatabase : public TestDatabase {
     return Exec("UPDATE fx_rates SET rate_to_usd = 'not-a-rate' WHERE currency = 'CAD'");
   }
   std::string Label() override { return "sqlite " + (dir_.path() / "t.db").string(); }
+  bool DowngradeToVersionOne() override {
+    return Exec(std::string("ALTER TABLE billing_files DROP COLUMN profile; ALTER TABLE "
+                            "billing_files DROP COLUMN profile_sha256; ") +
+                kVersionOneMarker);
+  }
 
  private:
   TempDir dir_;
@@ -88,6 +99,14 @@ bool ExecMysql(const MysqlTestEnv& env, const std::string& database, const std::
   auto done = (*conn)->Exec(sql, "test statement");
   EXPECT_TRUE(done) << done.error().message;
   return done.has_value();
+}
+
+bool DowngradeMysqlToVersionOne(const MysqlTestEnv& env, const std::string& database) {
+  return ExecMysql(env, database,
+                   "ALTER TABLE billing_files DROP COLUMN profile, DROP COLUMN profile_sha256") &&
+         ExecMysql(env, database, "DELETE FROM schema_version") &&
+         ExecMysql(env, database,
+                   "INSERT INTO schema_version (version, applied_at) VALUES (1, NOW())");
 }
 
 bool CorruptMysqlCadRate(const MysqlTestEnv& env, const std::string& database) {
@@ -119,6 +138,7 @@ class MysqlTestDatabase : public TestDatabase {
   bool Exec(const std::string& sql) override { return ExecMysql(env_, name_, sql); }
   bool CorruptCadRate() override { return CorruptMysqlCadRate(env_, name_); }
   std::string Label() override { return "mysql " + DescribeMysqlTarget(env_.Options(name_)); }
+  bool DowngradeToVersionOne() override { return DowngradeMysqlToVersionOne(env_, name_); }
 
  private:
   const MysqlTestEnv& env_;
@@ -151,6 +171,7 @@ class DataApiTestDatabase : public TestDatabase {
   bool Exec(const std::string& sql) override { return ExecMysql(env_, name_, sql); }
   bool CorruptCadRate() override { return CorruptMysqlCadRate(env_, name_); }
   std::string Label() override { return "data-api " + name_; }
+  bool DowngradeToVersionOne() override { return DowngradeMysqlToVersionOne(env_, name_); }
 
  private:
   const MysqlTestEnv& env_;
@@ -501,6 +522,23 @@ TEST_P(SinkContractTest, RatesReadBackInTheSameCanonicalFormOnEveryBackend) {
             (std::vector<std::string>{"CAD 1970-01-01 0.79 default", "EUR 2025-06-02 1.135 ecb",
                                       "JPY 2025-06-02 0.006934 ecb", "MXN 1970-01-01 0.05 default",
                                       "USD 1970-01-01 1 default"}));
+}
+
+TEST_P(SinkContractTest, VersionOneDatabaseIsUpgradedKeepingItsLedgerAndRows) {
+  const std::string body = std::string(kHeader) + Row("1", "10.5");
+  ASSERT_EQ(Load("v1.csv", body).status, FileStatus::kLoaded);
+  sink_.reset();
+  ASSERT_TRUE(db_->DowngradeToVersionOne());
+  sink_ = db_->Open();  // migrates
+  ASSERT_NE(sink_, nullptr);
+  EXPECT_EQ(db_->Query("SELECT MAX(version) FROM schema_version"), "2");
+  EXPECT_EQ(db_->Query("SELECT COUNT(*) FROM billing_files WHERE profile IS NULL AND "
+                       "profile_sha256 IS NULL"),
+            "1");
+  EXPECT_EQ(db_->Query("SELECT COUNT(*) FROM billing_data"), "1");
+  EXPECT_EQ(Files()[0].usd_total, "10.50");
+  // Loaded before the upgrade means read with the default settings: still unchanged.
+  EXPECT_EQ(Load("v1.csv", body).status, FileStatus::kUnchanged);
 }
 
 TEST_P(SinkContractTest, SameBytesReadWithOtherSettingsReplaceTheLoadedVersion) {
