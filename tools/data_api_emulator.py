@@ -10,8 +10,14 @@ Serves POST /Execute, /BatchExecute, /BeginTransaction, /CommitTransaction and
 x-amzn-ErrorType). Named parameters (:name) become driver parameters; typeHint DECIMAL/DATE
 values travel as text. Each transaction id owns one database connection until commit,
 rollback or 3 minutes idle. --resuming N answers DatabaseResumingException to the first N
-calls, as a paused Aurora Serverless v2 does. Requests over 4 MiB are refused like the real
-service. Prints the port on stdout when ready. --request-log FILE appends one JSON line per
+calls, as a paused Aurora Serverless v2 does. Prints the port on stdout when ready.
+
+The real service's limits are enforced: a request over 4 MiB (headers included) is refused
+with HTTP 413; an answer over 1 MiB, or holding a record over 64 KB, is refused as
+BadRequestException; an unknown transaction id is TransactionNotFoundException (HTTP 404); and
+any failed call inside a transaction aborts it (rolled back, its locks released), so that every
+later call on it is TransactionNotFoundException "Transaction has been aborted due to an error
+from a previous call". --request-log FILE appends one JSON line per
 request ({"t_ns", "op", "bytes", "parameter_sets", "status"}) to count calls per file.
 """
 import argparse
@@ -32,6 +38,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import aws_sigv4  # noqa: E402
 
 MAX_REQUEST_BYTES = 4 * 1024 * 1024
+MAX_RESPONSE_BYTES = 1024 * 1024
+MAX_RECORD_BYTES = 64 * 1024
+ABORTED = "Transaction has been aborted due to an error from a previous call"
 TRANSACTION_IDLE_SECONDS = 180
 
 
@@ -131,7 +140,7 @@ def main():
 
     lock = threading.Lock()
     state = {"resuming_left": args.resuming, "calls": 0}
-    transactions = {}  # id -> [connection, last_used, lock]
+    transactions = {}  # id -> [connection, last_used, lock, aborted]
 
     def connect(database, autocommit):
         return pymysql.connect(host=args.mysql_host, port=args.mysql_port, user=args.mysql_user,
@@ -150,9 +159,22 @@ def main():
                     pass
             entry = transactions.get(transaction_id)
             if entry is None:
-                raise ApiError("BadRequestException", f"Transaction {transaction_id} is not found")
+                raise ApiError("TransactionNotFoundException",
+                               f"Transaction {transaction_id} is not found", 404)
+            if entry[3]:
+                raise ApiError("TransactionNotFoundException", ABORTED, 404)
             entry[1] = now
             return entry
+
+    def abort(entry):
+        """Ends a transaction after a failed call in it, as the service does: later calls on its
+        id are refused, and its locks are released now."""
+        entry[3] = True
+        try:
+            entry[0].rollback()
+            entry[0].close()
+        except pymysql.MySQLError:
+            pass
 
     def run(connection, sql, parameter_sets):
         driver_sql, _ = to_driver_sql(sql)
@@ -181,32 +203,51 @@ def main():
         except (KeyError, TypeError, ValueError) as error:
             raise ApiError("BadRequestException", f"parameter error: {error}") from error
 
-    def with_connection(request, parameter_sets):
+    def with_connection(request, statement):
+        """Runs statement(connection); a failure inside a transaction aborts it."""
         transaction_id = request.get("transactionId")
         if transaction_id:
             entry = take_transaction(transaction_id)
             with entry[2]:
-                return run(entry[0], request["sql"], parameter_sets)
+                if entry[3]:
+                    raise ApiError("TransactionNotFoundException", ABORTED, 404)
+                try:
+                    return statement(entry[0])
+                except ApiError:
+                    abort(entry)
+                    raise
         connection = connect(request.get("database"), autocommit=True)
         try:
-            return run(connection, request["sql"], parameter_sets)
+            return statement(connection)
         finally:
             connection.close()
 
     def execute(request):
-        rows, updated, generated, description = with_connection(
-            request, [parameter_map(request.get("parameters"))])
-        answer = {"numberOfRecordsUpdated": updated,
-                  "generatedFields": [{"longValue": generated}] if generated else []}
-        if rows is not None:
-            answer["records"] = [[field(v) for v in row] for row in rows]
-            if request.get("includeResultMetadata"):
-                answer["columnMetadata"] = [{"name": d[0], "label": d[0]} for d in description]
-        return answer
+        def statement(connection):
+            rows, updated, generated, description = run(
+                connection, request["sql"], [parameter_map(request.get("parameters"))])
+            answer = {"numberOfRecordsUpdated": updated,
+                      "generatedFields": [{"longValue": generated}] if generated else []}
+            if rows is not None:
+                answer["records"] = [[field(v) for v in row] for row in rows]
+                for record in answer["records"]:
+                    if len(json.dumps(record)) > MAX_RECORD_BYTES:
+                        raise ApiError("BadRequestException",
+                                       "Database returned a row larger than the allowed row size "
+                                       "limit of 64 KB")
+                if request.get("includeResultMetadata"):
+                    answer["columnMetadata"] = [{"name": d[0], "label": d[0]}
+                                                for d in description]
+            if len(json.dumps(answer)) > MAX_RESPONSE_BYTES:
+                raise ApiError("BadRequestException",
+                               "Database returned more than the allowed response size limit")
+            return answer
+        return with_connection(request, statement)
 
     def batch_execute(request):
-        sets = [parameter_map(s) for s in request.get("parameterSets") or [[]]]
-        with_connection(request, sets)
+        sets = request.get("parameterSets") or [[]]
+        with_connection(request, lambda connection: run(
+            connection, request["sql"], [parameter_map(s) for s in sets]))
         return {"updateResults": [{"generatedFields": []} for _ in sets]}
 
     def begin(request):
@@ -217,7 +258,7 @@ def main():
             raise ApiError("BadRequestException", f"Database error: {error}") from error
         transaction_id = base64.b64encode(random_tokens.token_bytes(48)).decode("ascii")
         with lock:
-            transactions[transaction_id] = [connection, time.time(), threading.Lock()]
+            transactions[transaction_id] = [connection, time.time(), threading.Lock(), False]
         return {"transactionId": transaction_id}
 
     def finish(request, commit):
@@ -283,9 +324,9 @@ def main():
                 route = routes.get(self.path.split("?")[0])
                 if route is None:
                     raise ApiError("BadRequestException", f"unknown operation {self.path}", 404)
-                if length > MAX_REQUEST_BYTES:
+                if length + len(str(self.headers).encode("latin-1")) > MAX_REQUEST_BYTES:
                     raise ApiError("BadRequestException",
-                                   "Request content size exceeds the 4 MB limit")
+                                   "Request content size exceeds the 4 MB limit", 413)
                 with lock:
                     state["calls"] += 1
                     resuming = state["resuming_left"] > 0

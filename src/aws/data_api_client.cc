@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "aws/aws_error.h"
+#include "aws/data_api_error.h"
 #include "aws/sigv4_signer.h"
 
 namespace billflow {
@@ -136,10 +137,6 @@ SqlValue ValueFromField(const json& field) {
   return std::monostate{};
 }
 
-bool Contains(const std::string& text, std::string_view needle) {
-  return text.find(needle) != std::string::npos;
-}
-
 }  // namespace
 
 DataApiClient::DataApiClient(HttpClient* http, AwsConfig config, DataApiTarget target, Clock clock,
@@ -242,61 +239,51 @@ Result<std::string> DataApiClient::Call(const std::string& path, const std::stri
         "Data API " + path + ": " +
         (info.type.empty() ? "HTTP " + std::to_string(response->status) : info.type) +
         (info.message.empty() ? "" : ": " + info.message);
-    const std::string& type = info.type;
-    if (type == "DatabaseResumingException") {
-      bool budget_left = attempt < options_.max_resume_retries;
-      bool time_left = !deadline_ || clock_() + backoff < *deadline_;
-      if (budget_left && time_left) {
-        options_.sleep(backoff);
-        backoff = std::min(backoff * 2, options_.max_backoff);
-        continue;
+    const bool commit = kind == CallKind::kCommit;
+    switch (ClassifyDataApiError(response->status, info)) {
+      case DataApiFault::kResuming: {
+        bool budget_left = attempt < options_.max_resume_retries;
+        bool time_left = !deadline_ || clock_() + backoff < *deadline_;
+        if (budget_left && time_left) {
+          options_.sleep(backoff);
+          backoff = std::min(backoff * 2, options_.max_backoff);
+          continue;
+        }
+        return Fail(ErrorCode::kUnavailable, message + " (database still resuming after " +
+                                                 std::to_string(attempt + 1) + " attempts)");
       }
-      return Fail(ErrorCode::kUnavailable, message + " (database still resuming after " +
-                                               std::to_string(attempt + 1) + " attempts)");
+      case DataApiFault::kStatementTimeout:
+        if (kind == CallKind::kInTransaction) return Fail(ErrorCode::kDeadlineExceeded, message);
+        return Fail(ErrorCode::kAmbiguousCommit, message + " (the statement may still complete)");
+      case DataApiFault::kTransactionGone:
+        if (commit) {
+          // An earlier send of this commit whose answer was lost may have committed it, or it
+          // expired: only the ledger knows.
+          return Fail(ErrorCode::kAmbiguousCommit,
+                      message +
+                          " (the transaction is gone: committed by an earlier send of this "
+                          "request whose answer was lost, or expired)");
+        }
+        // Its work is lost (expired or aborted): the whole transaction can be tried again.
+        return Fail(ErrorCode::kConflict, message + " (the transaction is gone)");
+      case DataApiFault::kRequestTooLarge:
+        return Fail(ErrorCode::kLimitExceeded,
+                    message + " (a request of " + std::to_string(body.size()) +
+                        " bytes of JSON; the service takes at most 4 MiB)");
+      case DataApiFault::kDuplicateKey:
+        return Fail(ErrorCode::kDuplicateKey, message);
+      case DataApiFault::kConflict:
+        return Fail(ErrorCode::kConflict, message);
+      case DataApiFault::kDatabase:
+        return Fail(ErrorCode::kDatabase, message);
+      case DataApiFault::kPermission:
+        return Fail(ErrorCode::kPermissionDenied, message);
+      case DataApiFault::kNotFound:
+        return Fail(ErrorCode::kNotFound, message);
+      case DataApiFault::kUnavailable:
+        return Fail(commit ? ErrorCode::kAmbiguousCommit : ErrorCode::kUnavailable, message);
     }
-    if (type == "StatementTimeoutException") {
-      if (kind == CallKind::kInTransaction) return Fail(ErrorCode::kDeadlineExceeded, message);
-      return Fail(ErrorCode::kAmbiguousCommit, message + " (the statement may still complete)");
-    }
-    if (kind == CallKind::kCommit &&
-        (type == "TransactionNotFoundException" ||
-         (type == "BadRequestException" && Contains(info.message, "Transaction") &&
-          Contains(info.message, "not found")))) {
-      // libcurl silently sends a request again on a fresh connection when a reused one died
-      // before any byte of the answer: the first CommitTransaction may have committed, and
-      // this "not found" answers the second. Or the transaction expired. Only the ledger knows.
-      return Fail(ErrorCode::kAmbiguousCommit,
-                  message +
-                      " (the transaction is gone: committed by an earlier send of this "
-                      "request whose answer was lost, or expired)");
-    }
-    if (type == "BadRequestException" || type == "DatabaseErrorException" ||
-        type == "TransactionNotFoundException") {
-      bool conflict = Contains(info.message, "Deadlock") || Contains(info.message, "deadlock") ||
-                      Contains(info.message, "Lock wait timeout") ||
-                      Contains(info.message, "error code: 1213") ||
-                      Contains(info.message, "error code: 1205");
-      return Fail(conflict ? ErrorCode::kConflict : ErrorCode::kDatabase, message);
-    }
-    if (type == "ForbiddenException" || type == "AccessDeniedException" ||
-        type == "UnrecognizedClientException" || type == "InvalidSignatureException" ||
-        type == "InvalidSecretException" || type == "ExpiredTokenException") {
-      return Fail(ErrorCode::kPermissionDenied, message);
-    }
-    if (type == "NotFoundException" || type == "DatabaseNotFoundException") {
-      return Fail(ErrorCode::kNotFound, message);
-    }
-    if (type == "ServiceUnavailableError" || type == "InternalServerErrorException" ||
-        type == "ThrottlingException" || type == "DatabaseUnavailableException" ||
-        type == "SecretsErrorException") {
-      return Fail(kind == CallKind::kCommit ? ErrorCode::kAmbiguousCommit : ErrorCode::kUnavailable,
-                  message);
-    }
-    ErrorCode code = CodeForHttpStatus(response->status);
-    if (kind == CallKind::kCommit && code == ErrorCode::kUnavailable) {
-      code = ErrorCode::kAmbiguousCommit;
-    }
-    return Fail(code, message);
+    return Fail(ErrorCode::kInternal, message);
   }
 }
 

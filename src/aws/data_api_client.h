@@ -59,19 +59,25 @@ struct DataApiOptions {
 };
 
 // The RDS Data API (rest-json, SigV4 "rds-data"). `http` must outlive the client. Not
-// thread-safe. Error codes:
+// thread-safe. Errors are classified by ClassifyDataApiError (aws/data_api_error.h): by type
+// and HTTP status, then the database's error number or SQLSTATE, never by wording alone.
 //   DatabaseResumingException, ServiceUnavailableError, ThrottlingException, 5xx → kUnavailable
 //     (after the resume retries are spent);
 //   StatementTimeoutException → kAmbiguousCommit outside a transaction and on commit (the
 //     statement may still complete: read the ledger, never re-send blindly), kDeadlineExceeded
 //     inside one (the transaction will not commit);
-//   a transport failure during CommitTransaction, or a commit answered "Transaction … is not
-//     found" (an earlier send of it, whose answer was lost, may have committed) →
-//     kAmbiguousCommit, after which one best-effort RollbackTransaction is sent so that a
-//     commit that never arrived does not leave the transaction holding its locks;
-//   BadRequestException / DatabaseErrorException → kDatabase (kConflict for deadlocks and
-//     lock wait timeouts); ForbiddenException, AccessDeniedException → kPermissionDenied;
-//   NotFoundException → kNotFound.
+//   a transport failure during CommitTransaction, or a commit answered
+//     TransactionNotFoundException (an earlier send of it, whose answer was lost, may have
+//     committed) → kAmbiguousCommit, after which one best-effort RollbackTransaction is sent so
+//     that a commit that never arrived does not leave the transaction holding its locks;
+//   TransactionNotFoundException on any other call (expired, or aborted by an earlier failed
+//     call) → kConflict: the transaction's work is lost, try it again from the start;
+//   a duplicate key (MySQL 1062, PostgreSQL SQLSTATE 23505) → kDuplicateKey; deadlocks, lock
+//     wait timeouts and serialization failures → kConflict; other BadRequestException /
+//     DatabaseErrorException → kDatabase; HTTP 413 (request over 4 MiB) → kLimitExceeded;
+//   ForbiddenException, AccessDeniedException → kPermissionDenied; NotFoundException →
+//     kNotFound.
+// A request is sent again only after an answer saying it was not run (DatabaseResumingException).
 class DataApiClient {
  public:
   DataApiClient(HttpClient* http, AwsConfig config, DataApiTarget target, Clock clock,

@@ -233,10 +233,56 @@ TEST(DataApiClientTest, CommitOfATransactionThatIsGoneIsAmbiguous) {
   ASSERT_FALSE(gone);
   EXPECT_EQ(gone.error().code, ErrorCode::kAmbiguousCommit);
   EXPECT_NE(gone.error().message.find("is not found"), std::string::npos);
-  // Elsewhere the same answer stays a database error.
+  // Elsewhere the transaction's work is lost: the whole transaction can be tried again.
   f.http.Enqueue(400, R"({"message":"Transaction tx is not found"})",
                  ErrorType("BadRequestException"));
-  EXPECT_EQ(f.client.Execute("SELECT 1", {}, "tx").error().code, ErrorCode::kDatabase);
+  EXPECT_EQ(f.client.Execute("SELECT 1", {}, "tx").error().code, ErrorCode::kConflict);
+}
+
+TEST(DataApiClientTest, TransactionNotFoundExceptionIsAmbiguousOnCommitAndConflictElsewhere) {
+  Fixture f;
+  f.http.Enqueue(
+      404, R"({"message":"Transaction has been aborted due to an error from a previous call"})",
+      ErrorType("TransactionNotFoundException"));
+  f.http.Enqueue(404, R"({"message":"Transaction tx is not found"})",
+                 ErrorType("TransactionNotFoundException"));
+  Result<std::size_t> batch = f.client.BatchExecute("INSERT INTO t VALUES (:a)", {{}}, "tx");
+  ASSERT_FALSE(batch);
+  EXPECT_EQ(batch.error().code, ErrorCode::kConflict);
+  EXPECT_EQ(batch.error().message,
+            "Data API /BatchExecute: TransactionNotFoundException: Transaction has been aborted "
+            "due to an error from a previous call (the transaction is gone)");
+  Status commit = f.client.CommitTransaction("tx");
+  ASSERT_FALSE(commit);
+  EXPECT_EQ(commit.error().code, ErrorCode::kAmbiguousCommit);
+  EXPECT_EQ(commit.error().message,
+            "Data API /CommitTransaction: TransactionNotFoundException: Transaction tx is not "
+            "found (the transaction is gone: committed by an earlier send of this request whose "
+            "answer was lost, or expired)");
+}
+
+TEST(DataApiClientTest, DuplicateKeysAreClassifiedInBothDatabasesForms) {
+  Fixture f;
+  f.http.Enqueue(
+      400,
+      R"({"message":"Database error code: 1062. Message: Duplicate entry '1-7' for key 'PRIMARY'"})",
+      ErrorType("BadRequestException"));
+  f.http.Enqueue(
+      400,
+      R"({"message":"ERROR: duplicate key value violates unique constraint \"billing_data_pkey\"; SQLState: 23505"})",
+      ErrorType("BadRequestException"));
+  f.http.Enqueue(413, R"({"message":"Request content size exceeds the 4 MB limit"})",
+                 ErrorType("BadRequestException"));
+  EXPECT_EQ(f.client.Execute("INSERT 1", {}, "tx").error().code, ErrorCode::kDuplicateKey);
+  EXPECT_EQ(f.client.Execute("INSERT 2", {}, "tx").error().code, ErrorCode::kDuplicateKey);
+  Result<ExecuteResult> big = f.client.Execute("INSERT 3");
+  ASSERT_FALSE(big);
+  EXPECT_EQ(big.error().code, ErrorCode::kLimitExceeded);
+  EXPECT_EQ(big.error().message,
+            "Data API /Execute: BadRequestException: Request content size exceeds the 4 MB limit "
+            "(a request of " +
+                std::to_string(f.http.requests().back().body.size()) +
+                " bytes of JSON; the service takes at most 4 MiB)");
 }
 
 TEST(DataApiClientTest, BlobsTravelAsBase64) {

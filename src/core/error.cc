@@ -16,6 +16,8 @@ std::string_view ErrorCodeName(ErrorCode code) {
       return "limit_exceeded";
     case ErrorCode::kDatabase:
       return "database";
+    case ErrorCode::kDuplicateKey:
+      return "duplicate_key";
     case ErrorCode::kUnavailable:
       return "unavailable";
     case ErrorCode::kConflict:

@@ -14,6 +14,7 @@ enum class ErrorCode {
   kIo,                // local read/write failure
   kLimitExceeded,     // a configured bound was crossed (record size, rejects, memory)
   kDatabase,          // the database refused a statement; not retryable as is
+  kDuplicateKey,      // a PRIMARY KEY or UNIQUE index already holds the value; not retryable
   kUnavailable,       // connection lost, server busy/resuming, 5xx: retry with backoff
   kConflict,          // lock wait/deadlock/serialization failure: retry the transaction
   kAmbiguousCommit,   // COMMIT outcome unknown: resolve by reading the ledger

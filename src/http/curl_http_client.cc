@@ -2,6 +2,8 @@
 
 #include <curl/curl.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <mutex>
 #include <string>
 
@@ -26,7 +28,29 @@ struct Transfer {
   const BodyCallback* on_body = nullptr;
   Status callback_status;
   bool body_truncated = false;
+  std::string_view upload;      // the request body
+  std::size_t uploaded = 0;     // bytes of it handed to libcurl
+  bool replay_refused = false;  // libcurl wanted to send the body again
 };
+
+size_t OnRead(char* buffer, size_t size, size_t count, void* user) {
+  auto* transfer = static_cast<Transfer*>(user);
+  std::size_t n = std::min(size * count, transfer->upload.size() - transfer->uploaded);
+  transfer->upload.copy(buffer, n, transfer->uploaded);
+  transfer->uploaded += n;
+  return n;
+}
+
+// libcurl rewinds the body to send it again on a fresh connection when a reused one died
+// before any byte of the answer — but the server may have received and run it (a commit, a
+// batch of rows). Only the caller can find out (through the ledger), so a body that was
+// handed over, even in part, is never rewound.
+int OnSeek(void* user, curl_off_t offset, int origin) {
+  auto* transfer = static_cast<Transfer*>(user);
+  if (origin == SEEK_SET && offset == 0 && transfer->uploaded == 0) return CURL_SEEKFUNC_OK;
+  transfer->replay_refused = true;
+  return CURL_SEEKFUNC_FAIL;
+}
 
 std::string Trim(std::string_view text) {
   std::size_t begin = text.find_first_not_of(" \t\r\n");
@@ -187,7 +211,13 @@ Result<HttpResponse> CurlHttpClient::Perform(const HttpRequest& request,
       curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
     }
     curl_easy_setopt(curl, CURLOPT_POST, 1L);
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.data());
+    // Read through OnRead, not CURLOPT_POSTFIELDS: libcurl can replay a POSTFIELDS body on
+    // its own, and OnSeek refuses that.
+    transfer.upload = request.body;
+    curl_easy_setopt(curl, CURLOPT_READFUNCTION, OnRead);
+    curl_easy_setopt(curl, CURLOPT_READDATA, &transfer);
+    curl_easy_setopt(curl, CURLOPT_SEEKFUNCTION, OnSeek);
+    curl_easy_setopt(curl, CURLOPT_SEEKDATA, &transfer);
     curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
                      static_cast<curl_off_t>(request.body.size()));
   }
@@ -197,6 +227,12 @@ Result<HttpResponse> CurlHttpClient::Perform(const HttpRequest& request,
   if (code != CURLE_OK) {
     // A broken connection must not be reused for the next request.
     handle_->curl.reset();
+    if (transfer.replay_refused) {
+      return Fail(ErrorCode::kUnavailable,
+                  request.method + " " + request.url +
+                      ": the connection closed before an answer; the request may have been "
+                      "received, and is not sent again");
+    }
     return tl::unexpected(TransportError(code, request, error_buffer));
   }
   long status = 0;

@@ -21,6 +21,9 @@ struct CurlHttpOptions {
 
 // HttpClient over one reused libcurl easy handle (keep-alive between requests to the same
 // host). Verifies TLS peers with the system CA store. Not thread-safe: one per thread.
+// A request body is never sent twice: when a reused connection dies after the body was
+// handed over and before an answer, Send fails with kUnavailable ("the request may have been
+// received, and is not sent again") instead of letting libcurl replay it on a new connection.
 class CurlHttpClient final : public HttpClient {
  public:
   explicit CurlHttpClient(CurlHttpOptions options = {});

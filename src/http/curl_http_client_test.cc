@@ -6,8 +6,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace billflow {
 namespace {
@@ -58,6 +60,101 @@ class OneShotServer {
   std::string received_;
   std::thread thread_;
 };
+
+// Answers the first request of its first connection with a keep-alive 200, reads the second
+// request on that connection in full and closes it without an answer; any later connection
+// gets each of its requests counted and answered 200. Stops when destroyed.
+class DropsSecondAnswerServer {
+ public:
+  DropsSecondAnswerServer() {
+    listen_fd_ = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    bind(listen_fd_, reinterpret_cast<sockaddr*>(&address), sizeof(address));
+    listen(listen_fd_, 4);
+    socklen_t length = sizeof(address);
+    getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&address), &length);
+    port_ = ntohs(address.sin_port);
+    thread_ = std::thread([this] { Serve(); });
+  }
+  ~DropsSecondAnswerServer() {
+    shutdown(listen_fd_, SHUT_RDWR);
+    thread_.join();
+    close(listen_fd_);
+  }
+  int port() const { return port_; }
+  // Bodies of the requests read, in order, over every connection.
+  std::vector<std::string> bodies() {
+    std::lock_guard<std::mutex> hold(mutex_);
+    return bodies_;
+  }
+
+ private:
+  static constexpr char kOk[] = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+  // One request from `fd` into `pending`; false at end of stream.
+  bool ReadRequest(int fd, std::string* pending) {
+    char buffer[4096];
+    for (;;) {
+      std::size_t end = pending->find("\r\n\r\n");
+      if (end != std::string::npos) {
+        std::size_t at = pending->find("Content-Length: ");
+        std::size_t length = at == std::string::npos ? 0 : std::stoul(pending->substr(at + 16));
+        if (pending->size() >= end + 4 + length) {
+          std::lock_guard<std::mutex> hold(mutex_);
+          bodies_.push_back(pending->substr(end + 4, length));
+          pending->erase(0, end + 4 + length);
+          return true;
+        }
+      }
+      ssize_t n = read(fd, buffer, sizeof(buffer));
+      if (n <= 0) return false;
+      pending->append(buffer, static_cast<std::size_t>(n));
+    }
+  }
+  void Serve() {
+    for (int connection = 0;; ++connection) {
+      int fd = accept(listen_fd_, nullptr, nullptr);
+      if (fd < 0) return;
+      std::string pending;
+      for (int request = 0; ReadRequest(fd, &pending); ++request) {
+        if (connection == 0 && request == 1) break;  // read, never answered
+        (void)!write(fd, kOk, sizeof(kOk) - 1);
+      }
+      close(fd);
+    }
+  }
+  int listen_fd_ = -1;
+  int port_ = 0;
+  std::mutex mutex_;
+  std::vector<std::string> bodies_;
+  std::thread thread_;
+};
+
+TEST(CurlHttpClientTest, PostWhoseReusedConnectionDiesIsNotSentAgain) {
+  DropsSecondAnswerServer server;
+  CurlHttpClient http;
+  HttpRequest request;
+  request.method = "POST";
+  request.url = "http://127.0.0.1:" + std::to_string(server.port()) + "/CommitTransaction";
+  request.body = "first";
+  Result<HttpResponse> first = http.Send(request);
+  ASSERT_TRUE(first) << first.error().message;
+  EXPECT_EQ(first->body, "ok");
+  request.body = "second";
+  Result<HttpResponse> second = http.Send(request);
+  ASSERT_FALSE(second);
+  EXPECT_EQ(second.error().code, ErrorCode::kUnavailable);
+  EXPECT_EQ(second.error().message,
+            "POST " + request.url +
+                ": the connection closed before an answer; the request may have been received, "
+                "and is not sent again");
+  // The next request goes out on a fresh connection, once.
+  request.body = "third";
+  Result<HttpResponse> third = http.Send(request);
+  ASSERT_TRUE(third) << third.error().message;
+  EXPECT_EQ(server.bodies(), (std::vector<std::string>{"first", "second", "third"}));
+}
 
 TEST(CurlHttpClientTest, SendsHeadersAndBodyAndReadsAnswer) {
   OneShotServer server(

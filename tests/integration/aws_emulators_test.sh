@@ -114,6 +114,65 @@ else
   case "$out" in *BadRequestException*1146*) pass "SQL errors are BadRequestException with the MySQL code";;
                  *) fail "bad table: $out";; esac
 fi
+# The real service's limits (FIELD-NOTES "Real-service facts"), each seen through the real CLI.
+# expect_refused NAME PATTERN HTTP_STATUS AWS_ARGS...: the call fails, its output matches
+# PATTERN, and the answer had HTTP_STATUS (from the CLI's --debug log of urllib3).
+expect_refused() {
+  local name=$1 pattern=$2 status=$3
+  shift 3
+  local out
+  if out=$(/usr/bin/aws --debug --endpoint-url "$da" rds-data "$@" 2>&1); then
+    fail "$name: the call must fail"
+    return
+  fi
+  case "$out" in
+    *$pattern*) ;;
+    *) fail "$name: expected [$pattern] in: $(printf '%s' "$out" | grep -E 'An error occurred' | tail -1)"; return;;
+  esac
+  if printf '%s' "$out" | grep -qE "\"POST /[A-Za-z]+ HTTP/1.1\" $status "; then
+    pass "$name"
+  else
+    fail "$name: the answer was not HTTP $status"
+  fi
+}
+/usr/bin/python3 - "$AWS_TMP/big-request.json" <<'PY'
+import json, sys
+json.dump({"resourceArn": "arn:aws:rds:us-east-1:123456789012:cluster:billflow",
+           "secretArn": "arn:aws:secretsmanager:us-east-1:123456789012:secret:billflow/db-AbCdEf",
+           "database": "billflow", "sql": "SELECT '" + "x" * (4 * 1024 * 1024) + "'"},
+          open(sys.argv[1], "w"))
+PY
+expect_refused "a request over 4 MiB is refused with HTTP 413" \
+  "BadRequestException) when calling the ExecuteStatement operation*: Request content size exceeds the 4 MB limit" 413 \
+  execute-statement --cli-input-json "file://$AWS_TMP/big-request.json"
+expect_refused "an answer over 1 MiB is refused" \
+  "BadRequestException) when calling the ExecuteStatement operation*: Database returned more than the allowed response size limit" 400 \
+  execute-statement "${arn[@]}" \
+  --sql "WITH RECURSIVE n (i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20) SELECT REPEAT('x', 60000) FROM n"
+rows=$(/usr/bin/aws --endpoint-url "$da" rds-data execute-statement "${arn[@]}" \
+  --sql "WITH RECURSIVE n (i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 15) SELECT REPEAT('x', 60000) FROM n" \
+  --query 'length(records)' --output text)
+expect_eq "$rows" "15" "an answer of 15 rows of 60 KB (under 1 MiB) is served"
+expect_refused "a row over 64 KB is refused" \
+  "BadRequestException) when calling the ExecuteStatement operation*: Database returned a row larger than the allowed row size limit of 64 KB" 400 \
+  execute-statement "${arn[@]}" --sql "SELECT REPEAT('x', 70000)"
+expect_refused "an unknown transaction id is TransactionNotFoundException, HTTP 404" \
+  "TransactionNotFoundException) when calling the ExecuteStatement operation*: Transaction bm9uZQ== is not found" 404 \
+  execute-statement "${arn[@]}" --transaction-id bm9uZQ== --sql 'SELECT 1'
+tx=$(/usr/bin/aws --endpoint-url "$da" rds-data begin-transaction "${arn[@]}" --query transactionId --output text)
+/usr/bin/aws --endpoint-url "$da" rds-data execute-statement "${arn[@]}" --transaction-id "$tx" \
+  --sql "INSERT INTO t (id) VALUES ('in-aborted')" >/dev/null
+expect_refused "a failed statement in a transaction is refused" "Duplicate entry 'b'" 400 \
+  execute-statement "${arn[@]}" --transaction-id "$tx" --sql "INSERT INTO t (id) VALUES ('b')"
+expect_refused "a call after a failed statement finds the transaction aborted" \
+  "TransactionNotFoundException) when calling the ExecuteStatement operation*: Transaction has been aborted due to an error from a previous call" 404 \
+  execute-statement "${arn[@]}" --transaction-id "$tx" --sql 'SELECT 1'
+expect_refused "a commit after a failed statement finds the transaction aborted" \
+  "TransactionNotFoundException) when calling the CommitTransaction operation*: Transaction has been aborted due to an error from a previous call" 404 \
+  commit-transaction --resource-arn arn:aws:rds:us-east-1:123456789012:cluster:billflow \
+  --secret-arn arn:aws:secretsmanager:us-east-1:123456789012:secret:billflow/db-AbCdEf --transaction-id "$tx"
+count=$(mariadb --no-defaults -S "$MARIADB_SOCK" -uroot -N -e "SELECT COUNT(*) FROM billflow.t WHERE id = 'in-aborted'")
+expect_eq "$count" "0" "an aborted transaction's earlier statements are rolled back"
 if out=$(AWS_SECRET_ACCESS_KEY=wrong /usr/bin/aws --endpoint-url "$da" rds-data execute-statement "${arn[@]}" --sql 'SELECT 1' 2>&1); then
   fail "data api: a wrong secret key must be refused"
 else
