@@ -5,6 +5,8 @@
 #include <unordered_map>
 #include <utility>
 
+#include "sinks/stored_values.h"
+
 namespace billflow {
 namespace {
 
@@ -53,14 +55,13 @@ class RowDecoder {
     if (*n < 0) return Bad(column, "is negative");
     return static_cast<std::uint64_t>(*n);
   }
+  // A stored decimal of exactly `scale` digits (never rounded: sinks/stored_values.h).
   [[nodiscard]] Result<Decimal> Amount(std::size_t column, int scale) const {
     Result<std::string> text = Text(column);
     if (!text) return tl::unexpected(text.error());
-    std::optional<Decimal> parsed = Decimal::FromString(*text);
-    std::optional<Decimal> scaled =
-        parsed ? parsed->Rescale(scale, RoundingMode::kHalfEven) : std::nullopt;
-    if (!scaled) return Bad(column, "is not a decimal: \"" + *text + "\"");
-    return *scaled;
+    std::optional<Decimal> value = StoredDecimal(*text, scale);
+    if (!value) return Bad(column, "is not a decimal: \"" + *text + "\"");
+    return *value;
   }
 
  private:
@@ -179,6 +180,8 @@ Result<std::vector<StoredFile>> DataApiReader::Files() {
       BILLFLOW_ASSIGN(file.rows_rejected, row.Count(5));
       BILLFLOW_ASSIGN(file.usd_total, row.Text(6));
       BILLFLOW_ASSIGN(file.finished_at, row.Text(7));
+      // Milliseconds and a Z, as the SQLite backend writes them.
+      if (file.finished_at.size() > 24) file.finished_at = file.finished_at.substr(0, 23) + "Z";
       BILLFLOW_ASSIGN(file.error, row.Text(8));
       out.push_back(std::move(file));
     }
@@ -300,22 +303,17 @@ Result<std::vector<FxRate>> DataApiReader::Rates() {
     if (!page) return tl::unexpected(page.error());
     for (const std::vector<SqlValue>& r : page->rows) {
       RowDecoder row(r, "fx_rates");
-      FxRate rate;
-      BILLFLOW_ASSIGN(rate.currency, row.Text(0));
+      std::string currency;
       std::string date;
-      BILLFLOW_ASSIGN(date, row.Text(1));
-      if (ParseCivilDate(date, &rate.valid_from) != DateParseError::kNone) {
-        return Fail(ErrorCode::kInvalidData, "data-api: fx_rates has a bad date \"" + date + "\"");
-      }
       std::string value;
+      std::string source;
+      BILLFLOW_ASSIGN(currency, row.Text(0));
+      BILLFLOW_ASSIGN(date, row.Text(1));
       BILLFLOW_ASSIGN(value, row.Text(2));
-      std::optional<Decimal> parsed = Decimal::FromString(value);
-      if (!parsed) {
-        return Fail(ErrorCode::kInvalidData, "data-api: fx_rates has a bad rate \"" + value + "\"");
-      }
-      rate.rate_to_usd = *parsed;
-      BILLFLOW_ASSIGN(rate.source, row.Text(3));
-      out.push_back(std::move(rate));
+      BILLFLOW_ASSIGN(source, row.Text(3));
+      Result<FxRate> rate = ParseStoredRate(currency, date, value, source, "data-api");
+      if (!rate) return tl::unexpected(rate.error());
+      out.push_back(std::move(*rate));
     }
     if (page->last) return out;
   }

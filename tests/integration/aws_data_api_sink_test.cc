@@ -120,7 +120,7 @@ TEST_F(AwsDataApiSinkTest, BadFileIsRecordedAsFailedAndWritesNoRows) {
   Result<std::optional<LedgerEntry>> entry = sink.FindFile("file://" + path);
   ASSERT_TRUE(entry) << entry.error().message;
   ASSERT_TRUE(entry->has_value());
-  EXPECT_EQ((*entry)->status, "failed");
+  EXPECT_EQ((*entry)->status, LedgerStatus::kFailed);
 }
 
 // The contract case of sink_contract_test.cc (DuplicateIdInOneFileIsRejectedNotDropped) with
@@ -225,7 +225,7 @@ INSTANTIATE_TEST_SUITE_P(RowsPerRequest, AwsDataApiSinkDuplicateTest, ::testing:
 TEST_F(AwsDataApiSinkTest, RolledBackFileWithDuplicateIdsLeavesNothing) {
   DataApiSink sink(client_.get(), DataApiSinkOptions{1u << 20, 4});
   ASSERT_TRUE(sink.Migrate());
-  const FileIdentity file{"s3://b/rolled-back-duplicates.csv", "", 0, "", ""};
+  const FileIdentity file{"s3://b/rolled-back-duplicates.csv", "", 0, "", "", "", ""};
   ASSERT_EQ(*sink.BeginFile(file), BeginOutcome::kProceed);
   BillingRecord row;
   row.company_name = row.city = row.product_line = row.item = "x";
@@ -330,9 +330,11 @@ TEST_F(AwsDataApiSinkTest, TwoHundredThousandRatesAreSavedAndReadInPages) {
   for (std::size_t i = 0; i < rates.size(); i += 997) {
     EXPECT_EQ((*loaded)[i].currency, rates[i].currency);
     EXPECT_EQ((*loaded)[i].valid_from.ToString(), rates[i].valid_from.ToString());
-    EXPECT_EQ((*loaded)[i].rate_to_usd.ToString(), rates[i].rate_to_usd.ToString());
+    EXPECT_EQ((*loaded)[i].rate_to_usd.Rescale(10, RoundingMode::kHalfEven)->ToString(),
+              rates[i].rate_to_usd.ToString());
   }
-  EXPECT_EQ(loaded->back().rate_to_usd.ToString(), rates.back().rate_to_usd.ToString());
+  EXPECT_EQ(loaded->back().rate_to_usd.Rescale(10, RoundingMode::kHalfEven)->ToString(),
+            rates.back().rate_to_usd.ToString());
   EXPECT_GT(sink.read_requests() - before, 20u);
 }
 
