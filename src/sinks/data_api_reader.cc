@@ -55,6 +55,7 @@ class RowDecoder {
     if (*n < 0) return Bad(column, "is negative");
     return static_cast<std::uint64_t>(*n);
   }
+  // A stored decimal of exactly `scale` digits (never rounded: sinks/stored_values.h).
   [[nodiscard]] Result<Decimal> Amount(std::size_t column, int scale) const {
     Result<std::string> text = Text(column);
     if (!text) return tl::unexpected(text.error());
@@ -179,6 +180,8 @@ Result<std::vector<StoredFile>> DataApiReader::Files() {
       BILLFLOW_ASSIGN(file.rows_rejected, row.Count(5));
       BILLFLOW_ASSIGN(file.usd_total, row.Text(6));
       BILLFLOW_ASSIGN(file.finished_at, row.Text(7));
+      // Milliseconds and a Z, as the SQLite backend writes them.
+      if (file.finished_at.size() > 24) file.finished_at = file.finished_at.substr(0, 23) + "Z";
       BILLFLOW_ASSIGN(file.error, row.Text(8));
       out.push_back(std::move(file));
     }
@@ -300,7 +303,10 @@ Result<std::vector<FxRate>> DataApiReader::Rates() {
     if (!page) return tl::unexpected(page.error());
     for (const std::vector<SqlValue>& r : page->rows) {
       RowDecoder row(r, "fx_rates");
-      std::string currency, date, value, source;
+      std::string currency;
+      std::string date;
+      std::string value;
+      std::string source;
       BILLFLOW_ASSIGN(currency, row.Text(0));
       BILLFLOW_ASSIGN(date, row.Text(1));
       BILLFLOW_ASSIGN(value, row.Text(2));
