@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # billflow ingest s3://bucket/prefix/ with --rates s3://…: objects uploaded with the real AWS CLI
 # to s3rver behind the SigV4-verifying front; a .csv.gz object decompresses while streaming and
-# has the same content hash as its plain copy; a wrong secret is refused by the front.
+# has the same content hash as its plain copy; a wrong secret is refused by the front;
+# `ingest --event` honours --dry-run and --max-inflated-bytes and prints the --json fields.
 # usage: s3_ingest_test.sh BILLFLOW_BIN
 set -euo pipefail
 billflow=$1
@@ -60,5 +61,41 @@ set -e
 check "$rc" "1" "a wrong secret fails the run"
 grep -q "403\|SignatureDoesNotMatch" "$AWS_TMP/err3.log" && { echo "ok: the error says 403"; passes=$((passes + 1)); } ||
   { echo "FAIL: no 403 in: $(cat "$AWS_TMP/err3.log")"; fails=$((fails + 1)); }
+# ingest --event: the same front door as ingest. --dry-run writes nothing (no database file
+# is even created), --max-inflated-bytes is honoured, and the summary has the fields of --json.
+cat >"$AWS_TMP/event.json" <<'JSON'
+{"Records":[
+ {"eventSource":"aws:s3","eventName":"ObjectCreated:Put","s3":{"bucket":{"name":"bills"},"object":{"key":"in/bakery+june.csv"}}},
+ {"eventSource":"aws:s3","eventName":"ObjectCreated:Put","s3":{"bucket":{"name":"bills"},"object":{"key":"in/meat.csv.gz"}}}]}
+JSON
+set +e
+"$billflow" ingest --event "$AWS_TMP/event.json" --dry-run --db "sqlite:$AWS_TMP/dry.db" \
+  >"$AWS_TMP/dry.json" 2>"$AWS_TMP/dry.err"
+rc=$?
+set -e
+check "$rc" "0" "ingest --event --dry-run exits 0 ($(tail -1 "$AWS_TMP/dry.err"))"
+check "$([ -e "$AWS_TMP/dry.db" ] && echo created || echo absent)" "absent" \
+  "ingest --event --dry-run --db sqlite:dry.db creates no database"
+check "$(jq -r '[.files[].status] | join(",")' "$AWS_TMP/dry.json")" "checked,checked" \
+  "both event files are checked, not loaded"
+check "$(jq -r '.totals.rows_loaded' "$AWS_TMP/dry.json")" "29" "the dry run validated 29 rows"
+set +e
+"$billflow" ingest --event "$AWS_TMP/event.json" --dry-run --max-inflated-bytes 100 \
+  >"$AWS_TMP/bomb.json" 2>/dev/null
+rc=$?
+set -e
+check "$rc" "1" "ingest --event --max-inflated-bytes 100 fails the .csv.gz"
+check "$(jq -r '.files[1].status' "$AWS_TMP/bomb.json")" "failed" "the .csv.gz is the failed file"
+jq -r ".files[1].error" "$AWS_TMP/bomb.json" | grep -q -- "--max-inflated-bytes" &&
+  { echo "ok: the error names --max-inflated-bytes"; passes=$((passes + 1)); } ||
+  { echo "FAIL: no limit in: $(jq -r '.files[1].error' "$AWS_TMP/bomb.json")"; fails=$((fails + 1)); }
+keys() { jq -c "$1"' | keys' "$2"; }
+want_file='["content_sha256","error","path","rows_loaded","rows_read","rows_rejected","seconds","source","status","usd_total","warnings"]'
+want_totals='["by_status","failed","files","rows_loaded","rows_read","rows_rejected","usd_total"]'
+check "$(keys '.files[0]' "$AWS_TMP/out.json")" "$want_file" "ingest --json file fields"
+check "$(keys '.files[0]' "$AWS_TMP/dry.json")" "$want_file" "ingest --event file fields are the same"
+check "$(keys '.totals' "$AWS_TMP/out.json")" "$want_totals" "ingest --json totals fields"
+check "$(keys '.totals' "$AWS_TMP/dry.json")" "$want_totals" "ingest --event totals fields are the same"
+
 echo "$passes passed, $fails failed"
 [ "$fails" -eq 0 ]
