@@ -21,16 +21,6 @@ namespace {
 
 constexpr int kRejectsShownPerFile = 10;
 
-IngestSummary FailedSummary(const InputRef& input, std::string message, ErrorCode code) {
-  IngestSummary summary;
-  summary.display_name = input.path;
-  summary.source = input.path;
-  summary.status = FileStatus::kFailed;
-  summary.error = std::move(message);
-  summary.error_code = code;
-  return summary;
-}
-
 std::string SummaryTable(const RunSummary& run) {
   const std::vector<IngestSummary>& summaries = run.files();
   const LoadTally& totals = run.totals();
@@ -171,7 +161,7 @@ int RunIngest(const Config& config, const Logger& log, const std::atomic<bool>& 
     IngestSummary summary;
     auto source = item.open();
     if (!source) {
-      summary = FailedSummary(input, source.error().message, source.error().code);
+      summary = FailedSummary(input.path, input.path, source.error());
     } else {
       progress.Start(input.path);
       summary = config.dry_run ? job.Run(**source, nullptr)

@@ -15,16 +15,6 @@ std::string Dump(const json& value) {
   return value.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
-IngestSummary FailedSummary(const std::string& uri, ErrorCode code, std::string message) {
-  IngestSummary summary;
-  summary.source = uri;
-  summary.display_name = uri;
-  summary.status = FileStatus::kFailed;
-  summary.error_code = code;
-  summary.error = std::move(message);
-  return summary;
-}
-
 }  // namespace
 
 LambdaHandler::LambdaHandler(LambdaHandlerConfig config, S3Client* s3, const FxRateTable* rates)
@@ -38,8 +28,9 @@ IngestSummary LambdaHandler::LoadObject(
     std::optional<std::chrono::system_clock::time_point> stop_at) {
   std::string uri = "s3://" + bucket + "/" + key;
   if (stop_at && config_.clock() >= *stop_at) {
-    return FailedSummary(uri, ErrorCode::kDeadlineExceeded,
-                         uri + ": not started, the invocation deadline is too close");
+    return FailedSummary(uri, uri,
+                         {ErrorCode::kDeadlineExceeded,
+                          uri + ": not started, the invocation deadline is too close"});
   }
   S3SourceOptions options;
   options.chunk_bytes = config_.s3_chunk_bytes;
@@ -55,10 +46,10 @@ IngestSummary LambdaHandler::LoadObject(
       skipped.warnings.push_back(uri + ": object no longer exists; event skipped");
       return skipped;
     }
-    return FailedSummary(uri, source.error().code, source.error().message);
+    return FailedSummary(uri, uri, source.error());
   }
   auto input = GunzipIfNamed(std::move(*source), key, config_.gzip_limits);
-  if (!input) return FailedSummary(uri, input.error().code, input.error().message);
+  if (!input) return FailedSummary(uri, uri, input.error());
   IngestOptions ingest = config_.ingest;
   RetryPolicy retry = config_.retry;
   if (stop_at) {

@@ -9,16 +9,6 @@
 namespace billflow {
 namespace {
 
-IngestSummary FailedSummary(const SourceInfo& info, const Error& error) {
-  IngestSummary summary;
-  summary.source = info.uri;
-  summary.display_name = info.display_name;
-  summary.status = FileStatus::kFailed;
-  summary.error_code = error.code;
-  summary.error = error.message;
-  return summary;
-}
-
 // The ledger's counts for a file whose commit outcome was unknown and turned out to be done.
 Result<LoadTally> StoredTally(Database& db, const std::string& source) {
   auto files = db.Files();
@@ -145,13 +135,13 @@ class Retrier {
     if (!*db_) {
       auto made = connect_();
       if (!made) {
-        last_ = FailedSummary(info_, made.error());
+        last_ = FailedSummary(info_.uri, info_.display_name, made.error());
         return std::nullopt;
       }
       *db_ = std::move(*made);
     }
     auto entry = (*db_)->FindFile(info_.uri);
-    if (!entry) return Failed(FailedSummary(info_, entry.error()));
+    if (!entry) return Failed(FailedSummary(info_.uri, info_.display_name, entry.error()));
     const bool loaded = *entry && (*entry)->status == "loaded";
     if (ambiguous_sha_) {
       if (loaded && (*entry)->content_sha256 == *ambiguous_sha_) return Resolved();
@@ -168,7 +158,7 @@ class Retrier {
         return std::nullopt;
       }
       if (auto rewound = source_.Rewind(); !rewound) {
-        last_ = FailedSummary(info_, rewound.error());
+        last_ = FailedSummary(info_.uri, info_.display_name, rewound.error());
         stop_ = true;
         return std::nullopt;
       }
@@ -185,7 +175,7 @@ class Retrier {
 
   Step Resolved() {
     auto tally = StoredTally(**db_, info_.uri);
-    if (!tally) return Failed(FailedSummary(info_, tally.error()));
+    if (!tally) return Failed(FailedSummary(info_.uri, info_.display_name, tally.error()));
     IngestSummary resolved = last_;
     resolved.status = replaced_before_ ? FileStatus::kReplaced : FileStatus::kLoaded;
     resolved.tally = *tally;

@@ -183,7 +183,7 @@ run_lambda first 1 "$AWS_TMP/e1.json"
 t1=$(date +%s%N)
 expect_eq "$(results first | jq -r .kind)" "response" "first delivery: the invocation answered /response"
 expect_eq "$(jq -c .totals "$AWS_TMP/first/runtime/000.response.json" 2>/dev/null)" \
-  "{\"failed\":0,\"files\":4,\"rows_loaded\":58,\"rows_read\":60,\"rows_rejected\":2,\"usd_total\":\"$(sql 'SELECT SUM(bill_amount_usd) FROM billing_data')\"}" \
+  "{\"by_status\":{\"loaded\":4},\"failed\":0,\"files\":4,\"rows_loaded\":58,\"rows_read\":60,\"rows_rejected\":2,\"usd_total\":\"$(sql 'SELECT SUM(bill_amount_usd) FROM billing_data')\"}" \
   "first delivery: response totals (4 files, 60 rows read, 58 loaded, 2 rejects, USD = the table's sum)"
 originals="'s3://bills/june/$bakery','s3://bills/june/$dairy','s3://bills/june/$meat'"
 expect_eq "$(sql "SELECT COUNT(*) FROM billing_data d JOIN billing_files f USING (file_id) WHERE f.source IN ($originals)")" \
