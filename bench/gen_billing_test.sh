@@ -12,7 +12,8 @@ rows=20000
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-fail() { echo "FAIL: $*" >&2; exit 1; }
+# shellcheck source-path=SCRIPTDIR source=../tests/support/assert.sh
+source "$(dirname "$0")/../tests/support/assert.sh"
 
 "$gen" --rows "$rows" --seed 42 --out "$work/a.csv" --answer "$work/a.json"
 "$gen" --rows "$rows" --seed 42 --out - > "$work/b.csv"
@@ -20,14 +21,14 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 # A longer run with the same seed must start with the same rows.
 "$gen" --rows $((rows + 500)) --seed 42 --out "$work/d.csv"
 
-cmp -s "$work/a.csv" "$work/b.csv" || fail "seed 42 twice gave different bytes"
-! cmp -s "$work/a.csv" "$work/c.csv" || fail "seeds 42 and 43 gave identical bytes"
+cmp -s "$work/a.csv" "$work/b.csv" || die "seed 42 twice gave different bytes"
+! cmp -s "$work/a.csv" "$work/c.csv" || die "seeds 42 and 43 gave identical bytes"
 head -n $((rows + 1)) "$work/d.csv" | cmp -s - "$work/a.csv" ||
-  fail "the first $rows rows depend on --rows"
+  die "the first $rows rows depend on --rows"
 
-if "$gen" --rows 10 > /dev/null 2>&1; then fail "missing --seed was accepted"; fi
+if "$gen" --rows 10 > /dev/null 2>&1; then die "missing --seed was accepted"; fi
 if "$gen" --rows 10 --seed 1 --bad-rate 1.5 > /dev/null 2>&1; then
-  fail "--bad-rate 1.5 was accepted"
+  die "--bad-rate 1.5 was accepted"
 fi
 
 "$python" - "$work/a.csv" "$work/a.json" "$rows" <<'PY'

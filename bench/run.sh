@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# billflow against the tools a data engineer would use instead, side by side (issue 8).
+# billflow against the tools a data engineer would use instead, side by side.
 #
 #   bench/run.sh [--rows 10000000] [--runs 3] [--quick] [--seed 20250601] [--bad-rate 0.01]
 #                [--no-install] [--no-big] [--per-row-rows 100000] [--per-row-runs 1]
@@ -380,7 +380,7 @@ met_le() { awk -v r="$1" -v t="$2" 'BEGIN { if (r == "n/a") print "n/a"; else pr
 mib_ok() { awk -v k="$1" 'BEGIN { if (k == "nan" || k == "") print "n/a"; else print (k / 1024 <= 64) ? "**yes**" : "**no**" }'; }
 
 echo
-echo "billflow benchmark (issue 8): $rows rows ($mb MB), seed $seed, bad-rate $bad_rate, $runs run(s) each, alternating; $(nproc) CPUs, load average at end $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "billflow benchmark: $rows rows ($mb MB), seed $seed, bad-rate $bad_rate, $runs run(s) each, alternating; $(nproc) CPUs, load average at end $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 echo "| goal | program | median wall s | runs | rows/s | MB/s | peak RSS MiB | ratio | target | met | note |"
 echo "|---|---|---:|---:|---:|---:|---:|---:|---|---|---|"

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Throwaway MariaDB servers for the MySQL sink's integration tests and benchmark. No systemd.
 #
-#   scripts/mariadb-test-server.sh start DIR [--buffer-pool SIZE]
+#   scripts/mariadb-test-server.sh start DIR [--buffer-pool SIZE] [--only main]
 #   scripts/mariadb-test-server.sh stop DIR
 #
-# `start` creates DIR and, in about two seconds, three servers on 127.0.0.1, each with its own
-# datadir, socket and free TCP port:
+# `start` creates DIR and, in about two seconds, three servers on 127.0.0.1 (with --only main,
+# the first alone), each with its own datadir, socket and free TCP port:
 #   main       TLS with a server certificate for IP:127.0.0.1,DNS:localhost signed by DIR/tls/ca.pem
 #   wronghost  TLS with a certificate from the same CA issued for db.example.test only
 #   notls      no TLS at all
@@ -20,19 +20,22 @@ set -euo pipefail
 
 die() { echo "mariadb-test-server: $*" >&2; exit 1; }
 
-[[ $# -ge 2 ]] || die "usage: $0 start|stop DIR [--buffer-pool SIZE]"
+usage="usage: $0 start|stop DIR [--buffer-pool SIZE] [--only main]"
+[[ $# -ge 2 ]] || die "$usage"
 cmd=$1
 dir=$2
 shift 2
 buffer_pool=64M
+servers=(main wronghost notls)
 while [[ $# -gt 0 ]]; do
   case $1 in
     --buffer-pool) buffer_pool=$2; shift 2 ;;
-    *) die "unknown option $1" ;;
+    --only) [[ ${2:-} == main ]] || die "--only takes main"; servers=(main); shift 2 ;;
+    *) die "unknown option $1; $usage" ;;
   esac
 done
-
-servers=(main wronghost notls)
+# `stop` stops whichever servers `start` made.
+[[ $cmd == stop ]] && servers=(main wronghost notls)
 
 free_port() {
   /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
@@ -126,10 +129,12 @@ start() {
   done
   rm -rf "$dir/seed"
   start_server main "${ports[main]}" server
-  # The TLS-refusal servers hold no data: keep them small and skip fsync.
-  local small=(--innodb-buffer-pool-size=16M --innodb-log-file-size=16M --innodb-flush-method=nosync)
-  start_server wronghost "${ports[wronghost]}" wronghost "${small[@]}"
-  start_server notls "${ports[notls]}" - "${small[@]}"
+  if [[ ${#servers[@]} -gt 1 ]]; then
+    # The TLS-refusal servers hold no data: keep them small and skip fsync.
+    local small=(--innodb-buffer-pool-size=16M --innodb-log-file-size=16M --innodb-flush-method=nosync)
+    start_server wronghost "${ports[wronghost]}" wronghost "${small[@]}"
+    start_server notls "${ports[notls]}" - "${small[@]}"
+  fi
   for name in "${servers[@]}"; do
     wait_ready "$name"
     # Passwords go on stdin, never on a command line.
@@ -153,10 +158,10 @@ BILLFLOW_TEST_MYSQL_TLS_USER=billflow_tls
 BILLFLOW_TEST_MYSQL_TLS_PASSWORD=$tls_password
 BILLFLOW_TEST_MYSQL_CA=$dir/tls/ca.pem
 BILLFLOW_TEST_MYSQL_OTHER_CA=$dir/tls/other-ca.pem
-BILLFLOW_TEST_MYSQL_WRONGHOST_PORT=${ports[wronghost]}
-BILLFLOW_TEST_MYSQL_NOTLS_PORT=${ports[notls]}
+BILLFLOW_TEST_MYSQL_WRONGHOST_PORT=${ports[wronghost]:-}
+BILLFLOW_TEST_MYSQL_NOTLS_PORT=${ports[notls]:-}
 ENV
-  echo "mariadb-test-server: main on 127.0.0.1:${ports[main]}, wronghost :${ports[wronghost]}, notls :${ports[notls]}; env in $dir/env"
+  echo "mariadb-test-server: ${servers[*]} on 127.0.0.1, main :${ports[main]}; env in $dir/env"
 }
 
 stop_one() {  # stop_one NAME: returns 1 when the server had to be killed

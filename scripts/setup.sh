@@ -1,24 +1,52 @@
 #!/usr/bin/env bash
-# Installs what billflow needs to build and test on Debian 12 (run as root), then builds it.
+# Installs what billflow needs on Debian 12 (run as root), then builds it.
+#   bash scripts/setup.sh build   the compiler, CMake/Ninja and the -dev libraries; builds the
+#                                 `billflow` target only (what scripts/demo.sh needs)
+#   bash scripts/setup.sh test    all of the above, plus the servers, clients, browsers and npm
+#                                 packages the tests start; builds every target (the default)
 # Idempotent: a second run installs nothing and rebuilds only what changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+level=${1:-test}
+case $level in
+  build | test) ;;
+  *) echo "usage: bash scripts/setup.sh [build|test]" >&2; exit 2 ;;
+esac
 
-# Debian packages: build chain, libraries we link, servers and clients the tests start.
-packages=(
-  build-essential cmake ninja-build pkg-config git ca-certificates openssl
+# What configuring and compiling every target needs (GoogleTest too: the top-level CMakeLists.txt
+# finds it, so a configure without it fails even when only `billflow` is built).
+build_packages=(
+  build-essential cmake ninja-build pkg-config ca-certificates
   libexpected-dev libcli11-dev nlohmann-json3-dev libsqlite3-dev libssl-dev
   libgtest-dev libgmock-dev libmariadb-dev libcurl4-openssl-dev zlib1g-dev
-  sqlite3 mariadb-server mariadb-client python3 python3-pymysql awscli
-  clang libclang-rt-14-dev hyperfine unzip zip shellcheck
-  chromium
+  libtomlplusplus-dev libzip-dev libpugixml-dev libpq-dev
 )
+# What the tests run: database servers and clients, AWS CLI, clang for the fuzzers and lint,
+# a browser for the HTML report, node for the S3 front and the deploy checks, shell tools.
+test_packages=(
+  git openssl curl jq time unzip zip sqlite3 mariadb-server mariadb-client postgresql
+  python3 python3-pymysql awscli clang libclang-rt-14-dev clang-format clang-tidy
+  hyperfine shellcheck chromium nodejs npm
+)
+packages=("${build_packages[@]}")
+[ "$level" = test ] && packages+=("${test_packages[@]}")
+
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-command -v node >/dev/null 2>&1 || missing+=(nodejs)
-command -v npm >/dev/null 2>&1 || missing+=(npm)
+# node and npm may come from outside Debian (a nodesource or nvm install): any on PATH will do.
+if [ "$level" = test ]; then
+  kept=()
+  for p in "${missing[@]}"; do
+    case $p in
+      nodejs) command -v node >/dev/null 2>&1 || kept+=("$p") ;;
+      npm) command -v npm >/dev/null 2>&1 || kept+=("$p") ;;
+      *) kept+=("$p") ;;
+    esac
+  done
+  missing=("${kept[@]}")
+fi
 if ((${#missing[@]})); then
   echo "setup: installing ${missing[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive
@@ -27,15 +55,25 @@ if ((${#missing[@]})); then
 fi
 
 # npm packages used only by tests (csv-spectrum, s3rver, hcl2json), pinned in tests/package-lock.json.
-if [ ! -f tests/node_modules/.stamp ] || [ tests/package.json -nt tests/node_modules/.stamp ]; then
-  echo "setup: npm install in tests/" >&2
-  (cd tests && npm install --no-audit --no-fund --loglevel=error >/dev/null)
-  touch tests/node_modules/.stamp
+if [ "$level" = test ]; then
+  if [ ! -f tests/node_modules/.stamp ] || [ tests/package.json -nt tests/node_modules/.stamp ] ||
+    [ tests/package-lock.json -nt tests/node_modules/.stamp ]; then
+    echo "setup: npm install in tests/" >&2
+    (cd tests && npm install --no-audit --no-fund --loglevel=error >/dev/null)
+    touch tests/node_modules/.stamp
+  fi
 fi
 
 build_dir=${BILLFLOW_BUILD_DIR:-build}
-if [ ! -f "$build_dir/build.ninja" ]; then
-  cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+# Configure once per level: a tree configured by the demo found no node or clang++, so the tests
+# that need them (deploy checks, fuzz targets) appear only after configuring again.
+if [ ! -f "$build_dir/build.ninja" ] || [ "$(cat "$build_dir/.setup-level" 2>/dev/null)" != "$level" ]; then
+  if [ ! -f "$build_dir/build.ninja" ] || [ "$level" = test ]; then
+    cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+    echo "$level" >"$build_dir/.setup-level"
+  fi
 fi
-cmake --build "$build_dir" -- -j"$(nproc)" | grep -v '^\[' || true
+targets=()
+[ "$level" = build ] && targets=(--target billflow)
+cmake --build "$build_dir" "${targets[@]}" -- -j"$(nproc)" | grep -v '^\[' || true
 test "${PIPESTATUS[0]}" -eq 0

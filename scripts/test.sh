@@ -3,5 +3,5 @@
 # against real servers the tests start themselves, end to end). Usage: bash scripts/test.sh [ctest args]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
+bash scripts/setup.sh test
 ctest --test-dir "${BILLFLOW_BUILD_DIR:-build}" --output-on-failure -j"$(nproc)" "$@"

@@ -25,7 +25,8 @@ locals {
 
   lambda_zip_path = coalesce(var.lambda_zip_path, "${path.module}/../../dist/billflow-lambda.zip")
 
-  alarm_actions = var.alarm_sns_topic_arn == null ? [] : [var.alarm_sns_topic_arn]
+  # Every alarm notifies the stack's own topic, and an existing one when alarm_sns_topic_arn names it.
+  alarm_actions = concat([aws_sns_topic.alarms.arn], var.alarm_sns_topic_arn == null ? [] : [var.alarm_sns_topic_arn])
 
   # The connection string billflow reads from BILLFLOW_DB (see CONTRACT.md). It carries ARNs only;
   # the password stays in Secrets Manager and the Data API fetches it with the caller's rights.

@@ -58,6 +58,11 @@ output "db_secret_arn" {
   value       = aws_rds_cluster.this.master_user_secret[0].secret_arn
 }
 
+output "alarm_topic_arn" {
+  description = "SNS topic every alarm notifies; subscribe to it (alarm_email does one e-mail address)."
+  value       = aws_sns_topic.alarms.arn
+}
+
 output "billflow_db_url" {
   description = "Value for billflow --db / BILLFLOW_DB (ARNs only, no password)."
   value       = local.billflow_db_url

@@ -22,7 +22,7 @@ resource "aws_rds_cluster" "this" {
   backup_retention_period   = var.db_backup_retention_days
   copy_tags_to_snapshot     = true
   skip_final_snapshot       = var.db_skip_final_snapshot
-  final_snapshot_identifier = var.db_skip_final_snapshot ? null : "${local.name}-final"
+  final_snapshot_identifier = var.db_skip_final_snapshot ? null : "${local.name}-final-${terraform_data.stack_created.output}"
 
   serverlessv2_scaling_configuration {
     min_capacity = var.db_min_capacity
@@ -36,11 +36,6 @@ resource "aws_rds_cluster" "this" {
       condition     = var.db_max_capacity >= var.db_min_capacity
       error_message = "db_max_capacity must be at least db_min_capacity."
     }
-
-    precondition {
-      condition     = var.db_min_capacity > 0 || tonumber(regex("^8\\.0\\.mysql_aurora\\.3\\.([0-9]+)\\.", var.aurora_engine_version)[0]) >= 8
-      error_message = "db_min_capacity = 0 (auto-pause) needs aurora_engine_version 8.0.mysql_aurora.3.08.0 or later; use 0.5 on older versions."
-    }
   }
 }
 
@@ -52,6 +47,21 @@ resource "aws_rds_cluster_instance" "this" {
   engine_version      = aws_rds_cluster.this.engine_version
   publicly_accessible = false
 
-  db_subnet_group_name       = aws_db_subnet_group.this.name
-  auto_minor_version_upgrade = true
+  db_subnet_group_name = aws_db_subnet_group.this.name
+  # engine_version is an exact patch version, so Terraform is what upgrades the engine: raise
+  # aurora_engine_version and the plan shows the upgrade. With automatic minor upgrades on, AWS
+  # would move the cluster past the configured version and the next plan would ask for a
+  # downgrade, which Aurora refuses.
+  auto_minor_version_upgrade = false
+}
+
+# When this resource was first applied, normally with the stack (UTC, YYYYMMDDhhmmss), then fixed
+# for the stack's life: it makes the final snapshot name unique, so a stack destroyed after an
+# earlier one of the same name does not collide with that one's snapshot.
+resource "terraform_data" "stack_created" {
+  input = formatdate("YYYYMMDDhhmmss", timestamp())
+
+  lifecycle {
+    ignore_changes = [input]
+  }
 }

@@ -214,13 +214,15 @@ variable "db_allowed_security_group_ids" {
 }
 
 variable "aurora_engine_version" {
-  description = "Aurora MySQL version. The Data API works with Serverless v2 from 3.07; scaling to 0 ACU needs 3.08 or later."
+  description = "Aurora MySQL version, exact (8.0.mysql_aurora.3.MM.P). Terraform alone upgrades it (automatic minor upgrades are off, rds.tf): raise it to upgrade. 3.08 is the oldest release that AWS does not list as deprecated, has the RDS Data API for Serverless v2 and can scale to 0 ACU."
   type        = string
   default     = "8.0.mysql_aurora.3.08.0"
 
   validation {
-    condition     = can(regex("^8\\.0\\.mysql_aurora\\.3\\.(0[7-9]|[1-9][0-9])\\.[0-9]+$", var.aurora_engine_version))
-    error_message = "aurora_engine_version must be 8.0.mysql_aurora.3.07.x or later: the RDS Data API needs it for Aurora MySQL Serverless v2."
+    # Aurora MySQL 3.08 or later. An Aurora PostgreSQL engine would get a variable of its own
+    # with its own list of Data-API versions, not a second pattern here.
+    condition     = can(regex("^8\\.0\\.mysql_aurora\\.3\\.(0[89]|[1-9][0-9])\\.[0-9]+$", var.aurora_engine_version))
+    error_message = "aurora_engine_version must be an exact Aurora MySQL 3.08 or later version (8.0.mysql_aurora.3.08.0 or later): older 3.x releases are deprecated, and the RDS Data API and scaling to 0 ACU need 3.08."
   }
 }
 
@@ -247,13 +249,13 @@ variable "master_username" {
 }
 
 variable "master_user_secret_kms_key_id" {
-  description = "Customer-managed KMS key (ARN) for the master user secret. null uses the AWS-managed key aws/secretsmanager, which needs no kms:Decrypt grant."
+  description = "Customer-managed KMS key for the master user secret, as a key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID), not an alias: the function's kms:Decrypt grant names this ARN, and a grant on an alias ARN does not cover the key. null uses the AWS-managed key aws/secretsmanager, which needs no grant."
   type        = string
   default     = null
 
   validation {
-    condition     = var.master_user_secret_kms_key_id == null || can(regex("^arn:[a-z-]+:kms:", var.master_user_secret_kms_key_id))
-    error_message = "master_user_secret_kms_key_id must be a KMS key ARN (arn:...:kms:...) or null."
+    condition     = var.master_user_secret_kms_key_id == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/(mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$", var.master_user_secret_kms_key_id))
+    error_message = "master_user_secret_kms_key_id must be a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/KEY-ID) or null; an alias ARN (...:alias/NAME) or a bare key id is refused, because the kms:Decrypt grant on it would not cover the key (aws kms describe-key --key-id alias/NAME prints the key ARN)."
   }
 }
 
@@ -308,7 +310,7 @@ variable "db_backup_retention_days" {
 }
 
 variable "db_skip_final_snapshot" {
-  description = "Destroy the cluster without a final snapshot. false keeps a snapshot named <name>-final."
+  description = "Destroy the cluster without a final snapshot. false keeps a snapshot named <name>-final-<stack creation time, YYYYMMDDhhmmss>."
   type        = bool
   default     = false
 }
@@ -318,12 +320,23 @@ variable "db_skip_final_snapshot" {
 # ---------------------------------------------------------------------------------------------------
 
 variable "alarm_sns_topic_arn" {
-  description = "SNS topic notified when an alarm fires or clears. null creates the alarms without actions."
+  description = "An existing SNS topic also notified when an alarm fires or clears, besides the stack's own topic (output alarm_topic_arn). null notifies the stack's topic only."
   type        = string
   default     = null
 
   validation {
     condition     = var.alarm_sns_topic_arn == null || can(regex("^arn:[a-z-]+:sns:", var.alarm_sns_topic_arn))
     error_message = "alarm_sns_topic_arn must be an SNS topic ARN (arn:...:sns:...) or null."
+  }
+}
+
+variable "alarm_email" {
+  description = "E-mail address subscribed to the stack's alarm topic. AWS mails a confirmation link; nothing is delivered until it is followed. null subscribes no one."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.alarm_email == null || can(regex("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", var.alarm_email))
+    error_message = "alarm_email must be one e-mail address (name@example.com) or null."
   }
 }

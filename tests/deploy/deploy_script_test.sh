@@ -10,17 +10,8 @@ deploy=$root/deploy/deploy.sh
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-failed=0
-ok() { echo "ok - $*"; }
-not_ok() {
-  echo "not ok - $*"
-  failed=1
-}
-expect() { # expect DESCRIPTION COMMAND...: passes when COMMAND succeeds
-  local what=$1
-  shift
-  if "$@"; then ok "$what"; else not_ok "$what"; fi
-}
+# shellcheck source-path=SCRIPTDIR source=../support/assert.sh
+source "$root/tests/support/assert.sh"
 
 log=$tmp/calls.log
 stubs=$tmp/stubs
@@ -73,58 +64,58 @@ run() { # run ENV... -- ARGS...: deploy.sh with stubs first on PATH; output in $
 }
 
 run -- --help
-expect "--help exits 0 and documents --plan-only" test "$status" = 0 -a -n "$(grep -- '--plan-only' <<<"$out")"
+check "--help exits 0 and documents --plan-only" test "$status" = 0 -a -n "$(grep -- '--plan-only' <<<"$out")"
 
 run -- --frobnicate
-expect "an unknown option exits 2" test "$status" = 2
+check "an unknown option exits 2" test "$status" = 2
 
 run PATH="$minbin" -- --plan-only
-expect "no terraform, aws or zip: exit 2" test "$status" = 2
+check "no terraform, aws or zip: exit 2" test "$status" = 2
 for tool in terraform aws zip; do
-  expect "the missing-prerequisite message names $tool" grep -q -- "- $tool" <<<"$out"
+  check "the missing-prerequisite message names $tool" grep -q -- "- $tool" <<<"$out"
 done
 
 ln -s "$stubs/aws" "$minbin/aws"
 ln -s "$stubs/zip" "$minbin/zip"
 run PATH="$minbin" -- --plan-only
-expect "only terraform missing: exit 2 naming terraform alone" \
+check "only terraform missing: exit 2 naming terraform alone" \
   test "$status" = 2 -a -n "$(grep -- '- terraform' <<<"$out")" -a -z "$(grep -- '- aws' <<<"$out")"
 
 run STUB_AWS_NO_CREDENTIALS=1 -- --plan-only --skip-package
-expect "no AWS credentials: exit 2 naming sts get-caller-identity" \
+check "no AWS credentials: exit 2 naming sts get-caller-identity" \
   test "$status" = 2 -a -n "$(grep 'get-caller-identity' <<<"$out")"
-expect "no AWS credentials: terraform is never run" test -z "$(grep '^terraform' "$log")"
+check "no AWS credentials: terraform is never run" test -z "$(grep '^terraform' "$log")"
 
 echo 'vpc_id = "vpc-0abc"' >"$tmp/prod.tfvars"
 run -- --plan-only --skip-package --var-file prod.tfvars
-expect "--plan-only exits 0" test "$status" = 0
-expect "--plan-only runs terraform init in deploy/terraform" \
+check "--plan-only exits 0" test "$status" = 0
+check "--plan-only runs terraform init in deploy/terraform" \
   grep -q "^terraform -chdir=$root/deploy/terraform init -input=false" "$log"
-expect "--plan-only passes the var file, made absolute, to plan" \
+check "--plan-only passes the var file, made absolute, to plan" \
   grep -q -- "plan -input=false -out=billflow.tfplan -var-file=$tmp/prod.tfvars" "$log"
-expect "--plan-only hands terraform the zip path and the build machine's architecture" \
+check "--plan-only hands terraform the zip path and the build machine's architecture" \
   grep -q "zip=$tmp/dist/billflow-lambda.zip arch=[a-z0-9_]" "$log"
-expect "--plan-only never applies nor migrates" test -z "$(grep -e ' apply' -e '^billflow' "$log")"
+check "--plan-only never applies nor migrates" test -z "$(grep -e ' apply' -e '^billflow' "$log")"
 
 run -- --skip-package
-expect "apply without --auto-approve and without a terminal: exit 2, nothing applied" \
+check "apply without --auto-approve and without a terminal: exit 2, nothing applied" \
   test "$status" = 2 -a -z "$(grep ' apply' "$log")"
 
 run STUB_MIGRATE_FAILS=1 -- --skip-package --auto-approve --var-file="$tmp/prod.tfvars"
-expect "a full deploy exits 0" test "$status" = 0
-expect "apply runs the saved plan" grep -q "apply -input=false billflow.tfplan" "$log"
-expect "migrate runs with the Data API URL from terraform output, in the cluster's region" \
+check "a full deploy exits 0" test "$status" = 0
+check "apply runs the saved plan" grep -q "apply -input=false billflow.tfplan" "$log"
+check "migrate runs with the Data API URL from terraform output, in the cluster's region" \
   grep -q "^billflow migrate --db data-api://arn:aws:rds:eu-west-1:.*database=billing \[region=eu-west-1\]" "$log"
-expect "a failed migrate (DatabaseResumingException) is retried" test "$(grep -c '^billflow migrate' "$log")" = 2
-expect "the bucket name is printed" grep -q "bucket: *billflow-billing-20250101" <<<"$out"
-expect "a copy-paste upload command is printed" grep -q "aws s3 cp .*\.csv s3://billflow-billing-20250101/" <<<"$out"
+check "a failed migrate (DatabaseResumingException) is retried" test "$(grep -c '^billflow migrate' "$log")" = 2
+check "the bucket name is printed" grep -q "bucket: *billflow-billing-20250101" <<<"$out"
+check "a copy-paste upload command is printed" grep -q "aws s3 cp .*\.csv s3://billflow-billing-20250101/" <<<"$out"
 
 run STUB_MIGRATE_FAILS=9 BILLFLOW_MIGRATE_ATTEMPTS=2 -- --skip-package --auto-approve
-expect "migrate failing every attempt: exit 1 with the command to rerun" \
+check "migrate failing every attempt: exit 1 with the command to rerun" \
   test "$status" = 1 -a -n "$(grep 'rerun: .*migrate --db' <<<"$out")"
 
-if ((failed)); then
+if [ "$ASSERT_FAILURES" -ne 0 ]; then
   echo "--- last deploy.sh output ---"
   echo "$out"
 fi
-exit "$failed"
+assert_done

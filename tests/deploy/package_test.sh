@@ -12,43 +12,36 @@ binary=${1:-$(command -v ls)}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-failed=0
-ok() { echo "ok - $*"; }
-not_ok() {
-  echo "not ok - $*"
-  failed=1
-}
+# shellcheck source-path=SCRIPTDIR source=../support/assert.sh
+source "$root/tests/support/assert.sh"
 
 BILLFLOW_BIN=$binary BILLFLOW_DIST=$tmp/dist bash "$root/deploy/package-lambda.sh"
 zip=$tmp/dist/billflow-lambda.zip
-[ -f "$zip" ] || {
-  not_ok "package-lambda.sh wrote no $zip"
-  exit 1
-}
+[ -f "$zip" ] || die "package-lambda.sh wrote no $zip"
 pkg=$tmp/pkg
 unzip -q "$zip" -d "$pkg"
 
 for f in bootstrap bin/billflow; do
-  if [ -x "$pkg/$f" ]; then ok "$f is in the zip and executable"; else not_ok "$f missing or not executable"; fi
+  if [ -x "$pkg/$f" ]; then pass "$f is in the zip and executable"; else fail "$f missing or not executable"; fi
 done
-if head -n 1 "$pkg/bootstrap" | grep -qx '#!/bin/sh'; then ok "bootstrap is a #!/bin/sh script"; else not_ok "bootstrap does not start with #!/bin/sh"; fi
+if head -n 1 "$pkg/bootstrap" | grep -qx '#!/bin/sh'; then pass "bootstrap is a #!/bin/sh script"; else fail "bootstrap does not start with #!/bin/sh"; fi
 
 # Every library ldd lists (name => path), stored under that name, and the loader.
 loader=
 while read -r first second third _; do
   if [ "$second" = "=>" ] && [ "${third:0:1}" = "/" ]; then
-    if [ -f "$pkg/lib/$first" ]; then ok "lib/$first bundled"; else not_ok "lib/$first missing (ldd: $third)"; fi
+    if [ -f "$pkg/lib/$first" ]; then pass "lib/$first bundled"; else fail "lib/$first missing (ldd: $third)"; fi
   elif [ "${first:0:1}" = "/" ]; then
     loader=$(basename "$first")
-    if [ -x "$pkg/lib/$loader" ]; then ok "loader lib/$loader bundled"; else not_ok "loader lib/$loader missing"; fi
+    if [ -x "$pkg/lib/$loader" ]; then pass "loader lib/$loader bundled"; else fail "loader lib/$loader missing"; fi
   fi
 done < <(ldd "$binary")
-[ -n "$loader" ] || not_ok "ldd named no loader for $binary"
+[ -n "$loader" ] || fail "ldd named no loader for $binary"
 
 if grep -q "lib/$loader\" --library-path \"\$root/lib\" \"\$root/bin/billflow\" lambda\$" "$pkg/bootstrap"; then
-  ok "bootstrap execs bin/billflow lambda through lib/$loader"
+  pass "bootstrap execs bin/billflow lambda through lib/$loader"
 else
-  not_ok "bootstrap does not exec bin/billflow lambda through lib/$loader:"
+  fail "bootstrap does not exec bin/billflow lambda through lib/$loader:"
   cat "$pkg/bootstrap"
 fi
 
@@ -56,43 +49,43 @@ fi
 if resolved=$(env -i "$pkg/lib/$loader" --library-path "$pkg/lib" --list "$pkg/bin/billflow"); then
   outside=$(grep '=>' <<<"$resolved" | grep -v "=> $pkg/lib/" || true)
   if [ -z "$outside" ]; then
-    ok "bundled loader resolves every library inside lib/"
+    pass "bundled loader resolves every library inside lib/"
   else
-    not_ok "bundled loader resolves libraries outside lib/:"
+    fail "bundled loader resolves libraries outside lib/:"
     echo "$outside"
   fi
 else
-  not_ok "bundled loader cannot list bin/billflow's libraries"
+  fail "bundled loader cannot list bin/billflow's libraries"
 fi
 
 if out=$(cd / && env -i "$pkg/lib/$loader" --library-path "$pkg/lib" "$pkg/bin/billflow" --version 2>&1); then
-  ok "bin/billflow --version runs through the bundled loader with env -i: $(head -n 1 <<<"$out")"
+  pass "bin/billflow --version runs through the bundled loader with env -i: $(head -n 1 <<<"$out")"
 else
-  not_ok "bin/billflow --version through the bundled loader failed: $out"
+  fail "bin/billflow --version through the bundled loader failed: $out"
 fi
 
 # The bootstrap, with an ELF stand-in for billflow that prints its arguments: it must find its
 # own directory without LAMBDA_TASK_ROOT (from any working directory) and honour it when set.
 cp "$(type -P echo)" "$pkg/bin/billflow"
 if out=$(cd / && env -i "$pkg/bootstrap") && [ "$out" = "lambda" ]; then
-  ok "bootstrap without LAMBDA_TASK_ROOT runs its own bin/billflow with 'lambda'"
+  pass "bootstrap without LAMBDA_TASK_ROOT runs its own bin/billflow with 'lambda'"
 else
-  not_ok "bootstrap without LAMBDA_TASK_ROOT printed '${out:-}'"
+  fail "bootstrap without LAMBDA_TASK_ROOT printed '${out:-}'"
 fi
 cp -R "$pkg" "$tmp/task"
 cp "$(type -P false)" "$pkg/bin/billflow" # so only the LAMBDA_TASK_ROOT copy can print 'lambda'
 if out=$(cd / && env -i LAMBDA_TASK_ROOT="$tmp/task" /bin/sh "$pkg/bootstrap") && [ "$out" = "lambda" ]; then
-  ok "bootstrap honours LAMBDA_TASK_ROOT"
+  pass "bootstrap honours LAMBDA_TASK_ROOT"
 else
-  not_ok "bootstrap with LAMBDA_TASK_ROOT printed '${out:-}'"
+  fail "bootstrap with LAMBDA_TASK_ROOT printed '${out:-}'"
 fi
 
 first_sum=$(sha256sum <"$zip")
 BILLFLOW_BIN=$binary BILLFLOW_DIST=$tmp/dist bash "$root/deploy/package-lambda.sh" >/dev/null 2>&1
 if [ "$(sha256sum <"$zip")" = "$first_sum" ]; then
-  ok "packaging twice gives the same zip (stable source_code_hash)"
+  pass "packaging twice gives the same zip (stable source_code_hash)"
 else
-  not_ok "packaging twice gives different zips"
+  fail "packaging twice gives different zips"
 fi
 
-exit "$failed"
+assert_done

@@ -15,13 +15,10 @@ if ! command -v terraform >/dev/null 2>&1; then
 fi
 # No ~/.terraformrc is needed (this silences the missing-config warning) and no version check.
 export TF_CLI_CONFIG_FILE=/dev/null CHECKPOINT_DISABLE=1
-failed=0
+# shellcheck source-path=SCRIPTDIR source=../support/assert.sh
+source "$(dirname "$0")/../support/assert.sh"
 for dir in "$@"; do
-  if terraform fmt -check -recursive -diff "$dir"; then
-    echo "ok - terraform fmt -check -recursive $dir"
-  else
-    echo "not ok - terraform fmt would rewrite the files above; run: terraform fmt -recursive $dir"
-    failed=1
-  fi
+  check "terraform fmt -check -recursive $dir (on failure, run: terraform fmt -recursive $dir)" \
+    terraform fmt -check -recursive -diff "$dir"
 done
-exit "$failed"
+assert_done

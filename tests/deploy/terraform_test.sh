@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # `terraform validate` and `terraform test` (tftest/billflow.tftest.hcl, with a mocked AWS provider)
 # on a temporary copy of deploy/terraform. Both need the AWS provider's schema, which cannot be
-# downloaded here: the test runs only when a local provider mirror exists, and is skipped (exit 77)
-# otherwise, as it is when terraform is not on PATH. Nothing is fetched from the network.
+# downloaded here: the test uses a local mirror of the real provider when there is one, and
+# otherwise the schema-only stand-in of tests/deploy/tfprovider/ (mock_provider asks the provider
+# for its schema only). Skipped (exit 77) when terraform or, for the stand-in, node is not on
+# PATH. Nothing is fetched from the network.
 # Usage: terraform_test.sh TERRAFORM_DIR
-# Environment: BILLFLOW_TF_PROVIDER_MIRROR=DIR  filesystem mirror holding
+# Environment: BILLFLOW_TF_PROVIDER_MIRROR=DIR  filesystem mirror holding the real provider in
 #              registry.terraform.io/hashicorp/aws/<version>/<os_arch>/ (default /opt/tf-plugins)
 set -euo pipefail
 src=$(cd "${1:?usage: terraform_test.sh TERRAFORM_DIR}" && pwd)
@@ -15,13 +17,18 @@ if ! command -v terraform >/dev/null 2>&1; then
   echo "SKIP: terraform is not on PATH"
   exit 77
 fi
-if [ ! -d "$mirror/registry.terraform.io/hashicorp/aws" ]; then
-  echo "SKIP: no AWS provider mirror at $mirror (set BILLFLOW_TF_PROVIDER_MIRROR); validate and test not run"
-  exit 77
-fi
-
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+if [ ! -d "$mirror/registry.terraform.io/hashicorp/aws" ]; then
+  if ! command -v node >/dev/null 2>&1; then
+    echo "SKIP: no AWS provider mirror at $mirror (set BILLFLOW_TF_PROVIDER_MIRROR) and no node for the stand-in"
+    exit 77
+  fi
+  echo "no AWS provider mirror at $mirror: using the schema-only stand-in"
+  mirror=$tmp/mirror
+  node "$here/tfprovider/build_mirror.mjs" "$mirror" >/dev/null
+  export TF_DISABLE_PLUGIN_TLS=1 # the stand-in speaks plain gRPC
+fi
 work=$tmp/terraform
 mkdir -p "$work/tests"
 cp "$src"/*.tf "$work/"

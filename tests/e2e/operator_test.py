@@ -2,8 +2,9 @@
 rejects export, progress output. The real billflow binary, real files, the database read
 directly with Python's sqlite3; expected amounts computed here with Python's Decimal.
 
-Run by ctest with BILLFLOW_BIN, BILLFLOW_GEN, SEED_DIR and TEST_DATA_DIR set. The HTML tests
-also need Debian's `chromium` (scripts/setup.sh installs it); they are skipped without it.
+Run by ctest with BILLFLOW_BIN, BILLFLOW_GEN and TEST_DATA_DIR set; the sample files are
+examples/. The HTML tests also need Debian's `chromium` (scripts/setup.sh installs it); they are
+skipped without it.
 """
 import csv
 import gzip
@@ -13,33 +14,32 @@ import os
 import pty
 import shutil
 import signal
-import sqlite3
 import struct
 import subprocess
-import tempfile
+import sys
 import time
 import unittest
 import zlib
 from decimal import ROUND_HALF_EVEN, Decimal, getcontext
 from pathlib import Path
 
-BIN = os.environ["BILLFLOW_BIN"]
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "support"))
+sys.path.insert(0, str(Path(__file__).parent))
+import billflow_test as bt  # noqa: E402
+import oracle  # noqa: E402
+
+BIN = bt.binary()
 GEN = os.environ["BILLFLOW_GEN"]
-SEED = Path(os.environ["SEED_DIR"])
+EXAMPLES = bt.EXAMPLES
+EXAMPLE_FILES = sorted(EXAMPLES.glob("*.csv"))
+MEAT = EXAMPLES / "billing_meat_2025_06.csv"
 DATA = Path(os.environ.get("TEST_DATA_DIR", Path(__file__).resolve().parents[1] / "data"))
-HEADER = "id,company_name,country,city,product_line,item,bill_date,currency,bill_amount\n"
+HEADER = bt.HEADER
 CHROMIUM = shutil.which("chromium")
 
 
-def env_for_test(extra=None):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("BILLFLOW_DB")}
-    env["BILLFLOW_LOG_FORMAT"] = "text"
-    env.update(extra or {})
-    return env
-
-
 def run(*args, env=None, timeout=600):
-    return subprocess.run([BIN, *map(str, args)], capture_output=True, env=env_for_test(env), timeout=timeout)
+    return bt.run(*args, env=env, timeout=timeout)
 
 
 def rows_csv(rows):
@@ -51,18 +51,8 @@ def figure(name, value):
     print(f"\nFIGURE {name}: {value}", flush=True)
 
 
-class OperatorTestCase(unittest.TestCase):
-    def setUp(self):
-        self.dir = Path(tempfile.mkdtemp(prefix="billflow_ops_"))
-        self.db = self.dir / "t.db"
-        self.url = f"sqlite:{self.db}"
-
-    def tearDown(self):
-        shutil.rmtree(self.dir, ignore_errors=True)
-
-    def query(self, sql, *params):
-        with sqlite3.connect(self.db) as conn:
-            return conn.execute(sql, params).fetchall()
+class OperatorTestCase(bt.TempDirTestCase):
+    TEMP_PREFIX = "billflow_ops_"
 
     def generate(self, rows, seed, name):
         out = self.dir / name
@@ -93,7 +83,7 @@ class WatchTest(OperatorTestCase):
         with open(self.log, "ab") as log:
             self.proc = subprocess.Popen(
                 [BIN, "watch", "--db", self.url, "--settle-ms", str(self.SETTLE_MS), *extra, str(self.inbox)],
-                stdout=subprocess.DEVNULL, stderr=log, env=env_for_test())
+                stdout=subprocess.DEVNULL, stderr=log, env=bt.clean_env())
         self.wait_for(lambda: "watching" in self.log_text()[offset:], "watcher start")
 
     def stop(self, timeout=10):
@@ -152,13 +142,15 @@ class WatchTest(OperatorTestCase):
         self.assertEqual(self.stop(), 0)
 
     def test_files_present_at_start_load_and_move_to_processed(self):
-        for f in SEED.glob("*.csv"):
+        want = oracle.expected_files(EXAMPLE_FILES)
+        for f in EXAMPLE_FILES:
             shutil.copy(f, self.inbox / f.name)
         self.start()
-        self.wait_for(lambda: len(list((self.inbox / "processed").glob("*.csv"))) == 3, "3 files processed")
-        self.assertEqual(self.query("SELECT COUNT(*) FROM billing_data"), [(44,)])
+        n = len(EXAMPLE_FILES)
+        self.wait_for(lambda: len(list((self.inbox / "processed").glob("*.csv"))) == n, f"{n} files processed")
+        self.assertEqual(self.query("SELECT COUNT(*) FROM billing_data"), [(want["valid"],)])
         total = sum(Decimal(v) for (v,) in self.query("SELECT bill_amount_usd FROM billing_data"))
-        self.assertEqual(total, Decimal("733531.00"))
+        self.assertEqual(total, want["usd_total"])
         self.assertEqual(list(self.inbox.glob("*.csv")), [])
         self.assertEqual(self.stop(), 0)
 
@@ -204,12 +196,12 @@ class WatchTest(OperatorTestCase):
 
     def test_gzip_file_in_the_inbox_loads(self):
         self.start()
-        src = SEED / "billing_data_meat_june_2025.csv"
         tmp = self.dir / "meat.csv.gz"
-        tmp.write_bytes(gzip.compress(src.read_bytes()))
+        tmp.write_bytes(gzip.compress(MEAT.read_bytes()))
         os.rename(tmp, self.inbox / "meat.csv.gz")  # IN_MOVED_TO
         self.wait_for(lambda: (self.inbox / "processed" / "meat.csv.gz").exists(), "meat.csv.gz processed")
-        self.assertEqual(self.query("SELECT COUNT(*) FROM billing_data"), [(15,)])
+        want = oracle.expected(MEAT.read_bytes())
+        self.assertEqual(self.query("SELECT COUNT(*) FROM billing_data"), [(len(want["valid"]),)])
         self.assertEqual(self.stop(), 0)
 
     def test_sigterm_mid_file_leaves_the_database_consistent_and_exits_0(self):
@@ -287,15 +279,18 @@ def render_report(db_url, html, png, user_dir):
 class HtmlReportTest(OperatorTestCase):
     @unittest.skipUnless(CHROMIUM, "chromium is not installed (scripts/setup.sh installs it)")
     def test_sample_data_report_renders_in_headless_chromium(self):
-        self.assertEqual(run("ingest", "--db", self.url, SEED).returncode, 0)
+        self.assertEqual(run("ingest", "--db", self.url, EXAMPLES).returncode, 0)
+        want = oracle.expected_files(EXAMPLE_FILES)
+        usd_rows = [v for f in want["files"] for v in f["valid"] if v[3] == "USD"]
         html, png = self.dir / "report.html", self.dir / "report.png"
         p, dom = render_report(self.url, html, png, self.dir / "chromium")
         self.assertEqual(p.returncode, 0, p.stderr.decode())
         page = html.read_text()
         self.assertNotIn("http", page)  # nothing to fetch: no fonts, scripts, images or links
         self.assertNotIn("<script", page)
-        self.assertIn("<b>733,531.00</b><span>USD total</span>", page)
-        self.assertIn("<title>2023-05 USD: 618,200.00 USD (29 rows)</title>", page)
+        self.assertIn(f"<b>{want['usd_total']:,}</b><span>USD total</span>", page)
+        usd_total = sum(v[2] for v in usd_rows)
+        self.assertIn(f"<title>2025-06 USD: {usd_total:,} USD ({len(usd_rows)} rows)</title>", page)
         self.assertEqual(png_size(png), (1200, 1600))
         self.assertGreater(png.stat().st_size, 20_000)
         self.assertGreater(png_pixel_bytes_sample(png), 40)
@@ -326,22 +321,22 @@ class GzipTest(OperatorTestCase):
         plain_dir, gz_dir = self.dir / "plain", self.dir / "gz"
         plain_dir.mkdir()
         gz_dir.mkdir()
-        for f in SEED.glob("*.csv"):
+        for f in EXAMPLE_FILES:
             shutil.copy(f, plain_dir / f.name)
             (gz_dir / (f.name + ".gz")).write_bytes(gzip.compress(f.read_bytes()))
         db2 = self.dir / "gz.db"
         self.assertEqual(run("ingest", "--db", self.url, plain_dir).returncode, 0)
         p = run("ingest", "--db", f"sqlite:{db2}", "--json", gz_dir)
         self.assertEqual(p.returncode, 0, p.stderr.decode())
-        self.assertEqual(json.loads(p.stdout)["totals"]["usd_total"], "733531.00")
+        want = oracle.expected_files(EXAMPLE_FILES)
+        self.assertEqual(Decimal(json.loads(p.stdout)["totals"]["usd_total"]), want["usd_total"])
         sql = ("SELECT substr(f.source, instr(f.source, 'billing_')), d.id, d.line_number, d.bill_date, d.currency, "
                "d.bill_amount, d.fx_rate, d.bill_amount_usd FROM billing_data d JOIN billing_files f USING (file_id) "
                "ORDER BY 1, 2")
-        with sqlite3.connect(db2) as conn:
-            gz_rows = [(s.removesuffix(".gz"), *rest) for (s, *rest) in conn.execute(sql).fetchall()]
-            gz_hashes = sorted(h for (h,) in conn.execute("SELECT content_sha256 FROM billing_files"))
+        gz_rows = [(s.removesuffix(".gz"), *rest) for (s, *rest) in bt.query(db2, sql)]
+        gz_hashes = sorted(h for (h,) in bt.query(db2, "SELECT content_sha256 FROM billing_files"))
         self.assertEqual(gz_rows, self.query(sql))
-        self.assertEqual(len(gz_rows), 44)
+        self.assertEqual(len(gz_rows), want["valid"])
         # The content hash is that of the decompressed CSV: gzipped or not, the same content.
         self.assertEqual(gz_hashes, sorted(h for (h,) in self.query("SELECT content_sha256 FROM billing_files")))
 
@@ -354,7 +349,7 @@ class GzipTest(OperatorTestCase):
                 f.write(member)
         started = time.monotonic()
         proc = subprocess.Popen([BIN, "ingest", "--db", self.url, "--json", str(bomb)],
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env_for_test())
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=bt.clean_env())
         out, err = proc.stdout.read(), proc.stderr.read()
         _, status, usage = os.wait4(proc.pid, 0)  # this child's own peak RSS
         proc.returncode = os.waitstatus_to_exitcode(status)
@@ -373,7 +368,7 @@ class GzipTest(OperatorTestCase):
 
     def test_inflated_size_limit_is_a_flag(self):
         f = self.dir / "meat.csv.gz"
-        f.write_bytes(gzip.compress((SEED / "billing_data_meat_june_2025.csv").read_bytes()))
+        f.write_bytes(gzip.compress(MEAT.read_bytes()))
         p = run("ingest", "--db", self.url, "--json", "--max-inflated-bytes", "500", f)
         self.assertEqual(p.returncode, 1)
         self.assertEqual(json.loads(p.stdout)["files"][0]["error"],
@@ -523,7 +518,7 @@ class ProgressTest(OperatorTestCase):
         big, _ = self.generate(150_000, 3, "p.csv")
         master, slave = pty.openpty()
         proc = subprocess.Popen([BIN, "ingest", "--db", self.url, str(big)], stdout=subprocess.DEVNULL,
-                                stderr=slave, env=env_for_test())
+                                stderr=slave, env=bt.clean_env())
         os.close(slave)
         seen = b""
         while True:

@@ -28,7 +28,7 @@ def _valid_date(text):
 
 
 def expected(data: bytes, rates=None, rounding=ROUND_HALF_EVEN):
-    """Returns {"valid": [(id, date, usd)], "rejected": n, "usd_total": Decimal}."""
+    """Returns {"valid": [(id, date, usd, currency)], "rejected": n, "usd_total": Decimal}."""
     rates = rates or DEFAULT_RATES
     text = data.decode("utf-8-sig")
     first = text.split("\n", 1)[0]
@@ -57,5 +57,23 @@ def expected(data: bytes, rates=None, rounding=ROUND_HALF_EVEN):
             continue
         seen.add(f["id"])
         usd = (Decimal(amt) * rates[cur]).quantize(Decimal("0.01"), rounding=rounding)
-        valid.append((f["id"], date, usd))
+        valid.append((f["id"], date, usd, cur))
     return {"valid": valid, "rejected": rejected, "usd_total": sum((v[2] for v in valid), Decimal("0.00"))}
+
+
+def expected_files(paths, rates=None):
+    """expected() of each file plus their sum: {"files": [...], "valid": n, "rejected": n,
+    "usd_total": Decimal}."""
+    files = [expected(p.read_bytes(), rates) for p in paths]
+    return {"files": files, "valid": sum(len(f["valid"]) for f in files),
+            "rejected": sum(f["rejected"] for f in files),
+            "usd_total": sum((f["usd_total"] for f in files), Decimal("0.00"))}
+
+
+if __name__ == "__main__":
+    # For the shell tests: `oracle.py FILE…` prints "VALID_ROWS REJECTED USD_TOTAL" for the files
+    # together, at the default rates.
+    import sys
+    from pathlib import Path
+    total = expected_files([Path(p) for p in sys.argv[1:]])
+    print(total["valid"], total["rejected"], total["usd_total"])

@@ -6,8 +6,6 @@ test_binary=$1
 shift
 source "$(dirname "$0")/aws_lib.sh"
 aws_lib_init
-aws_start_mariadb
-aws_start DATA /usr/bin/python3 "$AWS_LIB_REPO/tools/data_api_emulator.py" --mysql-port "$MARIADB_PORT" \
-  --mysql-user billflow --mysql-password billflow-pw --resuming 2
-export BILLFLOW_TEST_DATA_API_ENDPOINT="http://127.0.0.1:$DATA_PORT"
+aws_start_data_api --resuming 2
+export BILLFLOW_TEST_DATA_API_ENDPOINT=$DATA_URL
 "$test_binary" "$@"

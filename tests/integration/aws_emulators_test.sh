@@ -7,14 +7,10 @@ set -euo pipefail
 source "$(dirname "$0")/aws_lib.sh"
 aws_lib_init
 tools="$AWS_LIB_REPO/tools"
-failures=0
-pass() { echo "ok   - $*"; }
-fail() { echo "FAIL - $*"; failures=$((failures + 1)); }
-expect_eq() { if [ "$1" == "$2" ]; then pass "$3"; else fail "$3: expected [$2], got [$1]"; fi; }
 
 # ---- S3: s3rver behind the verifying front -------------------------------------------------
-aws_start S3 node --openssl-legacy-provider "$tools/s3_sigv4_front.mjs" --directory "$AWS_TMP/s3" --bucket bills
-s3="http://127.0.0.1:$S3_PORT"
+aws_start_s3 bills
+s3=$S3_URL
 printf 'id,amount\n1,2.50\n' >"$AWS_TMP/one.csv"
 for key in "plain.csv" "with space.csv" "plus+sign.csv" "caf$(printf '\xc3\xa9').csv"; do
   if /usr/bin/aws --endpoint-url "$s3" s3 cp "$AWS_TMP/one.csv" "s3://bills/in/$key" >/dev/null; then
@@ -24,9 +20,9 @@ for key in "plain.csv" "with space.csv" "plus+sign.csv" "caf$(printf '\xc3\xa9')
   fi
 done
 listing=$(/usr/bin/aws --endpoint-url "$s3" s3 ls s3://bills/in/ | awk '{ $1=$2=$3=""; sub(/^ +/, ""); print }' | sort | tr '\n' '|')
-expect_eq "$listing" "caf$(printf '\xc3\xa9').csv|plain.csv|plus+sign.csv|with space.csv|" "aws s3 ls lists every key"
+check_eq "$listing" "caf$(printf '\xc3\xa9').csv|plain.csv|plus+sign.csv|with space.csv|" "aws s3 ls lists every key"
 body=$(/usr/bin/aws --endpoint-url "$s3" s3 cp "s3://bills/in/plus+sign.csv" - )
-expect_eq "$body" "$(cat "$AWS_TMP/one.csv")" "aws s3 cp downloads the bytes"
+check_eq "$body" "$(cat "$AWS_TMP/one.csv")" "aws s3 cp downloads the bytes"
 if out=$(AWS_SECRET_ACCESS_KEY=wrong-secret /usr/bin/aws --endpoint-url "$s3" s3 ls s3://bills/in/ 2>&1); then
   fail "a wrong secret must be refused"
 else
@@ -39,7 +35,7 @@ else
   pass "a wrongly signed upload is refused"
 fi
 code=$(curl -s -o /dev/null -w '%{http_code}' "$s3/bills/in/plain.csv")
-expect_eq "$code" "403" "an unsigned request gets 403"
+check_eq "$code" "403" "an unsigned request gets 403"
 
 # ---- Secrets Manager -------------------------------------------------------------------------
 cat >"$AWS_TMP/secrets.json" <<'JSON'
@@ -51,11 +47,11 @@ sm="http://127.0.0.1:$SECRETS_PORT"
 secret=$(/usr/bin/aws --endpoint-url "$sm" secretsmanager get-secret-value --secret-id billflow/db \
            --query SecretString --output text)
 user=$(/usr/bin/python3 -c 'import json,sys; print(json.loads(sys.argv[1])["username"])' "$secret")
-expect_eq "$user" "billflow" "aws secretsmanager get-secret-value by name"
+check_eq "$user" "billflow" "aws secretsmanager get-secret-value by name"
 name=$(/usr/bin/aws --endpoint-url "$sm" secretsmanager get-secret-value \
          --secret-id "arn:aws:secretsmanager:us-east-1:123456789012:secret:billflow/db-AbCdEf" \
          --query Name --output text)
-expect_eq "$name" "billflow/db" "aws secretsmanager get-secret-value by ARN"
+check_eq "$name" "billflow/db" "aws secretsmanager get-secret-value by ARN"
 if out=$(/usr/bin/aws --endpoint-url "$sm" secretsmanager get-secret-value --secret-id nope 2>&1); then
   fail "an unknown secret must fail"
 else
@@ -70,10 +66,8 @@ else
 fi
 
 # ---- RDS Data API on a throwaway MariaDB ------------------------------------------------------
-aws_start_mariadb
-aws_start DATA /usr/bin/python3 "$tools/data_api_emulator.py" --mysql-port "$MARIADB_PORT" \
-  --mysql-user billflow --mysql-password billflow-pw --resuming 1
-da="http://127.0.0.1:$DATA_PORT"
+aws_start_data_api --resuming 1
+da=$DATA_URL
 arn=(--resource-arn arn:aws:rds:us-east-1:123456789012:cluster:billflow
      --secret-arn arn:aws:secretsmanager:us-east-1:123456789012:secret:billflow/db-AbCdEf
      --database billflow)
@@ -95,7 +89,7 @@ rows=$(/usr/bin/aws --endpoint-url "$da" rds-data execute-statement "${arn[@]}" 
   --sql "SELECT id, amount, day, note FROM t WHERE amount > :min ORDER BY id" \
   --parameters '[{"name":"min","value":{"stringValue":"-100"},"typeHint":"DECIMAL"}]' \
   --query 'records' --output json | /usr/bin/python3 -c 'import json,sys; print(json.dumps(json.load(sys.stdin), separators=(",",":"), ensure_ascii=False))')
-expect_eq "$rows" '[[{"stringValue":"a"},{"stringValue":"975.3000"},{"stringValue":"2025-06-01"},{"isNull":true}],[{"stringValue":"b"},{"stringValue":"-12.5000"},{"stringValue":"2025-06-02"},{"stringValue":"café :not_a_param 100%"}]]' \
+check_eq "$rows" '[[{"stringValue":"a"},{"stringValue":"975.3000"},{"stringValue":"2025-06-01"},{"isNull":true}],[{"stringValue":"b"},{"stringValue":"-12.5000"},{"stringValue":"2025-06-02"},{"stringValue":"café :not_a_param 100%"}]]' \
   "aws rds-data execute-statement returns typed records"
 tx=$(/usr/bin/aws --endpoint-url "$da" rds-data begin-transaction "${arn[@]}" --query transactionId --output text)
 /usr/bin/aws --endpoint-url "$da" rds-data execute-statement "${arn[@]}" --transaction-id "$tx" \
@@ -104,16 +98,16 @@ tx=$(/usr/bin/aws --endpoint-url "$da" rds-data begin-transaction "${arn[@]}" --
   --secret-arn arn:aws:secretsmanager:us-east-1:123456789012:secret:billflow/db-AbCdEf --transaction-id "$tx" >/dev/null
 count=$(/usr/bin/aws --endpoint-url "$da" rds-data execute-statement "${arn[@]}" --sql 'SELECT COUNT(*) FROM t' \
   --query 'records[0][0].longValue' --output text)
-expect_eq "$count" "2" "rollback-transaction undoes the delete"
+check_eq "$count" "2" "rollback-transaction undoes the delete"
 tx=$(/usr/bin/aws --endpoint-url "$da" rds-data begin-transaction "${arn[@]}" --query transactionId --output text)
 /usr/bin/aws --endpoint-url "$da" rds-data execute-statement "${arn[@]}" --transaction-id "$tx" \
   --sql "DELETE FROM t WHERE id = 'a'" >/dev/null
 status=$(/usr/bin/aws --endpoint-url "$da" rds-data commit-transaction --resource-arn arn:aws:rds:us-east-1:123456789012:cluster:billflow \
   --secret-arn arn:aws:secretsmanager:us-east-1:123456789012:secret:billflow/db-AbCdEf --transaction-id "$tx" \
   --query transactionStatus --output text)
-expect_eq "$status" "Transaction Committed" "commit-transaction commits"
+check_eq "$status" "Transaction Committed" "commit-transaction commits"
 count=$(mariadb --no-defaults -S "$MARIADB_SOCK" -uroot -N -e 'SELECT COUNT(*) FROM billflow.t')
-expect_eq "$count" "1" "MariaDB holds the committed state"
+check_eq "$count" "1" "MariaDB holds the committed state"
 if out=$(/usr/bin/aws --endpoint-url "$da" rds-data execute-statement "${arn[@]}" --sql 'SELECT * FROM nope' 2>&1); then
   fail "a bad table must fail"
 else
@@ -135,7 +129,7 @@ aws_start RUNTIME /usr/bin/python3 "$tools/lambda_runtime_emulator.py" --out "$A
 rt="http://127.0.0.1:$RUNTIME_PORT/2018-06-01"
 headers="$AWS_TMP/next.headers"
 payload=$(curl -s -D "$headers" "$rt/runtime/invocation/next")
-expect_eq "$payload" '{"n":1}' "/next serves the first event"
+check_eq "$payload" '{"n":1}' "/next serves the first event"
 id=$(grep -i '^Lambda-Runtime-Aws-Request-Id:' "$headers" | cut -d' ' -f2 | tr -d '\r')
 deadline=$(grep -i '^Lambda-Runtime-Deadline-Ms:' "$headers" | cut -d' ' -f2 | tr -d '\r')
 now_ms=$(($(date +%s) * 1000))
@@ -147,21 +141,20 @@ fi
 grep -qi '^Lambda-Runtime-Trace-Id: Root=1-' "$headers" && pass "trace id header" || fail "trace id header"
 grep -qi '^Lambda-Runtime-Invoked-Function-Arn: arn:aws:lambda:' "$headers" && pass "function arn header" || fail "function arn"
 code=$(curl -s -o /dev/null -w '%{http_code}' -X POST -d '{"ok":true}' "$rt/runtime/invocation/$id/response")
-expect_eq "$code" "202" "/response answers 202"
+check_eq "$code" "202" "/response answers 202"
 curl -s -D "$headers" -o /dev/null "$rt/runtime/invocation/next"
 id=$(grep -i '^Lambda-Runtime-Aws-Request-Id:' "$headers" | cut -d' ' -f2 | tr -d '\r')
 code=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'Lambda-Runtime-Function-Error-Type: billflow.invalid_data' \
   -d '{"errorMessage":"bad","errorType":"billflow.invalid_data"}' "$rt/runtime/invocation/$id/error")
-expect_eq "$code" "202" "/error answers 202"
+check_eq "$code" "202" "/error answers 202"
 for i in $(seq 1 50); do kill -0 "$RUNTIME_PID" 2>/dev/null || break; sleep 0.1; done
 if kill -0 "$RUNTIME_PID" 2>/dev/null; then fail "runtime emulator exits when the queue is drained"; else pass "runtime emulator exits when the queue is drained"; fi
-expect_eq "$(cat "$AWS_TMP/runtime/000.response.json")" '{"ok":true}' "response recorded"
-expect_eq "$(wc -l <"$AWS_TMP/runtime/results.jsonl" | tr -d ' ')" "2" "results.jsonl has both results"
-grep -q '"error_type": "billflow.invalid_data"' "$AWS_TMP/runtime/results.jsonl" && pass "error type recorded" || fail "error type recorded"
+check_eq "$(cat "$AWS_TMP/runtime/000.response.json")" '{"ok":true}' "response recorded"
+check_eq "$(wc -l <"$AWS_TMP/runtime/results.jsonl" | tr -d ' ')" "2" "results.jsonl has both results"
+check_grep '"error_type": "billflow.invalid_data"' "$AWS_TMP/runtime/results.jsonl" "error type recorded"
 
-if [ "$failures" -ne 0 ]; then
-  echo "$failures check(s) failed; logs kept in $AWS_TMP" >&2
+if [ "$ASSERT_FAILURES" -ne 0 ]; then
+  echo "logs kept in $AWS_TMP" >&2
   AWS_KEEP_TMP=1
-  exit 1
 fi
-echo "all AWS emulator checks passed"
+assert_done

@@ -1,12 +1,21 @@
-# Shared helpers for the AWS integration tests (sourced, bash). Starts local servers in a
-# temporary directory and stops exactly the processes it started.
-#   aws_lib_init                      temp dir $AWS_TMP, cleanup trap, AWS CLI environment
-#   aws_start NAME CMD…               run CMD in background; $NAME_PORT from its first stdout line
-#   aws_start_mariadb                 throwaway MariaDB; sets MARIADB_PORT, MARIADB_SOCK,
-#                                     user billflow/billflow-pw, database billflow
+# shellcheck shell=bash
+# Helpers for the AWS integration tests (sourced, bash). Starts local servers in a temporary
+# directory and stops exactly the processes it started. Sources tests/support/assert.sh.
+#   aws_lib_init                 temp dir $AWS_TMP, cleanup trap, AWS CLI environment
+#   aws_start NAME CMD…          run CMD in background; $NAME_PORT from its first stdout line
+#   aws_start_s3 BUCKET…         s3rver behind the SigV4-verifying front (tools/s3_sigv4_front.mjs)
+#                                with those buckets; sets S3_PORT and S3_URL
+#   aws_start_mariadb            throwaway MariaDB (scripts/mariadb-test-server.sh --only main);
+#                                sets MARIADB_PORT, MARIADB_SOCK, MARIADB_USER, MARIADB_PASSWORD;
+#                                database billflow
+#   aws_start_data_api [ARG…]    the Data API emulator (tools/data_api_emulator.py, ARGs passed on)
+#                                on that MariaDB, started first if it is not; sets DATA_PORT, DATA_URL
+#   aws_sql SQL                  runs SQL as root in database billflow; tab-separated, no header
 # Needs: node, /usr/bin/python3 (pymysql), mariadbd, /usr/bin/aws.
 
 AWS_LIB_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+# shellcheck source-path=SCRIPTDIR source=../support/assert.sh
+source "$AWS_LIB_REPO/tests/support/assert.sh"
 AWS_LIB_PIDS=()
 AWS_TEST_ACCESS_KEY=AKIDBILLFLOWTEST
 AWS_TEST_SECRET_KEY=billflow-test-secret
@@ -15,9 +24,8 @@ aws_lib_cleanup() {
   local pid
   for pid in "${AWS_LIB_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${AWS_LIB_PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-  if [ -n "${MARIADB_SOCK:-}" ] && [ -S "$MARIADB_SOCK" ]; then
-    mariadb-admin --no-defaults -S "$MARIADB_SOCK" -uroot shutdown 2>/dev/null || true
-    [ -n "${MARIADB_PID:-}" ] && wait "$MARIADB_PID" 2>/dev/null || true
+  if [ -n "${AWS_TMP:-}" ] && [ -d "$AWS_TMP/mariadb" ]; then  # also after a failed start
+    "$AWS_LIB_REPO/scripts/mariadb-test-server.sh" stop "$AWS_TMP/mariadb" >/dev/null 2>&1 || true
   fi
   [ -n "${AWS_TMP:-}" ] && [ -z "${AWS_KEEP_TMP:-}" ] && rm -rf "$AWS_TMP"
   return 0
@@ -57,33 +65,31 @@ aws_start() {
   return 1
 }
 
-aws_free_port() {
-  /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+aws_start_s3() {
+  local args=() bucket
+  for bucket in "$@"; do args+=(--bucket "$bucket"); done
+  aws_start S3 node --openssl-legacy-provider "$AWS_LIB_REPO/tools/s3_sigv4_front.mjs" \
+    --directory "$AWS_TMP/s3" "${args[@]}" || return 1
+  S3_URL="http://127.0.0.1:$S3_PORT"
 }
 
 aws_start_mariadb() {
   local dir="$AWS_TMP/mariadb"
-  mkdir -p "$dir"
-  MARIADB_PORT=$(aws_free_port)
-  MARIADB_SOCK="$dir/sock"
-  mkdir -p "$dir/tmp"  # its own tmpdir: bootstraps sharing /tmp collided on #sql-temptable files
-  mariadb-install-db --no-defaults --user=root --datadir="$dir/data" --skip-test-db --tmpdir="$dir/tmp" \
-    >"$dir/install.log" 2>&1 || { cat "$dir/install.log" >&2; return 1; }
-  mariadbd --no-defaults --user=root --datadir="$dir/data" --socket="$MARIADB_SOCK" --tmpdir="$dir/tmp" \
-    --pid-file="$dir/pid" --port="$MARIADB_PORT" --bind-address=127.0.0.1 \
-    --skip-name-resolve --log-error="$dir/err.log" --skip-log-bin 2>>"$dir/err.log" &
-  MARIADB_PID=$!
-  local i
-  for i in $(seq 1 100); do
-    if mariadb --no-defaults -S "$MARIADB_SOCK" -uroot -e 'select 1' >/dev/null 2>&1; then
-      mariadb --no-defaults -S "$MARIADB_SOCK" -uroot -e "
-        CREATE DATABASE billflow CHARACTER SET utf8mb4;
-        CREATE USER 'billflow'@'127.0.0.1' IDENTIFIED BY 'billflow-pw';
-        GRANT ALL ON billflow.* TO 'billflow'@'127.0.0.1';"
-      return 0
-    fi
-    sleep 0.1
-  done
-  echo "FAIL: mariadbd did not start: $(tail -5 "$dir/err.log")" >&2
-  return 1
+  "$AWS_LIB_REPO/scripts/mariadb-test-server.sh" start "$dir" --only main >"$AWS_TMP/mariadb.out" 2>&1 ||
+    { cat "$AWS_TMP/mariadb.out" >&2; return 1; }
+  MARIADB_PORT=$(sed -n 's/^BILLFLOW_TEST_MYSQL_PORT=//p' "$dir/env")
+  MARIADB_SOCK=$(sed -n 's/^BILLFLOW_TEST_MYSQL_SOCKET=//p' "$dir/env")
+  MARIADB_USER=$(sed -n 's/^BILLFLOW_TEST_MYSQL_USER=//p' "$dir/env")
+  MARIADB_PASSWORD=$(sed -n 's/^BILLFLOW_TEST_MYSQL_PASSWORD=//p' "$dir/env")
+}
+
+aws_start_data_api() {
+  [ -n "${MARIADB_PORT:-}" ] || aws_start_mariadb || return 1
+  aws_start DATA /usr/bin/python3 "$AWS_LIB_REPO/tools/data_api_emulator.py" --mysql-port "$MARIADB_PORT" \
+    --mysql-user "$MARIADB_USER" --mysql-password "$MARIADB_PASSWORD" "$@" || return 1
+  DATA_URL="http://127.0.0.1:$DATA_PORT"
+}
+
+aws_sql() {
+  mariadb --no-defaults -S "$MARIADB_SOCK" -uroot -N -B billflow -e "$1"
 }

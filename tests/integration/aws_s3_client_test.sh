@@ -6,8 +6,8 @@ test_binary=$1
 shift
 source "$(dirname "$0")/aws_lib.sh"
 aws_lib_init
-aws_start S3 node --openssl-legacy-provider "$AWS_LIB_REPO/tools/s3_sigv4_front.mjs" --directory "$AWS_TMP/s3" --bucket bills
-endpoint="http://127.0.0.1:$S3_PORT"
+aws_start_s3 bills
+endpoint=$S3_URL
 printf 'id,amount\n1,2.50\nx\n' >"$AWS_TMP/small.csv"
 for key in "in/plain.csv" "in/with space.csv" "in/plus+sign.csv" "in/caf$(printf '\xc3\xa9').csv" \
            "in/odd ~!\$&'()*,;=@ name.csv" \

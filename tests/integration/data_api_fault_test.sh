@@ -18,16 +18,15 @@ billflow=$1
 billflow_gen=$2
 source "$(dirname "$0")/aws_lib.sh"
 aws_lib_init
-seed_dir="$AWS_LIB_REPO/../shared/seed/s3_files"
+examples="$AWS_LIB_REPO/examples"
+read -r examples_rows examples_rejects examples_usd < <(/usr/bin/python3 "$AWS_LIB_REPO/tests/e2e/oracle.py" "$examples"/*.csv)
+examples_files=$(find "$examples" -maxdepth 1 -name '*.csv' | wc -l)
 SEED=${DATA_API_FAULT_SEED:-6}
 RANDOM=$SEED
 
-aws_start_mariadb
-aws_start DATA /usr/bin/python3 "$AWS_LIB_REPO/tools/data_api_emulator.py" --mysql-port "$MARIADB_PORT" \
-  --mysql-user billflow --mysql-password billflow-pw --request-log "$AWS_TMP/data-api.jsonl"
+aws_start_data_api --request-log "$AWS_TMP/data-api.jsonl"
 export BILLFLOW_DB="data-api://arn:aws:rds:us-east-1:123456789012:cluster:faults?secret=arn:aws:secretsmanager:us-east-1:123456789012:secret:db&database=billflow"
-sql() { mariadb --no-defaults -S "$MARIADB_SOCK" -uroot -N -B billflow -e "$1"; }
-fail() { echo "FAIL: $*" >&2; exit 1; }
+sql() { aws_sql "$1"; }
 
 # Expected state: one line per file, "SOURCE ROWS_LOADED ROWS_REJECTED USD_TOTAL".
 expected="$AWS_TMP/expected.txt"
@@ -84,11 +83,11 @@ clear_failure() {  # ERR_FILE JSON_FILE
   text=$(jq -r 'select(.level == "error") | .msg' "$1" 2>/dev/null || true)
   [ -n "$text" ] || text=$(cat "$1")
   echo "$text" | grep -Eq 'Data API /[A-Za-z]+|POST http://[^ ]+/[A-Za-z]+' ||
-    fail "error does not name the Data API request: $text"
+    die "error does not name the Data API request: $text"
   echo "$text" | grep -Eiq 'reset|Recv failure|partial|Empty reply|closed|Couldn.t connect|timed out|no answer|gave up|commit may|Duplicate entry' ||
-    fail "error does not say what went wrong: $text"
+    die "error does not say what went wrong: $text"
   [ ! -s "$2" ] || jq -e '[.files[] | select(.status == "failed") | .error | type == "string"] | all' "$2" >/dev/null ||
-    fail "a failed file has no error in --json: $(cat "$2")"
+    die "a failed file has no error in --json: $(cat "$2")"
 }
 
 # A RollbackTransaction lost in an outage strands its transaction, and with it the row locks
@@ -108,7 +107,7 @@ expire_stranded() {
 # run_case KIND EXPECT STALL FILES_SPEC FAULT…
 #   EXPECT: any | ledger (rc 0, the ambiguous commit resolved through the ledger, one
 #   transaction per file) | fail-ledger (rc 1, the rerun finds it committed: unchanged) |
-#   fail (rc 1); FILES_SPEC: comma-separated row counts, or "seed" for the three seed files.
+#   fail (rc 1); FILES_SPEC: comma-separated row counts, or "examples" for the files of examples/.
 run_case() {
   local kind=$1 expect=$2 stall=$3 spec=$4
   shift 4
@@ -116,11 +115,11 @@ run_case() {
   local dir="$AWS_TMP/run$runs"
   mkdir -p "$dir"
   local files=()
-  if [ "$spec" = seed ]; then
-    cp "$seed_dir"/*.csv "$dir/"
+  if [ "$spec" = examples ]; then
+    cp "$examples"/*.csv "$dir/"
     files=("$dir"/*.csv)
     local f
-    for f in "${files[@]}"; do echo "file://$f SEED" >>"$expected"; done
+    for f in "${files[@]}"; do echo "file://$f EXAMPLES" >>"$expected"; done
   elif [ "${spec#replace:}" != "$spec" ]; then
     files=("${spec#replace:}")
   else
@@ -139,8 +138,8 @@ run_case() {
   stop_proxy
   local first_rc=$rc
   [ "$(jq -s 'map(select(.fault != null)) | length' "$dir/proxy.jsonl")" -gt 0 ] ||
-    fail "run $runs ($kind): the fault $* never fired"
-  [ "$rc" = 0 ] || [ "$rc" = 1 ] || fail "run $runs ($kind): exit code $rc (contract: 0 or 1)"
+    die "run $runs ($kind): the fault $* never fired"
+  [ "$rc" = 0 ] || [ "$rc" = 1 ] || die "run $runs ($kind): exit code $rc (contract: 0 or 1)"
   local outcome
   if [ "$rc" = 1 ]; then
     clear_failure "$dir/out.err" "$dir/out.json"
@@ -151,21 +150,21 @@ run_case() {
     fi
     expire_stranded
     ingest_via "$DATA_PORT" "$dir/rerun" "${files[@]}"
-    [ "$rc" = 0 ] || fail "run $runs ($kind): rerun exit $rc: $(cat "$dir/rerun.err")"
+    [ "$rc" = 0 ] || die "run $runs ($kind): rerun exit $rc: $(cat "$dir/rerun.err")"
     if [ "$expect" = fail-ledger ]; then
       grep -q 'it may be loaded' "$dir/out.err" ||
-        fail "run $runs ($kind): the failure does not say the unanswered commit may have happened: $(cat "$dir/out.err")"
+        die "run $runs ($kind): the failure does not say the unanswered commit may have happened: $(cat "$dir/out.err")"
       jq -e '[.files[].status] | all(. == "unchanged")' "$dir/rerun.json" >/dev/null ||
-        fail "run $runs ($kind): the rerun did not find the committed file in the ledger: $(cat "$dir/rerun.json")"
+        die "run $runs ($kind): the rerun did not find the committed file in the ledger: $(cat "$dir/rerun.json")"
       outcome="failed(commit ambiguous)-then-rerun-found-it-in-ledger"
     fi
     [ "$expect" = fail ] || [ "$expect" = fail-ledger ] || [ "$expect" = any ] ||
-      fail "run $runs ($kind): expected $expect, got exit 1: $(cat "$dir/out.err")"
+      die "run $runs ($kind): expected $expect, got exit 1: $(cat "$dir/out.err")"
   else
     [ "$expect" != fail ] && [ "$expect" != fail-ledger ] ||
-      fail "run $runs ($kind): expected a failure, got exit 0"
+      die "run $runs ($kind): expected a failure, got exit 0"
     jq -e '[.files[].status] | all(. == "loaded" or . == "replaced")' "$dir/out.json" >/dev/null ||
-      fail "run $runs ($kind): $(cat "$dir/out.json")"
+      die "run $runs ($kind): $(cat "$dir/out.json")"
     if grep -q 'the ledger shows the commit happened' "$dir/out.err"; then
       outcome="ambiguous-commit-resolved-by-ledger"
     elif grep -q 'attempt [0-9]* after' "$dir/out.err"; then
@@ -176,11 +175,11 @@ run_case() {
   fi
   if [ "$expect" = ledger ]; then
     [ "$outcome" = ambiguous-commit-resolved-by-ledger ] ||
-      fail "run $runs ($kind): expected the ledger to resolve the commit, got $outcome: $(cat "$dir/out.err")"
+      die "run $runs ($kind): expected the ledger to resolve the commit, got $outcome: $(cat "$dir/out.err")"
     local begun
     begun=$(jq -s '[.[] | select(.op == "BeginTransaction" and .forwarded)] | length' "$dir/proxy.jsonl")
     [ "$begun" = "${#files[@]}" ] ||
-      fail "run $runs ($kind): $begun transactions for ${#files[@]} file(s): a file was loaded again"
+      die "run $runs ($kind): $begun transactions for ${#files[@]} file(s): a file was loaded again"
   fi
   kind_runs[$kind]=$(( ${kind_runs[$kind]:-0} + 1 ))
   outcome_runs[$outcome]=$(( ${outcome_runs[$outcome]:-0} + 1 ))
@@ -192,7 +191,7 @@ run_case() {
 check_database() {
   local source want_rows want_rejects want_usd got
   while read -r source want_rows want_rejects want_usd; do
-    [ "$want_rows" = SEED ] && continue
+    [ "$want_rows" = EXAMPLES ] && continue
     got=$(sql "SELECT f.status, f.rows_loaded, f.rows_rejected, f.usd_total,
                  (SELECT COUNT(*) FROM billing_data d WHERE d.file_id = f.file_id),
                  (SELECT COUNT(DISTINCT d.id) FROM billing_data d WHERE d.file_id = f.file_id),
@@ -200,33 +199,34 @@ check_database() {
                  (SELECT COUNT(*) FROM billing_rejects r WHERE r.file_id = f.file_id)
                FROM billing_files f WHERE f.source = '$source'" | tr '\t' ' ')
     local want="loaded $want_rows $want_rejects $want_usd $want_rows $want_rows $want_usd $want_rejects"
-    [ "$got" = "$want" ] || fail "$source: stored [$got], expected [$want]"
+    [ "$got" = "$want" ] || die "$source: stored [$got], expected [$want]"
     rows_checked=$((rows_checked + want_rows + want_rejects))
   done <"$expected"
-  local seed_sources
-  seed_sources=$(awk '$2 == "SEED" {printf "%s\x27%s\x27", (n++ ? "," : ""), $1}' "$expected")
+  local example_sources
+  example_sources=$(awk '$2 == "EXAMPLES" {printf "%s\x27%s\x27", (n++ ? "," : ""), $1}' "$expected")
   got=$(sql "SELECT COUNT(*), SUM(f.rows_loaded), SUM(f.rows_rejected), SUM(f.usd_total),
-               (SELECT COUNT(*) FROM billing_data d JOIN billing_files g ON g.file_id = d.file_id WHERE g.source IN ($seed_sources)),
-               (SELECT SUM(d.bill_amount_usd) FROM billing_data d JOIN billing_files g ON g.file_id = d.file_id WHERE g.source IN ($seed_sources)),
-               (SELECT COUNT(*) FROM billing_rejects r JOIN billing_files g ON g.file_id = r.file_id WHERE g.source IN ($seed_sources))
-             FROM billing_files f WHERE f.source IN ($seed_sources) AND f.status = 'loaded'" | tr '\t' ' ')
-  [ "$got" = "3 44 1 733531.00 44 733531.00 1" ] || fail "seed files: [$got], expected 3 files 44 rows 1 reject USD 733531.00"
-  rows_checked=$((rows_checked + 45))
+               (SELECT COUNT(*) FROM billing_data d JOIN billing_files g ON g.file_id = d.file_id WHERE g.source IN ($example_sources)),
+               (SELECT SUM(d.bill_amount_usd) FROM billing_data d JOIN billing_files g ON g.file_id = d.file_id WHERE g.source IN ($example_sources)),
+               (SELECT COUNT(*) FROM billing_rejects r JOIN billing_files g ON g.file_id = r.file_id WHERE g.source IN ($example_sources))
+             FROM billing_files f WHERE f.source IN ($example_sources) AND f.status = 'loaded'" | tr '\t' ' ')
+  local want="$examples_files $examples_rows $examples_rejects $examples_usd $examples_rows $examples_usd $examples_rejects"
+  [ "$got" = "$want" ] || die "example files: [$got], expected [$want] (files, rows, rejects, USD; the oracle's)"
+  rows_checked=$((rows_checked + examples_rows + examples_rejects))
   local files_expected files_stored orphans
   files_expected=$(wc -l <"$expected")
   files_stored=$(sql "SELECT COUNT(*), SUM(status = 'loaded') FROM billing_files" | tr '\t' ' ')
   [ "$files_stored" = "$files_expected $files_expected" ] ||
-    fail "billing_files holds [$files_stored] (rows, loaded), expected $files_expected loaded files"
+    die "billing_files holds [$files_stored] (rows, loaded), expected $files_expected loaded files"
   orphans=$(sql "SELECT (SELECT COUNT(*) FROM billing_data d LEFT JOIN billing_files f ON f.file_id = d.file_id WHERE f.file_id IS NULL)
                       + (SELECT COUNT(*) FROM billing_rejects r LEFT JOIN billing_files f ON f.file_id = r.file_id WHERE f.file_id IS NULL)")
-  [ "$orphans" = 0 ] || fail "$orphans rows belong to no file"
+  [ "$orphans" = 0 ] || die "$orphans rows belong to no file"
 }
 
 # The schema exists before the first faulted run (a clean run of its own).
 mkdir -p "$AWS_TMP/setup"
 make_file "$AWS_TMP/setup" replaced 1200
 ingest_via "$DATA_PORT" "$AWS_TMP/setup/out" "$made"
-[ "$rc" = 0 ] || fail "setup load: $(cat "$AWS_TMP/setup/out.err")"
+[ "$rc" = 0 ] || die "setup load: $(cat "$AWS_TMP/setup/out.err")"
 
 started=$(date +%s%N)
 b() { n=$((1 + RANDOM % 2)); }  # BatchExecute 1 (mid-file, 3000 rows) or 2 (the rest, at commit)
@@ -252,7 +252,7 @@ run_case commit.cut_response ledger 1 1200 "cut_response@CommitTransaction#1"
 run_case commit.stall_close ledger 1 1200 "stall_close@CommitTransaction#1"
 run_case commit.stall_response any 1 1200 "stall_response@CommitTransaction#1"
 run_case commit.cut_response ledger 1 1200,1200 "cut_response@CommitTransaction#*"
-run_case commit.cut_response ledger 1 seed "cut_response@CommitTransaction#$((1 + RANDOM % 3))"
+run_case commit.cut_response ledger 1 examples "cut_response@CommitTransaction#$((1 + RANDOM % 3))"
 make_file "$AWS_TMP/setup" replaced 1300  # new content for the setup's file: a replacement
 run_case commit.cut_response.replace ledger 1 "replace:$made" "cut_response@CommitTransaction#1"
 run_case commit.outage_after_response fail-ledger 9 1200 "outage_after_response@CommitTransaction#1"
@@ -277,5 +277,5 @@ echo "outcomes:"
 printf '%s\n' "${!outcome_runs[@]}" | sort | while IFS= read -r o; do printf '  %-64s %d\n' "$o" "${outcome_runs[$o]}"; done
 echo "transactions stranded by a lost RollbackTransaction and expired before a rerun: $stranded"
 echo "Data API requests reaching the emulator: $(jq -r .op "$AWS_TMP/data-api.jsonl" | sort | uniq -c | awk '{printf "%s %s, ", $2, $1}')"
-[ "$runs" -ge 20 ] || fail "only $runs runs"
+[ "$runs" -ge 20 ] || die "only $runs runs"
 echo PASS

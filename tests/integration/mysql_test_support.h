@@ -53,7 +53,8 @@ class TempDir {
 // Loads the file at `path` into `db` with IngestJob and the default rates.
 IngestSummary LoadFile(const std::filesystem::path& path, RecordSink* db);
 
-// The original system's three sample files: $BILLFLOW_SAMPLE_DIR or the seed directory.
+// The three example files (examples/, or $BILLFLOW_SAMPLE_DIR): stray-quote header with CRLF,
+// an unknown currency, YYYY/MM/DD and impossible dates, ids 1..N in every file.
 std::filesystem::path SampleDir();
 
 }  // namespace billflow::testing

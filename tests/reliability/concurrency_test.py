@@ -8,25 +8,27 @@ Run by ctest with BILLFLOW_BIN and BILLFLOW_GEN set. CONCURRENCY_ROWS sizes each
 import json
 import os
 import random
-import shutil
-import sqlite3
 import subprocess
-import tempfile
+import sys
 import unittest
 from decimal import Decimal
 from pathlib import Path
 
-BIN = os.environ["BILLFLOW_BIN"]
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "support"))
+import billflow_test as bt  # noqa: E402
+
+BIN = bt.binary()
 GEN = os.environ["BILLFLOW_GEN"]
 ROWS = int(os.environ.get("CONCURRENCY_ROWS", 2000))
 FILES = 50
 PROCESSES = 8
 
 
-class ConcurrentIngestTest(unittest.TestCase):
+class ConcurrentIngestTest(bt.TempDirTestCase):
+    TEMP_PREFIX = "billflow_conc_"
+
     def setUp(self):
-        self.dir = Path(tempfile.mkdtemp(prefix="billflow_conc_"))
-        self.db = self.dir / "shared.db"
+        super().setUp()
         self.answers = {}
         for k in range(FILES):
             path = self.dir / f"bills_{k:02d}.csv"
@@ -34,9 +36,6 @@ class ConcurrentIngestTest(unittest.TestCase):
             subprocess.run([GEN, "--rows", str(ROWS + 37 * k), "--seed", str(1000 + k), "--out", str(path),
                             "--answer", str(answer)], check=True)
             self.answers[f"file://{path}"] = json.loads(answer.read_text())
-
-    def tearDown(self):
-        shutil.rmtree(self.dir, ignore_errors=True)
 
     def run_round(self, rng):
         paths = sorted(str(p) for p in self.dir.glob("bills_*.csv"))
@@ -47,7 +46,7 @@ class ConcurrentIngestTest(unittest.TestCase):
             holders = [s for s in sets if path in s]
             for s in rng.sample([s for s in sets if path not in s], max(0, 2 - len(holders))):
                 s.insert(rng.randrange(len(s) + 1), path)
-        env = {k: v for k, v in os.environ.items() if not k.startswith("BILLFLOW_")}
+        env = bt.clean_env()
         procs = [subprocess.Popen([BIN, "ingest", "--db", f"sqlite:{self.db}", "--json", "-q", *s],
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env) for s in sets]
         results = []
@@ -60,13 +59,6 @@ class ConcurrentIngestTest(unittest.TestCase):
             for f in result["files"]:
                 statuses.setdefault(f["source"], []).append(f["status"])
         return statuses
-
-    def query(self, sql):
-        conn = sqlite3.connect(self.db)
-        try:
-            return conn.execute(sql).fetchall()
-        finally:
-            conn.close()
 
     def check_exact(self):
         ledger = self.query("SELECT source, file_id, status, rows_loaded, rows_rejected, usd_total FROM billing_files")

@@ -40,11 +40,13 @@ import random
 import re
 import shutil
 import signal
-import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+import billflow_test as bt  # noqa: E402
 
 
 def sh(*args, **kw):
@@ -70,11 +72,7 @@ class SqliteDb:
     def query(self, sql):
         if not os.path.exists(self.path):
             return None
-        conn = sqlite3.connect(self.path)
-        try:
-            return conn.execute(sql).fetchall()
-        finally:
-            conn.close()
+        return bt.query(self.path, sql)
 
     def integrity(self):
         rows = self.query("PRAGMA integrity_check")
@@ -345,7 +343,7 @@ def main():
         db = MariadbDb(server, "billflow_crash")
     else:
         db = SqliteDb(os.path.join(work, "crash.db"))
-    env = {k: v for k, v in os.environ.items() if not k.startswith("BILLFLOW_")}
+    env = bt.clean_env()
     env.update(db.env)
 
     def ingest_cmd():

@@ -11,16 +11,17 @@ import gzip
 import json
 import os
 import random
-import shutil
-import sqlite3
 import subprocess
-import tempfile
+import sys
 import time
 import unittest
 import zlib
 from pathlib import Path
 
-BIN = os.environ["BILLFLOW_BIN"]
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "support"))
+import billflow_test as bt  # noqa: E402
+
+BIN = bt.binary()
 BIG = int(os.environ.get("HOSTILE_BIG_BYTES", 1 << 30))
 RSS_LIMIT_KIB = 64 * 1024
 HEADER = b"id,company_name,country,city,product_line,item,bill_date,currency,bill_amount\n"
@@ -28,27 +29,14 @@ GOOD = b"1,Co,US,City,PL,Item,2024-05-01,USD,1.00\n"
 GOOD2 = b"2,Co,US,City,PL,Item,2024-05-01,USD,2.00\n"
 
 
-class HostileInputTest(unittest.TestCase):
-    def setUp(self):
-        self.dir = Path(tempfile.mkdtemp(prefix="billflow_hostile_"))
-        self.db = self.dir / "t.db"
-
-    def tearDown(self):
-        shutil.rmtree(self.dir, ignore_errors=True)
-
-    def query(self, sql):
-        conn = sqlite3.connect(self.db)
-        try:
-            return conn.execute(sql).fetchall()
-        finally:
-            conn.close()
+class HostileInputTest(bt.TempDirTestCase):
+    TEMP_PREFIX = "billflow_hostile_"
 
     def ingest(self, name, data=None, chunks=None, path=None, extra=(), timeout=300):
         """Runs `billflow ingest --json` on a file or on stdin fed from `chunks` (an iterator of
         bytes). Returns (exit code, JSON summary of the one file, peak RSS KiB, seconds)."""
         rss_file = self.dir / "rss"
-        env = {k: v for k, v in os.environ.items() if not k.startswith("BILLFLOW_")}
-        env["BILLFLOW_LOG_FORMAT"] = "json"
+        env = bt.clean_env(log_format="json")
         if data is not None:
             path = self.dir / name
             path.write_bytes(data)

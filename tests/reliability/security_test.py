@@ -17,7 +17,6 @@ import re
 import secrets
 import shutil
 import socket
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -29,8 +28,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 import sql_concat_scan  # noqa: E402
 
-BIN = os.environ["BILLFLOW_BIN"]
-SOURCE_DIR = Path(os.environ.get("BILLFLOW_SOURCE_DIR", Path(__file__).resolve().parents[2]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "support"))
+import billflow_test as bt  # noqa: E402
+
+BIN = bt.binary()
+SOURCE_DIR = Path(os.environ.get("BILLFLOW_SOURCE_DIR", bt.REPO))
 HEADER = b"id,company_name,country,city,product_line,item,bill_date,currency,bill_amount\n"
 
 PAYLOADS = [
@@ -52,15 +54,11 @@ PAYLOADS = [
 
 
 def clean_env(extra=None):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("BILLFLOW_")}
-    env["BILLFLOW_LOG_FORMAT"] = "json"
-    env.update(extra or {})
-    return env
+    return bt.clean_env(extra, log_format="json")
 
 
 def run(*args, env=None, stdin=None, timeout=120):
-    return subprocess.run([BIN, *map(str, args)], input=stdin, capture_output=True,
-                          env=clean_env(env), timeout=timeout)
+    return bt.run(*args, stdin=stdin, env=env, log_format="json", timeout=timeout)
 
 
 def csv_line(fields):
@@ -69,22 +67,11 @@ def csv_line(fields):
     return out.getvalue().encode()
 
 
-class TempDirTest(unittest.TestCase):
-    def setUp(self):
-        self.dir = Path(tempfile.mkdtemp(prefix="billflow_sec_"))
-        self.db = self.dir / "t.db"
-        self.url = f"sqlite:{self.db}"
-
-    def tearDown(self):
-        shutil.rmtree(self.dir, ignore_errors=True)
+class TempDirTest(bt.TempDirTestCase):
+    TEMP_PREFIX = "billflow_sec_"
 
     def query(self, sql, *params):
-        conn = sqlite3.connect(self.db)
-        conn.text_factory = bytes
-        try:
-            return conn.execute(sql, params).fetchall()
-        finally:
-            conn.close()
+        return bt.query(self.db, sql, *params, text_factory=bytes)
 
 
 class SqlInjectionTest(TempDirTest):

@@ -22,13 +22,27 @@ mock_provider "aws" {
     }
   }
 
+  # Every subnet in the VPC of the variables below; availability_zone is left to the mock, which
+  # makes up a different value for each subnet.
+  mock_data "aws_subnet" {
+    defaults = {
+      vpc_id = "vpc-0123456789abcdef0"
+    }
+  }
+
+  mock_resource "aws_sns_topic" {
+    defaults = {
+      arn = "arn:aws:sns:eu-west-1:111122223333:billflow-alarms"
+    }
+  }
+
   mock_resource "aws_rds_cluster" {
     defaults = {
       arn = "arn:aws:rds:eu-west-1:111122223333:cluster:billflow"
       master_user_secret = [{
         secret_arn    = "arn:aws:secretsmanager:eu-west-1:111122223333:secret:rds!cluster-0a1b-AbCdEf"
         secret_status = "active"
-        kms_key_id    = "arn:aws:kms:eu-west-1:111122223333:key/0a1b"
+        kms_key_id    = "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
       }]
     }
   }
@@ -62,8 +76,18 @@ run "customer_managed_secret_key_adds_kms_decrypt" {
   command = plan
 
   variables {
-    master_user_secret_kms_key_id = "arn:aws:kms:eu-west-1:111122223333:key/0a1b"
+    master_user_secret_kms_key_id = "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
     alarm_sns_topic_arn           = "arn:aws:sns:eu-west-1:111122223333:ops"
+    alarm_email                   = "ops@example.com"
+  }
+
+  # The topic's ARN known at plan time, so this plan can assert on the alarm actions (Terraform 1.9+).
+  override_resource {
+    target          = aws_sns_topic.alarms
+    override_during = plan
+    values = {
+      arn = "arn:aws:sns:eu-west-1:111122223333:billflow-alarms"
+    }
   }
 
   assert {
@@ -72,8 +96,13 @@ run "customer_managed_secret_key_adds_kms_decrypt" {
   }
 
   assert {
-    condition     = aws_cloudwatch_metric_alarm.function_errors.alarm_actions == toset(["arn:aws:sns:eu-west-1:111122223333:ops"])
-    error_message = "alarm actions are not the SNS topic"
+    condition     = aws_cloudwatch_metric_alarm.failed_files.alarm_actions == toset(["arn:aws:sns:eu-west-1:111122223333:billflow-alarms", "arn:aws:sns:eu-west-1:111122223333:ops"])
+    error_message = "alarm actions are not the stack's topic and alarm_sns_topic_arn"
+  }
+
+  assert {
+    condition     = aws_sns_topic_subscription.alarm_email[0].endpoint == "ops@example.com" && aws_sns_topic_subscription.alarm_email[0].protocol == "email"
+    error_message = "alarm_email is not subscribed to the alarm topic"
   }
 }
 
@@ -107,15 +136,61 @@ run "engine_without_data_api_is_refused" {
   expect_failures = [var.aurora_engine_version]
 }
 
-run "auto_pause_on_3_07_is_refused" {
+run "deprecated_3_07_is_refused" {
   command = plan
 
   variables {
     aurora_engine_version = "8.0.mysql_aurora.3.07.1"
-    db_min_capacity       = 0
   }
 
-  expect_failures = [aws_rds_cluster.this]
+  expect_failures = [var.aurora_engine_version]
+}
+
+run "kms_alias_arn_is_refused" {
+  command = plan
+
+  variables {
+    master_user_secret_kms_key_id = "arn:aws:kms:eu-west-1:111122223333:alias/billflow"
+  }
+
+  expect_failures = [var.master_user_secret_kms_key_id]
+}
+
+run "subnets_outside_vpc_id_are_refused" {
+  command = plan
+
+  override_data {
+    target = data.aws_subnet.db
+    values = {
+      vpc_id = "vpc-0fedcba9876543210"
+    }
+  }
+
+  expect_failures = [aws_db_subnet_group.this]
+}
+
+run "subnets_in_one_availability_zone_are_refused" {
+  command = plan
+
+  override_data {
+    target = data.aws_subnet.db
+    values = {
+      vpc_id            = "vpc-0123456789abcdef0"
+      availability_zone = "eu-west-1a"
+    }
+  }
+
+  expect_failures = [aws_db_subnet_group.this]
+}
+
+run "malformed_alarm_email_is_refused" {
+  command = plan
+
+  variables {
+    alarm_email = "ops at example.com"
+  }
+
+  expect_failures = [var.alarm_email]
 }
 
 run "max_capacity_below_min_is_refused" {
@@ -159,8 +234,13 @@ run "defaults_apply" {
   }
 
   assert {
-    condition     = aws_rds_cluster.this.final_snapshot_identifier == "billflow-final" && aws_rds_cluster.this.deletion_protection
-    error_message = "defaults must keep deletion protection and a final snapshot"
+    condition     = can(regex("^billflow-final-[0-9]{14}$", aws_rds_cluster.this.final_snapshot_identifier)) && aws_rds_cluster.this.deletion_protection
+    error_message = "defaults must keep deletion protection and a final snapshot named billflow-final-<creation time>, not ${aws_rds_cluster.this.final_snapshot_identifier}"
+  }
+
+  assert {
+    condition     = aws_rds_cluster_instance.this.auto_minor_version_upgrade == false
+    error_message = "automatic minor upgrades must be off while engine_version is exact"
   }
 
   assert {
@@ -169,8 +249,18 @@ run "defaults_apply" {
   }
 
   assert {
-    condition     = length(aws_cloudwatch_metric_alarm.dlq_not_empty.alarm_actions) == 0
-    error_message = "alarms have actions although no SNS topic was given"
+    condition     = aws_cloudwatch_metric_alarm.dlq_not_empty.alarm_actions == toset(["arn:aws:sns:eu-west-1:111122223333:billflow-alarms"])
+    error_message = "without alarm_sns_topic_arn the alarms must notify the stack's topic only"
+  }
+
+  assert {
+    condition     = length(aws_sns_topic_subscription.alarm_email) == 0
+    error_message = "an e-mail subscription exists although alarm_email is null"
+  }
+
+  assert {
+    condition     = aws_cloudwatch_log_metric_filter.failed_files.metric_transformation[0].value == "$.failed_files" && aws_cloudwatch_metric_alarm.failed_files.namespace == aws_cloudwatch_log_metric_filter.failed_files.metric_transformation[0].namespace
+    error_message = "the failed_files alarm does not read the metric its filter writes"
   }
 
   assert {
