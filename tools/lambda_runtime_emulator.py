@@ -2,7 +2,7 @@
 """Test-only AWS Lambda Runtime API (2018-06-01) that serves queued events.
 
   /usr/bin/python3 tools/lambda_runtime_emulator.py --out DIR [--timeout-ms 30000]
-      [--function-arn ARN] [--log FILE] EVENT.json [EVENT.json…]
+      [--function-arn ARN] [--log FILE] [--stay] EVENT.json [EVENT.json…]
 
 Each event file is handed out once, in order, by GET /2018-06-01/runtime/invocation/next
 with the real headers (request id, epoch-ms deadline, function ARN, X-Ray trace id). POSTs
@@ -12,6 +12,8 @@ POST …/runtime/init/error is recorded as DIR/init-error.json and ends the run.
 every event has a result (a /next that arrives after that waits until the process ends).
 Prints the port on stdout when ready. --log FILE appends one JSON line per request as it
 arrives ({"t_ns": epoch ns, "method", "path"}), e.g. to time a runtime's first /next.
+--stay keeps serving after the last result (a later /next blocks, as in an idle Lambda) until
+the emulator is killed.
 """
 import argparse
 import http.server
@@ -32,6 +34,8 @@ def main():
     parser.add_argument("--function-arn",
                         default="arn:aws:lambda:us-east-1:123456789012:function:billflow")
     parser.add_argument("--log", help="append one JSON line per arriving request")
+    parser.add_argument("--stay", action="store_true",
+                        help="keep serving (and blocking /next) after the last result")
     parser.add_argument("events", nargs="+")
     args = parser.parse_args()
     os.makedirs(args.out, exist_ok=True)
@@ -139,7 +143,7 @@ def main():
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print(server.server_address[1], flush=True)
     with condition:
-        while not state["finished"]:
+        while not state["finished"] or args.stay:
             condition.wait()
     time.sleep(0.2)  # let the last 202 reach the runtime before the socket closes
 

@@ -97,7 +97,15 @@ Status LambdaRuntime::PostInitError(const Error& error) {
 Status LambdaRuntime::Run(const InvocationHandler& handler) {
   for (std::size_t served = 0; options_.max_invocations == 0 || served < options_.max_invocations;
        ++served) {
+    // Announced before the stop check, so a stop request lands either before the check or
+    // while waiting, never in between unseen.
+    if (options_.on_waiting) options_.on_waiting(true);
+    if (options_.should_stop && options_.should_stop()) {
+      if (options_.on_waiting) options_.on_waiting(false);
+      return Ok();
+    }
     Result<Invocation> invocation = Next();
+    if (options_.on_waiting) options_.on_waiting(false);
     if (!invocation) return tl::unexpected(invocation.error());
     Result<std::string> answer = handler(*invocation);
     if (answer) {

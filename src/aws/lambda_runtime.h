@@ -38,6 +38,12 @@ struct LambdaRuntimeOptions {
   std::string runtime_api;  // AWS_LAMBDA_RUNTIME_API: "127.0.0.1:9001"
   // Stop after this many invocations (tests); 0 = serve until /next fails.
   std::size_t max_invocations = 0;
+  // Polled before each /next; true ends Run() with Ok (a shutdown signal arrived while an
+  // invocation was being handled).
+  std::function<bool()> should_stop;
+  // Told true just before Run() blocks in /next and false once /next returns: while it is
+  // true nothing is in progress, so a shutdown signal may end the process at once.
+  std::function<void(bool waiting)> on_waiting;
 };
 
 // The Lambda Runtime API client and loop (API version 2018-06-01). `http` must outlive it.
@@ -52,8 +58,8 @@ class LambdaRuntime {
   // Reports a failure before the first invocation (bad configuration).
   [[nodiscard]] Status PostInitError(const Error& error);
 
-  // Next → handler → response or error, until max_invocations or until /next fails (the
-  // error of which is returned; in Lambda the sandbox is being shut down).
+  // Next → handler → response or error, until max_invocations, should_stop, or until /next
+  // fails (the error of which is returned; in Lambda the sandbox is being shut down).
   [[nodiscard]] Status Run(const InvocationHandler& handler);
 
   // The error document the runtime API expects:

@@ -7,6 +7,13 @@
 namespace billflow {
 namespace {
 
+LambdaRuntimeOptions Options(std::size_t max_invocations) {
+  LambdaRuntimeOptions options;
+  options.runtime_api = "127.0.0.1:9001";
+  options.max_invocations = max_invocations;
+  return options;
+}
+
 std::vector<HttpHeader> NextHeaders(const std::string& id) {
   return {{"Lambda-Runtime-Aws-Request-Id", id},
           {"Lambda-Runtime-Deadline-Ms", "1748779230000"},
@@ -18,7 +25,7 @@ std::vector<HttpHeader> NextHeaders(const std::string& id) {
 TEST(LambdaRuntimeTest, NextReadsEveryHeader) {
   FakeHttpClient http;
   http.Enqueue(200, R"({"Records":[]})", NextHeaders("req-1"));
-  LambdaRuntime runtime(&http, LambdaRuntimeOptions{"127.0.0.1:9001", 0});
+  LambdaRuntime runtime(&http, Options(0));
   Result<Invocation> invocation = runtime.Next();
   ASSERT_TRUE(invocation) << invocation.error().message;
   EXPECT_EQ(invocation->request_id, "req-1");
@@ -40,7 +47,7 @@ TEST(LambdaRuntimeTest, BadDeadlineHeaderIsInvalidData) {
   std::vector<HttpHeader> headers = NextHeaders("req-1");
   headers[1].value = "soon";
   http.Enqueue(200, "{}", headers);
-  LambdaRuntime runtime(&http, LambdaRuntimeOptions{"127.0.0.1:9001", 0});
+  LambdaRuntime runtime(&http, Options(0));
   Result<Invocation> invocation = runtime.Next();
   ASSERT_FALSE(invocation);
   EXPECT_EQ(invocation.error().message,
@@ -53,7 +60,7 @@ TEST(LambdaRuntimeTest, RunPostsResponsesAndErrors) {
   http.Enqueue(202, R"({"status":"OK"})");
   http.Enqueue(200, "bad-event", NextHeaders("req-2"));
   http.Enqueue(202, R"({"status":"OK"})");
-  LambdaRuntime runtime(&http, LambdaRuntimeOptions{"127.0.0.1:9001", 2});
+  LambdaRuntime runtime(&http, Options(2));
   std::vector<std::string> seen;
   Status status = runtime.Run([&](const Invocation& invocation) -> Result<std::string> {
     seen.push_back(invocation.request_id);
@@ -75,10 +82,31 @@ TEST(LambdaRuntimeTest, RunPostsResponsesAndErrors) {
   EXPECT_EQ(*requests[3].FindHeader("Lambda-Runtime-Function-Error-Type"), "billflow.invalid_data");
 }
 
+TEST(LambdaRuntimeTest, StopRequestedDuringAnInvocationEndsRunBeforeTheNextWait) {
+  FakeHttpClient http;
+  http.Enqueue(200, "event", NextHeaders("req-1"));
+  http.Enqueue(202, R"({"status":"OK"})");
+  bool stop = false;
+  std::vector<bool> waiting;
+  LambdaRuntimeOptions options = Options(0);
+  options.should_stop = [&stop] { return stop; };
+  options.on_waiting = [&waiting](bool now_waiting) { waiting.push_back(now_waiting); };
+  LambdaRuntime runtime(&http, options);
+  Status status = runtime.Run([&](const Invocation&) -> Result<std::string> {
+    stop = true;  // SIGTERM while handling: finish this one, then no more /next
+    return std::string("{}");
+  });
+  ASSERT_TRUE(status) << status.error().message;
+  ASSERT_EQ(http.requests().size(), 2u);
+  EXPECT_EQ(http.requests()[1].url,
+            "http://127.0.0.1:9001/2018-06-01/runtime/invocation/req-1/response");
+  EXPECT_EQ(waiting, (std::vector<bool>{true, false, true, false}));
+}
+
 TEST(LambdaRuntimeTest, InitErrorGoesToInitPath) {
   FakeHttpClient http;
   http.Enqueue(202, "{}");
-  LambdaRuntime runtime(&http, LambdaRuntimeOptions{"127.0.0.1:9001", 0});
+  LambdaRuntime runtime(&http, Options(0));
   ASSERT_TRUE(runtime.PostInitError(Error{ErrorCode::kInvalidArgument, "BILLFLOW_DB is not set"}));
   EXPECT_EQ(http.requests().at(0).url, "http://127.0.0.1:9001/2018-06-01/runtime/init/error");
 }
@@ -86,7 +114,7 @@ TEST(LambdaRuntimeTest, InitErrorGoesToInitPath) {
 TEST(LambdaRuntimeTest, RunStopsWhenNextFails) {
   FakeHttpClient http;
   http.EnqueueError(ErrorCode::kUnavailable, "connection refused");
-  LambdaRuntime runtime(&http, LambdaRuntimeOptions{"127.0.0.1:9001", 0});
+  LambdaRuntime runtime(&http, Options(0));
   Status status =
       runtime.Run([](const Invocation&) -> Result<std::string> { return std::string(); });
   ASSERT_FALSE(status);

@@ -6,19 +6,12 @@
 #include <utility>
 #include <vector>
 
+#include "core/ascii.h"
 #include "crypto/sha256.h"
 #include "http/url.h"
 
 namespace billflow {
 namespace {
-
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
 
 // Trims and collapses runs of spaces, as SigV4's canonical header values require.
 std::string CanonicalHeaderValue(std::string_view value) {
@@ -93,7 +86,7 @@ Result<CanonicalRequest> BuildCanonicalRequest(const HttpRequest& request, bool 
   if (!url) return tl::unexpected(url.error());
   std::map<std::string, std::string> headers;  // sorted by lower-case name
   for (const HttpHeader& header : request.headers) {
-    std::string name = Lower(header.name);
+    std::string name = AsciiLower(header.name);
     std::string value = CanonicalHeaderValue(header.value);
     auto [it, inserted] = headers.emplace(name, value);
     if (!inserted) it->second += "," + value;

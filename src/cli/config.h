@@ -35,11 +35,15 @@ struct Config {
   std::string rates;       // file path; empty = stored fx_rates, else the built-in table
   bool json = false;
   bool dry_run = false;
+  bool quiet = false;
+
+  // ingestion settings, shared by ingest, ingest --event, watch and lambda: declared as flags
+  // in AddIngestFlags and turned into IngestOptions by MakeIngestSettings (ingest_settings.h)
   std::optional<std::uint64_t> max_rejects;
   RoundingMode rounding = RoundingMode::kHalfEven;
   std::uint64_t max_record_bytes = 1 << 20;
-  bool quiet = false;
   std::uint64_t max_inflated_bytes = std::uint64_t{20} << 30;  // per .csv.gz input
+  std::uint32_t retry_window_seconds = 60;  // a database restart or an Aurora failover
 
   // report
   GroupBy group_by = GroupBy::kCurrency;

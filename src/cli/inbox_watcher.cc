@@ -15,6 +15,7 @@
 #include "cli/open_input.h"
 #include "cli/rate_resolution.h"
 #include "pipeline/ingest_job.h"
+#include "sources/input_name.h"
 
 namespace billflow {
 namespace {
@@ -23,16 +24,6 @@ namespace fs = std::filesystem;
 using std::chrono::milliseconds;
 
 constexpr milliseconds kMaxPollWait{200};  // bounds how long a stop request can go unseen
-
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-bool EndsWith(std::string_view text, std::string_view suffix) {
-  return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
-}
 
 std::string UtcNow() {
   const std::time_t now = std::time(nullptr);
@@ -46,24 +37,18 @@ std::string UtcNow() {
 }  // namespace
 
 std::string_view InboxInputSuffix(std::string_view name) {
+  // Dotfiles and partial names are files still being written.
   if (name.empty() || name.front() == '.' || name.back() == '~') return {};
-  const std::string lower = Lower(name);
-  for (std::string_view partial :
-       {".tmp", ".part", ".partial", ".crdownload", ".filepart", ".swp"}) {
-    if (EndsWith(lower, partial)) return {};
-  }
-  if (EndsWith(lower, ".csv.gz")) return name.substr(name.size() - 7);
-  if (EndsWith(lower, ".csv")) return name.substr(name.size() - 4);
-  return {};
+  return CsvInputSuffix(name);
 }
 
 InboxWatcher::InboxWatcher(const Config& config, const Logger& log, const std::atomic<bool>& stop,
-                           DatabaseFactory connect, WatchBackoff backoff)
+                           DatabaseFactory connect, IngestSettings settings)
     : config_(config),
       log_(log),
       stop_(stop),
       connect_(std::move(connect)),
-      backoff_(backoff),
+      settings_(std::move(settings)),
       dir_(config.paths.at(0)),
       settle_(milliseconds(config.settle_ms)),
       progress_(config.stderr_is_tty && !config.quiet) {}
@@ -241,9 +226,7 @@ int InboxWatcher::LoadReadyFiles() {
 void InboxWatcher::RetryLater(const std::string& name, const std::string& why) {
   Pending& p = pending_[name];
   ++p.failed_attempts;
-  milliseconds backoff = backoff_.first;
-  for (int i = 1; i < p.failed_attempts && backoff < backoff_.max; ++i) backoff *= 2;
-  backoff = std::min(backoff, backoff_.max);
+  const milliseconds backoff = settings_.retry.max_backoff;
   p.closed = true;
   p.ready_at = Clock::now() + backoff;
   p.stamp = Stamp(dir_ / name);
@@ -285,16 +268,20 @@ int InboxWatcher::LoadOne(const std::string& name) {
     return kExitOk;
   }
 
-  IngestOptions options;
-  options.csv.max_record_bytes = config_.max_record_bytes;
-  options.validator.rounding = config_.rounding;
-  options.max_rejects = config_.max_rejects;
+  IngestOptions options = settings_.ingest;
   options.should_stop = [this] { return stop_.load(); };
   options.on_progress = [this](const IngestProgress& p) { progress_.Update(p); };
+  RetryPolicy retry = settings_.retry;
+  if (!retry.sleep) retry.sleep = SleepUnlessStopped(stop_);
+  retry.should_stop = [this] { return stop_.load(); };
+  retry.on_retry = [this, &name](int attempt, const IngestSummary& failed) {
+    log_.Log(LogLevel::kWarn, name + ": " + failed.error + "; retrying on a fresh connection",
+             {{"attempt", std::to_string(attempt)}});
+  };
   IngestJob job(rates, options);
   log_.Info("loading " + name);
   progress_.Start(name);
-  const IngestSummary summary = job.Run(**source, db_.get());
+  const IngestSummary summary = IngestWithRetry(job, **source, &db_, connect_, retry);
   progress_.Clear();
   source->reset();  // close before moving
   for (const auto& warning : summary.warnings) log_.Warn(warning);
@@ -324,7 +311,7 @@ int InboxWatcher::LoadOne(const std::string& name) {
     return kExitOk;
   }
   if (IsRetryable(summary.error_code)) {
-    db_.reset();  // a fresh connection for the next attempt
+    db_.reset();  // a fresh connection for the next window
     RetryLater(name, summary.error);
     return kExitOk;
   }

@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "cli/config.h"
+#include "cli/ingest_settings.h"
 #include "cli/logger.h"
 #include "cli/progress_line.h"
 #include "pipeline/retrying_ingest.h"
@@ -18,28 +19,26 @@
 
 namespace billflow {
 
-// The suffix that makes `name` an inbox input (".csv" or ".csv.gz", any case), or empty when
-// it is not one: dotfiles and partial names (.tmp, .part, .partial, .crdownload, .filepart,
-// .swp, trailing ~) never are.
+// The suffix that makes `name` an inbox input (CsvInputSuffix: ".csv" or ".csv.gz", any case),
+// or empty when it is not one: dotfiles and names with a trailing ~ never are (partial names
+// such as .tmp, .part, .crdownload, .swp do not end in a CSV suffix).
 std::string_view InboxInputSuffix(std::string_view name);
-
-struct WatchBackoff {
-  std::chrono::milliseconds first{500};
-  std::chrono::milliseconds max{30000};
-};
 
 // `billflow watch`: loads the CSV files in config.paths[0] and those that arrive (inotify),
 // each once it is completely written — closed by its writer or moved in, then unchanged for
 // config.settle_ms — and moves it to DIR/processed/ or DIR/failed/ (with NAME.error.txt).
-// A retryable failure (IsRetryable: database unreachable, lock conflict) leaves the file in
-// DIR and retries it after an exponential backoff on a fresh connection from `connect`.
+// Each file is loaded through IngestWithRetry with `settings.retry`: a lost connection, a lock
+// conflict or a failover is retried on a fresh connection from `connect` within the retry
+// window, and a COMMIT without an answer is settled by reading the ledger. A file whose
+// window ran out (or whose rates could not be read) stays in DIR and gets a new window after
+// `settings.retry.max_backoff`.
 // Run() returns kExitOk once `stop` becomes true (the current file finished or rolled back),
 // kExitUsage for a missing DIR, kExitFileFailed for a fatal error (DIR removed, the database
 // refused for good). One thread; `stop` may be set from any thread or a signal handler.
 class InboxWatcher {
  public:
   InboxWatcher(const Config& config, const Logger& log, const std::atomic<bool>& stop,
-               DatabaseFactory connect, WatchBackoff backoff = {});
+               DatabaseFactory connect, IngestSettings settings);
   ~InboxWatcher();
   InboxWatcher(const InboxWatcher&) = delete;
   InboxWatcher& operator=(const InboxWatcher&) = delete;
@@ -58,7 +57,7 @@ class InboxWatcher {
     bool closed = false;  // its writer closed it, it was moved in, or it was there at start
     Clock::time_point ready_at;
     std::optional<FileStamp> stamp;  // size and mtime when scheduled; must not change meanwhile
-    int failed_attempts = 0;         // retryable failures so far
+    int failed_attempts = 0;         // retry windows spent so far
   };
 
   static std::optional<FileStamp> Stamp(const std::filesystem::path& path);
@@ -77,7 +76,7 @@ class InboxWatcher {
   const Logger& log_;
   const std::atomic<bool>& stop_;
   DatabaseFactory connect_;
-  WatchBackoff backoff_;
+  IngestSettings settings_;
   const std::filesystem::path dir_;
   const std::chrono::milliseconds settle_;
   ProgressLine progress_;

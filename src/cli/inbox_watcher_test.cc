@@ -20,6 +20,8 @@ struct Outage {
   std::atomic<bool> down{false};
   std::atomic<int> fail_next_begins{0};  // BeginFile calls to fail even while up
   std::atomic<int> connects{0};
+  std::atomic<int> begins{0};
+  std::atomic<int> lose_next_commits{0};  // commits that happen but whose answer is lost
 };
 
 // A real SqliteSink whose connection "drops" while the outage lasts.
@@ -33,6 +35,7 @@ class FlakyDatabase : public Database {
     return inner_->FindFile(source);
   }
   Result<BeginOutcome> BeginFile(const FileIdentity& file) override {
+    ++outage_->begins;
     if (outage_->down) return Fail(ErrorCode::kUnavailable, "db: connection lost");
     if (outage_->fail_next_begins > 0) {
       --outage_->fail_next_begins;
@@ -43,7 +46,12 @@ class FlakyDatabase : public Database {
   Status AddRow(const BillingRecord& row) override { return inner_->AddRow(row); }
   Status AddReject(const RejectedRow& reject) override { return inner_->AddReject(reject); }
   Result<CommitResult> CommitFile(const FileIdentity& file, const LoadTally& tally) override {
-    return inner_->CommitFile(file, tally);
+    auto committed = inner_->CommitFile(file, tally);
+    if (committed && outage_->lose_next_commits > 0) {
+      --outage_->lose_next_commits;
+      return Fail(ErrorCode::kAmbiguousCommit, "db: connection lost during COMMIT");
+    }
+    return committed;
   }
   void RollbackFile() noexcept override { inner_->RollbackFile(); }
   Status RecordFailure(const FileIdentity& file, const std::string& error) override {
@@ -95,9 +103,17 @@ class InboxWatcherTest : public ::testing::Test {
   }
 
   void Start() {
-    watcher_ = std::make_unique<InboxWatcher>(config_, log_, stop_, Factory(),
-                                              WatchBackoff{milliseconds(20), milliseconds(80)});
+    watcher_ = std::make_unique<InboxWatcher>(config_, log_, stop_, Factory(), Settings());
     thread_ = std::thread([this] { exit_code_ = watcher_->Run(); });
+  }
+
+  // Short retries: a window of 100 ms, backoff 20 ms doubling to 80 ms.
+  IngestSettings Settings() {
+    IngestSettings settings = *MakeIngestSettings(config_);
+    settings.retry.window = milliseconds(100);
+    settings.retry.first_backoff = milliseconds(20);
+    settings.retry.max_backoff = milliseconds(80);
+    return settings;
   }
 
   int Stop() {
@@ -172,11 +188,29 @@ TEST_F(InboxWatcherTest, ConnectionLostMidFileIsRetriedOnAFreshConnection) {
   EXPECT_EQ(files[0].status, "loaded");
 }
 
+TEST_F(InboxWatcherTest, LostCommitIsSettledThroughTheLedgerNotLoadedAgain) {
+  outage_.lose_next_commits = 1;
+  Start();
+  Drop("c.csv");
+  ASSERT_TRUE(WaitFor(inbox_ / "processed" / "c.csv"));
+  EXPECT_EQ(Stop(), kExitOk);
+  // The ledger showed the commit happened: no second BeginFile, no second load.
+  EXPECT_EQ(outage_.begins.load(), 1);
+  EXPECT_EQ(outage_.connects.load(), 2);  // the first, then a fresh one to read the ledger
+  const auto files = StoredFiles();
+  ASSERT_EQ(files.size(), 1u);
+  EXPECT_EQ(files[0].status, "loaded");
+  EXPECT_EQ(files[0].rows_loaded, 2u);
+  EXPECT_EQ(files[0].usd_total, "89.50");
+}
+
 TEST_F(InboxWatcherTest, NonRetryableDatabaseErrorAtStartIsFatal) {
   watcher_ = std::make_unique<InboxWatcher>(
-      config_, log_, stop_, []() -> Result<std::unique_ptr<Database>> {
+      config_, log_, stop_,
+      []() -> Result<std::unique_ptr<Database>> {
         return Fail(ErrorCode::kInvalidArgument, "unknown database URL");
-      });
+      },
+      Settings());
   EXPECT_EQ(watcher_->Run(), kExitUsage);
 }
 

@@ -2,17 +2,17 @@
 
 #include <cstdio>
 #include <memory>
-#include <nlohmann/json.hpp>
 
 #include "cli/aws_context.h"
 #include "cli/commands.h"
+#include "cli/ingest_settings.h"
 #include "cli/input_list.h"
 #include "cli/open_database.h"
 #include "cli/open_input.h"
 #include "cli/progress_line.h"
 #include "cli/rate_resolution.h"
-#include "lambda/lambda_handler.h"
 #include "pipeline/ingest_job.h"
+#include "pipeline/run_summary.h"
 #include "sources/file_source.h"
 #include "sources/s3_source.h"
 
@@ -21,17 +21,9 @@ namespace {
 
 constexpr int kRejectsShownPerFile = 10;
 
-IngestSummary FailedSummary(const InputRef& input, std::string message, ErrorCode code) {
-  IngestSummary summary;
-  summary.display_name = input.path;
-  summary.source = input.path;
-  summary.status = FileStatus::kFailed;
-  summary.error = std::move(message);
-  summary.error_code = code;
-  return summary;
-}
-
-std::string SummaryTable(const std::vector<IngestSummary>& summaries, const LoadTally& totals) {
+std::string SummaryTable(const RunSummary& run) {
+  const std::vector<IngestSummary>& summaries = run.files();
+  const LoadTally& totals = run.totals();
   std::size_t name_width = 5;
   for (const auto& s : summaries) name_width = std::max(name_width, s.display_name.size());
   std::string out;
@@ -54,43 +46,19 @@ std::string SummaryTable(const std::vector<IngestSummary>& summaries, const Load
                 static_cast<unsigned long long>(totals.rows_read),
                 static_cast<unsigned long long>(totals.rows_loaded),
                 static_cast<unsigned long long>(totals.rows_rejected),
-                totals.usd_total.ToGroupedString().c_str());
+                run.usd_overflow() ? "overflow" : totals.usd_total.ToGroupedString().c_str());
   out += line;
   return out;
-}
-
-std::string SummaryJson(const std::vector<IngestSummary>& summaries, const LoadTally& totals) {
-  nlohmann::json files = nlohmann::json::array();
-  std::map<std::string, int> by_status;
-  for (const auto& s : summaries) {
-    ++by_status[std::string(FileStatusName(s.status))];
-    files.push_back(
-        {{"source", s.source},
-         {"path", s.display_name},
-         {"status", FileStatusName(s.status)},
-         {"rows_read", s.tally.rows_read},
-         {"rows_loaded", s.tally.rows_loaded},
-         {"rows_rejected", s.tally.rows_rejected},
-         {"usd_total", s.tally.usd_total.ToString()},
-         {"content_sha256", s.content_sha256},
-         {"seconds", s.seconds},
-         {"warnings", s.warnings},
-         {"error", s.error.empty() ? nlohmann::json(nullptr) : nlohmann::json(s.error)}});
-  }
-  nlohmann::json doc{{"files", files},
-                     {"totals",
-                      {{"files", summaries.size()},
-                       {"by_status", by_status},
-                       {"rows_read", totals.rows_read},
-                       {"rows_loaded", totals.rows_loaded},
-                       {"rows_rejected", totals.rows_rejected},
-                       {"usd_total", totals.usd_total.ToString()}}}};
-  return doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace
 
 int RunIngest(const Config& config, const Logger& log, const std::atomic<bool>& stop) {
+  auto settings = MakeIngestSettings(config);
+  if (!settings) {
+    log.Error(settings.error().message);
+    return kExitUsage;
+  }
   std::unique_ptr<Database> db;
   DatabaseFactory connect;
   if (!config.dry_run) {
@@ -107,7 +75,9 @@ int RunIngest(const Config& config, const Logger& log, const std::atomic<bool>& 
     }
     db = std::move(*opened);
   }
-  RetryPolicy retry;
+  RetryPolicy& retry = settings->retry;
+  retry.sleep = SleepUnlessStopped(stop);
+  retry.should_stop = [&stop] { return stop.load(); };
   retry.on_retry = [&log](int attempt, const IngestSummary& failed) {
     log.Warn(failed.display_name + ": attempt " + std::to_string(attempt) +
              " after: " + failed.error);
@@ -121,10 +91,7 @@ int RunIngest(const Config& config, const Logger& log, const std::atomic<bool>& 
   ProgressLine progress(config.stderr_is_tty && !config.quiet && !config.json);
   int shown_rejects = 0;
   std::string current_name;
-  IngestOptions options;
-  options.csv.max_record_bytes = config.max_record_bytes;
-  options.validator.rounding = config.rounding;
-  options.max_rejects = config.max_rejects;
+  IngestOptions& options = settings->ingest;
   options.should_stop = [&stop] { return stop.load(); };
   options.on_progress = [&progress](const IngestProgress& p) { progress.Update(p); };
   options.on_reject = [&](const RejectedRow& reject) {
@@ -137,8 +104,7 @@ int RunIngest(const Config& config, const Logger& log, const std::atomic<bool>& 
   };
   IngestJob job(*rates, options);
 
-  std::vector<IngestSummary> summaries;
-  LoadTally totals;
+  RunSummary run;
   bool any_failed = false;
   // Each input becomes one or more files to open; S3 prefixes are listed here.
   struct WorkItem {
@@ -157,8 +123,8 @@ int RunIngest(const Config& config, const Logger& log, const std::atomic<bool>& 
                         return std::unique_ptr<ByteSource>(std::make_unique<StdinSource>());
                       }});
     } else if (input.kind == InputKind::kFile) {
-      work.push_back({input, [path = input.path, limit = config.max_inflated_bytes] {
-                        return OpenLocalInput(path, GzipLimits{limit});
+      work.push_back({input, [path = input.path, limits = settings->gzip] {
+                        return OpenLocalInput(path, limits);
                       }});
     } else {
       auto s3 = aws.S3();
@@ -173,11 +139,11 @@ int RunIngest(const Config& config, const Logger& log, const std::atomic<bool>& 
       }
       for (const S3Location& location : *locations) {
         work.push_back({{InputKind::kS3, location.Uri()},
-                        [client = *s3, location, limit = config.max_inflated_bytes]()
-                            -> Result<std::unique_ptr<ByteSource>> {
+                        [client = *s3, location,
+                         limits = settings->gzip]() -> Result<std::unique_ptr<ByteSource>> {
                           auto source = S3Source::Open(client, location.bucket, location.key);
                           if (!source) return tl::unexpected(source.error());
-                          return GunzipIfNamed(std::move(*source), location.key, GzipLimits{limit});
+                          return GunzipIfNamed(std::move(*source), location.key, limits);
                         }});
       }
     }
@@ -195,7 +161,7 @@ int RunIngest(const Config& config, const Logger& log, const std::atomic<bool>& 
     IngestSummary summary;
     auto source = item.open();
     if (!source) {
-      summary = FailedSummary(input, source.error().message, source.error().code);
+      summary = FailedSummary(input.path, input.path, source.error());
     } else {
       progress.Start(input.path);
       summary = config.dry_run ? job.Run(**source, nullptr)
@@ -217,22 +183,14 @@ int RunIngest(const Config& config, const Logger& log, const std::atomic<bool>& 
                {"rows_rejected", std::to_string(summary.tally.rows_rejected)},
                {"usd_total", summary.tally.usd_total.ToString()}});
     }
-    totals.rows_read += summary.tally.rows_read;
-    totals.rows_loaded += summary.tally.rows_loaded;
-    totals.rows_rejected += summary.tally.rows_rejected;
-    if (std::optional<Decimal> usd = totals.usd_total.Add(summary.tally.usd_total)) {
-      totals.usd_total = *usd;
-    } else {
+    if (auto added = run.Add(std::move(summary)); !added) {
       any_failed = true;
-      log.Log(LogLevel::kError, "the USD total of all files overflows at " + summary.source,
-              {{"source", summary.source}});
+      log.Error(added.error().message);
     }
-    summaries.push_back(std::move(summary));
   }
-  if (summaries.empty() && !any_failed) log.Warn("no CSV files found in the given paths");
+  if (run.files().empty() && !any_failed) log.Warn("no CSV files found in the given paths");
 
-  const std::string out =
-      config.json ? SummaryJson(summaries, totals) : SummaryTable(summaries, totals);
+  const std::string out = config.json ? RunSummaryJson(run, 2) + "\n" : SummaryTable(run);
   std::fwrite(out.data(), 1, out.size(), stdout);
   return any_failed ? kExitFileFailed : kExitOk;
 }

@@ -3,17 +3,9 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "sources/input_name.h"
+
 namespace billflow {
-namespace {
-
-bool EndsWithNoCase(std::string_view text, std::string_view suffix) {
-  if (text.size() < suffix.size()) return false;
-  return std::equal(
-      suffix.begin(), suffix.end(), text.end() - static_cast<long>(suffix.size()),
-      [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; });
-}
-
-}  // namespace
 
 std::vector<InputRef> ExpandInputs(const std::vector<std::string>& paths) {
   std::vector<InputRef> inputs;
@@ -31,8 +23,7 @@ std::vector<InputRef> ExpandInputs(const std::vector<std::string>& paths) {
       std::vector<std::string> files;
       for (const auto& entry : std::filesystem::directory_iterator(path, ec)) {
         const std::string name = entry.path().filename().string();
-        if (entry.is_regular_file(ec) &&
-            (EndsWithNoCase(name, ".csv") || EndsWithNoCase(name, ".csv.gz"))) {
+        if (entry.is_regular_file(ec) && !CsvInputSuffix(name).empty()) {
           files.push_back(entry.path().string());
         }
       }

@@ -1,3 +1,7 @@
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
 #include <cstdio>
 #include <fstream>
 #include <mutex>
@@ -6,6 +10,7 @@
 #include "aws/lambda_runtime.h"
 #include "cli/aws_context.h"
 #include "cli/commands.h"
+#include "cli/ingest_settings.h"
 #include "cli/open_database.h"
 #include "cli/rate_resolution.h"
 #include "lambda/lambda_handler.h"
@@ -14,7 +19,7 @@ namespace billflow {
 namespace {
 
 // What the handler needs besides the event: one database connection (reused between
-// invocations), the rate table and the S3 client.
+// invocations; none for a dry run), the rate table and the S3 client.
 struct HandlerSetup {
   AwsContext aws;
   DatabaseFactory connect;
@@ -24,12 +29,16 @@ struct HandlerSetup {
   explicit HandlerSetup(const Config& config) : aws(config) {}
 
   Status Init(const Config& config) {
-    auto factory = MakeDatabaseFactory(config);
-    if (!factory) return tl::unexpected(factory.error());
-    connect = std::move(*factory);
-    auto db = connect();
-    if (!db) return tl::unexpected(db.error());
-    auto table = ResolveRates(config, db->get());
+    std::unique_ptr<Database> db;
+    if (!config.dry_run) {
+      auto factory = MakeDatabaseFactory(config);
+      if (!factory) return tl::unexpected(factory.error());
+      connect = std::move(*factory);
+      auto opened = connect();
+      if (!opened) return tl::unexpected(opened.error());
+      db = std::move(*opened);
+    }
+    auto table = ResolveRates(config, db.get());
     if (!table) return tl::unexpected(table.error());
     rates = std::make_unique<FxRateTable>(std::move(*table));
     auto client = aws.S3();
@@ -38,18 +47,46 @@ struct HandlerSetup {
     return Ok();
   }
 
-  LambdaHandlerConfig HandlerConfig(const Config& config,
-                                    std::function<void(const std::string&)> log) {
+  Result<LambdaHandlerConfig> HandlerConfig(const Config& config,
+                                            std::function<void(const std::string&)> log) {
+    auto settings = MakeIngestSettings(config);
+    if (!settings) return tl::unexpected(settings.error());
     LambdaHandlerConfig handler;
-    handler.ingest.csv.max_record_bytes = config.max_record_bytes;
-    handler.ingest.validator.rounding = config.rounding;
-    handler.ingest.max_rejects = config.max_rejects;
+    handler.ingest = std::move(settings->ingest);
+    handler.retry = std::move(settings->retry);
+    handler.gzip_limits = settings->gzip;
+    handler.dry_run = config.dry_run;
     handler.connect = connect;
     handler.clock = SystemClock();
     handler.log = std::move(log);
     return handler;
   }
 };
+
+// SIGTERM/SIGINT under `billflow lambda`. While the loop waits in /next nothing is in progress,
+// so the process exits at once (a blocked long poll would otherwise hold it until Lambda kills
+// it); during an invocation the file in progress is rolled back and the loop ends after it.
+std::atomic<bool> g_waiting_for_invocation{false};
+std::atomic<bool> g_lambda_stop{false};
+
+void OnLambdaSignal(int) {
+  if (g_waiting_for_invocation.load()) {
+    constexpr char kLine[] =
+        "{\"level\":\"info\",\"message\":\"stop signal while waiting for an invocation; "
+        "exiting\"}\n";
+    (void)!::write(STDERR_FILENO, kLine, sizeof kLine - 1);
+    ::_exit(kExitOk);
+  }
+  g_lambda_stop.store(true);
+}
+
+void InstallLambdaSignals() {
+  struct sigaction action {};
+  action.sa_handler = OnLambdaSignal;
+  ::sigemptyset(&action.sa_mask);
+  ::sigaction(SIGTERM, &action, nullptr);
+  ::sigaction(SIGINT, &action, nullptr);
+}
 
 int ExitFor(const Error& error) {
   return error.code == ErrorCode::kInvalidArgument ? kExitUsage : kExitFileFailed;
@@ -70,10 +107,13 @@ int RunEvent(const Config& config, const Logger& log) {
     log.Error(ok.error().message);
     return ExitFor(ok.error());
   }
-  LambdaHandler handler(
-      setup.HandlerConfig(
-          config, [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); }),
-      setup.s3, setup.rates.get());
+  auto handler_config = setup.HandlerConfig(
+      config, [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); });
+  if (!handler_config) {
+    log.Error(handler_config.error().message);
+    return ExitFor(handler_config.error());
+  }
+  LambdaHandler handler(std::move(*handler_config), setup.s3, setup.rates.get());
   auto outcome = handler.ProcessEvent(payload.str(), std::nullopt);
   if (!outcome) {
     log.Error(config.event_file + ": " + outcome.error().message);
@@ -81,7 +121,7 @@ int RunEvent(const Config& config, const Logger& log) {
   }
   std::fwrite(outcome->response_json.data(), 1, outcome->response_json.size(), stdout);
   std::fputc('\n', stdout);
-  return outcome->failed_files > 0 ? kExitFileFailed : kExitOk;
+  return outcome->run.failed_files() > 0 ? kExitFileFailed : kExitOk;
 }
 
 int RunLambda(const Config& config, const Logger& log) {
@@ -94,7 +134,12 @@ int RunLambda(const Config& config, const Logger& log) {
   CurlHttpOptions runtime_http_options;
   runtime_http_options.stall_timeout = std::chrono::hours(24);  // /next long-polls
   CurlHttpClient runtime_http(runtime_http_options);
-  LambdaRuntime runtime(&runtime_http, {api->second, 0});
+  LambdaRuntimeOptions runtime_options;
+  runtime_options.runtime_api = api->second;
+  runtime_options.should_stop = [] { return g_lambda_stop.load(); };
+  runtime_options.on_waiting = [](bool waiting) { g_waiting_for_invocation.store(waiting); };
+  InstallLambdaSignals();
+  LambdaRuntime runtime(&runtime_http, runtime_options);
 
   // Configuration that needs no network is checked before the first /next; the database
   // connection and the rates are set up on the first invocation, so a cold start asks for
@@ -115,13 +160,16 @@ int RunLambda(const Config& config, const Logger& log) {
     if (!handler) {
       BILLFLOW_TRY(setup.Init(config));
       // Lambda sends stdout to CloudWatch: JSON log lines and the EMF metrics line go there.
-      handler = std::make_unique<LambdaHandler>(setup.HandlerConfig(config,
-                                                                    [](const std::string& line) {
-                                                                      std::fprintf(stdout, "%s\n",
-                                                                                   line.c_str());
-                                                                      std::fflush(stdout);
-                                                                    }),
-                                                setup.s3, setup.rates.get());
+      auto handler_config = setup.HandlerConfig(config, [](const std::string& line) {
+        std::fprintf(stdout, "%s\n", line.c_str());
+        std::fflush(stdout);
+      });
+      if (!handler_config) return tl::unexpected(handler_config.error());
+      handler_config->ingest.should_stop = [] { return g_lambda_stop.load(); };
+      handler_config->retry.should_stop = [] { return g_lambda_stop.load(); };
+      handler_config->retry.sleep = SleepUnlessStopped(g_lambda_stop);
+      handler =
+          std::make_unique<LambdaHandler>(std::move(*handler_config), setup.s3, setup.rates.get());
     }
     return handler->Handle(invocation);
   });
@@ -129,6 +177,7 @@ int RunLambda(const Config& config, const Logger& log) {
     log.Error("runtime API: " + ran.error().message);
     return kExitFileFailed;
   }
+  if (g_lambda_stop.load()) log.Info("stopped by signal after the invocation in progress");
   return kExitOk;
 }
 

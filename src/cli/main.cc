@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "cli/commands.h"
+#include "cli/ingest_settings.h"
 
 extern char** environ;  // POSIX; declared here so main.cc alone reads the environment
 
@@ -80,9 +81,10 @@ Examples:
 
 A file is loaded once its writer has closed it (or it was moved in) and it has not changed for
 --settle-ms; names starting with '.' or ending in .tmp/.part are ignored until renamed. Each file
-then moves to DIR/processed/, or to DIR/failed/ with NAME.error.txt saying why. While the
-database is unreachable files stay in DIR and are retried with backoff. SIGTERM/SIGINT finishes
-or rolls back the current file and exits 0.)";
+then moves to DIR/processed/, or to DIR/failed/ with NAME.error.txt saying why. A lost
+connection or a failover is retried for --retry-window-seconds; a file whose window ran out
+stays in DIR and is tried again. SIGTERM/SIGINT finishes or rolls back the current file and
+exits 0.)";
 
 constexpr char kRatesExamples[] = R"(
 Examples:
@@ -106,10 +108,15 @@ Environment (set by Lambda and by deploy/terraform):
   AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN   (Lambda sets them)
   BILLFLOW_DB              data-api://CLUSTER_ARN?secret=SECRET_ARN&database=DB (or mysql://…)
   BILLFLOW_LOG_FORMAT      json (default outside a terminal)
+  BILLFLOW_MAX_REJECTS, BILLFLOW_ROUNDING, BILLFLOW_MAX_RECORD_BYTES, BILLFLOW_MAX_INFLATED_BYTES,
+  BILLFLOW_RETRY_WINDOW_SECONDS   as the ingest flags of the same names (retries end with the
+                           invocation's deadline)
   AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL_RDS_DATA, AWS_ENDPOINT_URL_SECRETS_MANAGER   local tests only
 Each S3 event record (or SQS message carrying one) names a file; every file is loaded as one
 transaction. A failed file fails the invocation (S3) or is listed in batchItemFailures (SQS),
-so AWS delivers it again.
+so AWS delivers it again. No file starts in the last tenth of the invocation's time (at most
+5 s), and one still running then is rolled back. SIGTERM while waiting for an invocation exits
+at once; during one, the file in progress is rolled back and the loop ends.
 
 Example (local, against emulators):
   AWS_LAMBDA_RUNTIME_API=127.0.0.1:9001 BILLFLOW_DB=sqlite:/tmp/b.db billflow lambda)";
@@ -134,7 +141,6 @@ int main(int argc, char** argv) {
         "Environment: BILLFLOW_DB (default --db), BILLFLOW_DB_PASSWORD, "
         "BILLFLOW_LOG_FORMAT=json|text.");
     std::string password_file;
-    std::string rounding = "half-even";
     std::string group_by = "currency";
     const auto add_db = [&](CLI::App* cmd) {
       cmd->add_option("--db", config.db_url,
@@ -161,21 +167,8 @@ int main(int argc, char** argv) {
                        "fx_rates, else USD 1, CAD 0.79, MXN 0.05");
     ingest->add_flag("--json", config.json, "print one JSON summary object on stdout");
     ingest->add_flag("--dry-run", config.dry_run, "parse, validate and convert; write nothing");
-    ingest->add_option("--max-rejects", config.max_rejects,
-                       "fail (and roll back) a file with more rejected rows than this");
-    ingest->add_option("--rounding", rounding, "rounding of USD cents: half-even or half-up")
-        ->check(CLI::IsMember({"half-even", "half-up"}))
-        ->capture_default_str();
-    ingest
-        ->add_option("--max-record-bytes", config.max_record_bytes,
-                     "longest accepted CSV record; longer ones are rejected")
-        ->capture_default_str();
+    billflow::AddIngestFlags(ingest, &config);
     ingest->add_flag("-q,--quiet", config.quiet, "no progress line and no per-row reject messages");
-    ingest
-        ->add_option("--max-inflated-bytes", config.max_inflated_bytes,
-                     "refuse a .csv.gz that decompresses to more than this (or to more than "
-                     "1000x its size)")
-        ->capture_default_str();
     ingest->footer(kIngestExamples);
 
     CLI::App* report = app.add_subcommand("report", "exact USD totals of what is loaded");
@@ -200,12 +193,7 @@ int main(int argc, char** argv) {
         ->add_option("--settle-ms", config.settle_ms,
                      "wait this long after a file is closed, with no change, before loading it")
         ->capture_default_str();
-    watch->add_option("--max-rejects", config.max_rejects,
-                      "fail a file with more rejected rows than this");
-    watch
-        ->add_option("--max-inflated-bytes", config.max_inflated_bytes,
-                     "refuse a .csv.gz that decompresses to more than this")
-        ->capture_default_str();
+    billflow::AddIngestFlags(watch, &config);
     watch->add_flag("-q,--quiet", config.quiet, "no progress line");
     watch->footer(kWatchExamples);
 
@@ -236,6 +224,7 @@ int main(int argc, char** argv) {
         "lambda", "the AWS Lambda custom-runtime loop (the package's bootstrap runs this)");
     lambda->add_option("--db", config.db_url,
                        "database URL (env BILLFLOW_DB; normally data-api://…)");
+    billflow::AddIngestFlags(lambda, &config);
     lambda->footer(kLambdaHelp);
 
     CLI::App* migrate = app.add_subcommand("migrate", "create or upgrade the database schema");
@@ -258,8 +247,6 @@ int main(int argc, char** argv) {
       std::getline(in, password);
       config.db_password = password;
     }
-    config.rounding =
-        rounding == "half-up" ? billflow::RoundingMode::kHalfUp : billflow::RoundingMode::kHalfEven;
     billflow::ParseGroupBy(group_by, &config.group_by);
 
     const billflow::Logger log(config.log_format, config.log_level);

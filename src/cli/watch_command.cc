@@ -1,6 +1,7 @@
 // billflow watch DIR: the inbox watcher (inbox_watcher.h) on the configured database.
 #include "cli/commands.h"
 #include "cli/inbox_watcher.h"
+#include "cli/ingest_settings.h"
 #include "cli/open_database.h"
 
 namespace billflow {
@@ -15,7 +16,12 @@ int RunWatch(const Config& config, const Logger& log, const std::atomic<bool>& s
     log.Error(connect.error().message);
     return kExitUsage;
   }
-  InboxWatcher watcher(config, log, stop, std::move(*connect));
+  auto settings = MakeIngestSettings(config);
+  if (!settings) {
+    log.Error(settings.error().message);
+    return kExitUsage;
+  }
+  InboxWatcher watcher(config, log, stop, std::move(*connect), std::move(*settings));
   return watcher.Run();
 }
 

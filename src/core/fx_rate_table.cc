@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/ascii.h"
 #include "core/currency_code.h"
 
 namespace billflow {
@@ -25,14 +26,6 @@ std::vector<std::string_view> SplitComma(std::string_view line) {
     out.push_back(Trim(line.substr(start, comma - start)));
     if (comma == std::string_view::npos) break;
     start = comma + 1;
-  }
-  return out;
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   }
   return out;
 }
@@ -129,7 +122,7 @@ Result<FxRateTable> FxRateTable::ParseCsv(std::string_view text, std::string_vie
     const std::string at = where + ":" + std::to_string(line_number) + ": ";
     if (!header_seen) {
       for (std::size_t i = 0; i < fields.size(); ++i) {
-        const std::string name = Lower(fields[i]);
+        const std::string name = AsciiLower(fields[i]);
         if (name == "currency") col_currency = static_cast<int>(i);
         if (name == "rate_to_usd") col_rate = static_cast<int>(i);
         if (name == "valid_from") col_from = static_cast<int>(i);

@@ -15,59 +15,7 @@ std::string Dump(const json& value) {
   return value.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
-IngestSummary FailedSummary(const std::string& uri, ErrorCode code, std::string message) {
-  IngestSummary summary;
-  summary.source = uri;
-  summary.display_name = uri;
-  summary.status = FileStatus::kFailed;
-  summary.error_code = code;
-  summary.error = std::move(message);
-  return summary;
-}
-
 }  // namespace
-
-std::string SummariesJson(const std::vector<IngestSummary>& files) {
-  json list = json::array();
-  std::uint64_t read = 0, loaded = 0, rejected = 0, failed = 0;
-  Decimal usd(0, 2);
-  for (const IngestSummary& file : files) {
-    list.push_back({{"source", file.source},
-                    {"status", std::string(FileStatusName(file.status))},
-                    {"rows_read", file.tally.rows_read},
-                    {"rows_loaded", file.tally.rows_loaded},
-                    {"rows_rejected", file.tally.rows_rejected},
-                    {"usd_total", file.tally.usd_total.ToString()},
-                    {"error", file.error.empty() ? json(nullptr) : json(file.error)}});
-    read += file.tally.rows_read;
-    loaded += file.tally.rows_loaded;
-    rejected += file.tally.rows_rejected;
-    if (file.status == FileStatus::kFailed) ++failed;
-    if (std::optional<Decimal> sum = usd.Add(file.tally.usd_total)) usd = *sum;
-  }
-  json totals{{"files", files.size()}, {"failed", failed},          {"rows_read", read},
-              {"rows_loaded", loaded}, {"rows_rejected", rejected}, {"usd_total", usd.ToString()}};
-  return Dump(json{{"files", list}, {"totals", totals}});
-}
-
-Result<std::vector<S3Location>> ExpandS3Uri(S3Client& s3, std::string_view uri) {
-  Result<S3Location> location = ParseS3Uri(uri);
-  if (!location) return tl::unexpected(location.error());
-  if (!location->key.empty() && location->key.back() != '/') {
-    return std::vector<S3Location>{*location};
-  }
-  Result<std::vector<S3ObjectInfo>> objects = s3.ListAll(location->bucket, location->key);
-  if (!objects) return tl::unexpected(objects.error());
-  std::vector<S3Location> out;
-  for (const S3ObjectInfo& object : *objects) {
-    std::string lower = object.key;
-    for (char& c : lower) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-    if (lower.ends_with(".csv") || lower.ends_with(".csv.gz")) {
-      out.push_back(S3Location{object.bucket, object.key});
-    }
-  }
-  return out;
-}
 
 LambdaHandler::LambdaHandler(LambdaHandlerConfig config, S3Client* s3, const FxRateTable* rates)
     : config_(std::move(config)), s3_(s3), rates_(rates) {
@@ -77,11 +25,12 @@ LambdaHandler::LambdaHandler(LambdaHandlerConfig config, S3Client* s3, const FxR
 
 IngestSummary LambdaHandler::LoadObject(
     const std::string& bucket, const std::string& key, const std::string& version_id,
-    std::optional<std::chrono::system_clock::time_point> deadline) {
+    std::optional<std::chrono::system_clock::time_point> stop_at) {
   std::string uri = "s3://" + bucket + "/" + key;
-  if (deadline && config_.clock() + config_.safety_margin >= *deadline) {
-    return FailedSummary(uri, ErrorCode::kDeadlineExceeded,
-                         uri + ": not started, the invocation deadline is too close");
+  if (stop_at && config_.clock() >= *stop_at) {
+    return FailedSummary(uri, uri,
+                         {ErrorCode::kDeadlineExceeded,
+                          uri + ": not started, the invocation deadline is too close"});
   }
   S3SourceOptions options;
   options.chunk_bytes = config_.s3_chunk_bytes;
@@ -97,25 +46,26 @@ IngestSummary LambdaHandler::LoadObject(
       skipped.warnings.push_back(uri + ": object no longer exists; event skipped");
       return skipped;
     }
-    return FailedSummary(uri, source.error().code, source.error().message);
+    return FailedSummary(uri, uri, source.error());
   }
-  std::unique_ptr<ByteSource> input = std::move(*source);
-  if (key.size() >= 3 && (key.ends_with(".gz") || key.ends_with(".GZ"))) {
-    auto gunzipped = GzipSource::Open(std::move(input), config_.gzip_limits);
-    if (!gunzipped) return FailedSummary(uri, gunzipped.error().code, gunzipped.error().message);
-    input = std::move(*gunzipped);
-  }
+  auto input = GunzipIfNamed(std::move(*source), key, config_.gzip_limits);
+  if (!input) return FailedSummary(uri, uri, input.error());
   IngestOptions ingest = config_.ingest;
-  if (deadline) {
+  RetryPolicy retry = config_.retry;
+  if (stop_at) {
     Clock clock = config_.clock;
-    auto stop_at = *deadline - config_.safety_margin;
     std::function<bool()> outer = ingest.should_stop;
     ingest.should_stop = [clock, stop_at, outer] {
-      return clock() >= stop_at || (outer && outer());
+      return clock() >= *stop_at || (outer && outer());
     };
+    // Retries end with the invocation: AWS delivers a failed file again.
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(*stop_at - config_.clock());
+    retry.window = std::min(retry.window, std::max(left, std::chrono::milliseconds(0)));
   }
   IngestJob job(*rates_, ingest);
-  return IngestWithRetry(job, *input, &db_, config_.connect, config_.retry);
+  if (config_.dry_run) return job.Run(**input, nullptr);
+  return IngestWithRetry(job, **input, &db_, config_.connect, retry);
 }
 
 Result<EventOutcome> LambdaHandler::ProcessEvent(
@@ -124,6 +74,13 @@ Result<EventOutcome> LambdaHandler::ProcessEvent(
   Result<LambdaEvent> event = ParseLambdaEvent(payload);
   if (!event) return tl::unexpected(event.error());
   if (config_.on_deadline) config_.on_deadline(deadline);
+  std::optional<std::chrono::system_clock::time_point> stop_at;
+  if (deadline) {
+    const auto budget = *deadline - config_.clock();
+    const auto margin = std::min<std::chrono::system_clock::duration>(
+        budget * config_.safety_margin_percent / 100, config_.max_safety_margin);
+    stop_at = *deadline - std::max(margin, std::chrono::system_clock::duration::zero());
+  }
   EventOutcome outcome;
   auto log_file = [&](const IngestSummary& file) {
     config_.log(Dump(json{{"level", file.status == FileStatus::kFailed ? "error" : "info"},
@@ -141,19 +98,20 @@ Result<EventOutcome> LambdaHandler::ProcessEvent(
     bool all_ok = true;
     outcome.test_event = outcome.test_event || notification.test_event;
     for (const S3EventRecord& record : notification.records) {
-      IngestSummary file = LoadObject(record.bucket, record.key, record.version_id, deadline);
+      IngestSummary file = LoadObject(record.bucket, record.key, record.version_id, stop_at);
       log_file(file);
-      if (file.status == FileStatus::kFailed) {
+      if (file.status == FileStatus::kFailed) all_ok = false;
+      if (auto added = outcome.run.Add(std::move(file)); !added) {
         all_ok = false;
-        ++outcome.failed_files;
+        config_.log(Dump(json{
+            {"level", "error"}, {"request_id", request_id}, {"message", added.error().message}}));
       }
-      outcome.files.push_back(std::move(file));
     }
     return all_ok;
   };
   if (event->kind == LambdaEvent::Kind::kS3) {
     load_all(event->s3);
-    outcome.response_json = SummariesJson(outcome.files);
+    outcome.response_json = RunSummaryJson(outcome.run, -1);
     return outcome;
   }
   outcome.is_sqs = true;
@@ -181,8 +139,8 @@ Result<std::string> LambdaHandler::Handle(const Invocation& invocation) {
   std::uint64_t loaded = 0, rejected = 0;
   std::size_t files = 0;
   if (outcome) {
-    files = outcome->files.size();
-    for (const IngestSummary& file : outcome->files) {
+    files = outcome->run.files().size();
+    for (const IngestSummary& file : outcome->run.files()) {
       loaded += file.tally.rows_loaded;
       rejected += file.tally.rows_rejected;
     }
@@ -207,14 +165,14 @@ Result<std::string> LambdaHandler::Handle(const Invocation& invocation) {
                         {"files", files},
                         {"rows_loaded", loaded},
                         {"rows_rejected", rejected},
-                        {"failed_files", outcome ? outcome->failed_files : 0},
+                        {"failed_files", outcome ? outcome->run.failed_files() : 0},
                         {"duration_ms", duration_ms.count()}}));
   if (!outcome) return tl::unexpected(outcome.error());
-  if (!outcome->is_sqs && outcome->failed_files > 0) {
-    std::string message = std::to_string(outcome->failed_files) + " of " +
-                          std::to_string(outcome->files.size()) + " files failed:";
+  if (!outcome->is_sqs && outcome->run.failed_files() > 0) {
+    std::string message = std::to_string(outcome->run.failed_files()) + " of " +
+                          std::to_string(outcome->run.files().size()) + " files failed:";
     ErrorCode code = ErrorCode::kInvalidData;
-    for (const IngestSummary& file : outcome->files) {
+    for (const IngestSummary& file : outcome->run.files()) {
       if (file.status != FileStatus::kFailed) continue;
       message += " " + file.error + ";";
       code = file.error_code;

@@ -15,6 +15,7 @@
 #include "core/fx_rate_table.h"
 #include "pipeline/ingest_job.h"
 #include "pipeline/retrying_ingest.h"
+#include "pipeline/run_summary.h"
 #include "sinks/database.h"
 #include "sources/gzip_source.h"
 
@@ -22,13 +23,19 @@ namespace billflow {
 
 struct LambdaHandlerConfig {
   IngestOptions ingest;     // validator, CSV, max rejects…
-  RetryPolicy retry;        // per file, for retryable database errors
+  RetryPolicy retry;        // per file, for retryable database errors; cut to the deadline
   DatabaseFactory connect;  // opens the backend (data-api://…, mysql://…, sqlite:…)
+  // No database: every file is read, validated and converted (status "checked"), nothing is
+  // written and `connect` is never called (`ingest --event --dry-run`).
+  bool dry_run = false;
   std::size_t s3_chunk_bytes = 8 * 1024 * 1024;
   GzipLimits gzip_limits;  // for keys ending in .gz (decompressed while streaming)
-  // Work stops this long before the invocation deadline: the file in progress is rolled
-  // back and reported failed, so AWS delivers it again.
-  std::chrono::milliseconds safety_margin{std::chrono::seconds(5)};
+  // Work stops a safety margin before the invocation deadline: the file in progress is rolled
+  // back and reported failed, so AWS delivers it again; no file starts inside the margin. The
+  // margin is `safety_margin_percent` of the invocation's budget (deadline minus the time it
+  // arrived), at most `max_safety_margin`: a 3 s function keeps 300 ms, a 15 min one 5 s.
+  int safety_margin_percent = 10;
+  std::chrono::milliseconds max_safety_margin{std::chrono::seconds(5)};
   Clock clock;  // SystemClock() outside tests
   // Told the deadline of each invocation (e.g. DataApiClient::set_deadline).
   std::function<void(std::optional<std::chrono::system_clock::time_point>)> on_deadline;
@@ -38,13 +45,12 @@ struct LambdaHandlerConfig {
 
 // What one event did.
 struct EventOutcome {
-  std::vector<IngestSummary> files;             // in event order
+  RunSummary run;                               // the files, in event order
   std::vector<std::string> failed_message_ids;  // SQS: messages to deliver again
   bool is_sqs = false;
   bool test_event = false;
-  std::size_t failed_files = 0;
-  // The invocation's answer: {"files":[…],"totals":{…}} for S3 events,
-  // {"batchItemFailures":[…]} for SQS batches.
+  // The invocation's answer: RunSummaryJson for S3 events, {"batchItemFailures":[…]} for SQS
+  // batches.
   std::string response_json;
 };
 
@@ -68,22 +74,15 @@ class LambdaHandler {
   [[nodiscard]] Result<std::string> Handle(const Invocation& invocation);
 
  private:
+  // `stop_at`: when work must stop (the deadline minus the margin); nullopt = never.
   IngestSummary LoadObject(const std::string& bucket, const std::string& key,
                            const std::string& version_id,
-                           std::optional<std::chrono::system_clock::time_point> deadline);
+                           std::optional<std::chrono::system_clock::time_point> stop_at);
   LambdaHandlerConfig config_;
   S3Client* s3_;
   const FxRateTable* rates_;
   std::unique_ptr<Database> db_;
 };
-
-// The files an `s3://bucket/key` argument names: that object, or for `s3://bucket/prefix/`
-// (or a bare bucket) every *.csv key under the prefix, in key order.
-[[nodiscard]] Result<std::vector<S3Location>> ExpandS3Uri(S3Client& s3, std::string_view uri);
-
-// {"files":[{"source","status","rows_read","rows_loaded","rows_rejected","usd_total","error"}…],
-//  "totals":{…}} as `ingest --json` prints it.
-std::string SummariesJson(const std::vector<IngestSummary>& files);
 
 }  // namespace billflow
 

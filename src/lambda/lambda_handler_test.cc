@@ -40,6 +40,7 @@ class FakeS3 {
       response.headers = {{"ETag", "\"e-" + std::to_string(it->second.size()) + "\""},
                           {"Last-Modified", "Sun, 01 Jun 2025 10:00:00 GMT"}};
       if (request.method == "HEAD") {
+        if (on_head) on_head();
         response.status = 200;
         response.headers.push_back({"Content-Length", std::to_string(it->second.size())});
         return response;
@@ -52,6 +53,7 @@ class FakeS3 {
     });
   }
   std::map<std::string, std::string> objects;
+  std::function<void()> on_head;  // e.g. time passing while S3 answers
 };
 
 Invocation MakeInvocation(std::string id, std::string payload) {
@@ -168,33 +170,59 @@ TEST_F(LambdaHandlerTest, SqsBatchNamesOnlyTheFailedMessages) {
       << ::testing::PrintToString(logs_);
 }
 
-TEST_F(LambdaHandlerTest, NothingStartsTooCloseToTheDeadline) {
+TEST_F(LambdaHandlerTest, NothingStartsOnceTheDeadlineHasPassed) {
   s3_objects_.objects["/bills/good.csv"] =
       std::string(kHeader) + "1,Acme,US,Austin,Dairy,Milk,2025-06-01,USD,10.00\n";
   LambdaHandler handler(config_, &s3_, &rates_);
   Invocation invocation = MakeInvocation(
       "req-4", R"({"Records":[{"s3":{"bucket":{"name":"bills"},"object":{"key":"good.csv"}}}]})");
-  invocation.deadline_epoch_ms -= 58000;  // 2 s left, less than the 5 s margin
+  invocation.deadline_epoch_ms -= 61000;  // a second ago
   Result<std::string> answer = handler.Handle(invocation);
   ASSERT_FALSE(answer);
   EXPECT_EQ(answer.error().code, ErrorCode::kDeadlineExceeded);
+  EXPECT_EQ(answer.error().message,
+            "1 of 1 files failed: s3://bills/good.csv: not started, the invocation deadline is "
+            "too close");
   EXPECT_TRUE(http_.requests().empty());
 }
 
-TEST_F(LambdaHandlerTest, ExpandS3UriListsCsvKeysUnderAPrefix) {
-  http_.Enqueue(200,
-                "<ListBucketResult><IsTruncated>false</IsTruncated>"
-                "<Contents><Key>in/a.csv</Key><Size>1</Size></Contents>"
-                "<Contents><Key>in/notes.txt</Key><Size>1</Size></Contents>"
-                "<Contents><Key>in/B.CSV</Key><Size>1</Size></Contents></ListBucketResult>");
-  Result<std::vector<S3Location>> files = ExpandS3Uri(s3_, "s3://bills/in/");
-  ASSERT_TRUE(files) << files.error().message;
-  ASSERT_EQ(files->size(), 2u);
-  EXPECT_EQ((*files)[0].Uri(), "s3://bills/in/a.csv");
-  EXPECT_EQ((*files)[1].Uri(), "s3://bills/in/B.CSV");
-  Result<std::vector<S3Location>> one = ExpandS3Uri(s3_, "s3://bills/in/a.csv");
-  ASSERT_TRUE(one);
-  EXPECT_EQ(one->size(), 1u);
+TEST_F(LambdaHandlerTest, ThreeSecondBudgetLoadsASmallFile) {
+  // Lambda's default timeout: a fixed 5 s margin refused every file.
+  s3_objects_.objects["/bills/small.csv"] = std::string(kHeader) +
+                                            "1,Acme,US,Austin,Dairy,Milk,2025-06-01,USD,10.00\n" +
+                                            "2,Acme,CA,Toronto,Dairy,Milk,2025-06-01,CAD,100.00\n";
+  LambdaHandler handler(config_, &s3_, &rates_);
+  Invocation invocation = MakeInvocation(
+      "req-5", R"({"Records":[{"s3":{"bucket":{"name":"bills"},"object":{"key":"small.csv"}}}]})");
+  invocation.deadline_epoch_ms -= 57000;  // 3 s from now
+  Result<std::string> answer = handler.Handle(invocation);
+  ASSERT_TRUE(answer) << answer.error().message;
+  nlohmann::json json = nlohmann::json::parse(*answer);
+  EXPECT_EQ(json["files"][0]["status"], "loaded");
+  EXPECT_EQ(json["files"][0]["rows_loaded"], 2);
+  EXPECT_EQ(json["totals"]["usd_total"], "89.00");
+}
+
+TEST_F(LambdaHandlerTest, NoFileStartsInsideTheLastTenthOfTheBudget) {
+  // A 3 s budget keeps 300 ms: the second file would start 2.75 s in, inside the margin.
+  auto now = std::chrono::system_clock::time_point(std::chrono::seconds(1748779200));
+  config_.clock = [&now] { return now; };
+  s3_objects_.on_head = [&now] { now += std::chrono::milliseconds(2750); };
+  s3_objects_.objects["/bills/one.csv"] =
+      std::string(kHeader) + "1,Acme,US,Austin,Dairy,Milk,2025-06-01,USD,10.00\n";
+  s3_objects_.objects["/bills/two.csv"] = s3_objects_.objects["/bills/one.csv"];
+  LambdaHandler handler(config_, &s3_, &rates_);
+  Result<EventOutcome> outcome = handler.ProcessEvent(
+      R"({"Records":[{"s3":{"bucket":{"name":"bills"},"object":{"key":"one.csv"}}},
+                     {"s3":{"bucket":{"name":"bills"},"object":{"key":"two.csv"}}}]})",
+      now + std::chrono::seconds(3));
+  ASSERT_TRUE(outcome) << outcome.error().message;
+  const auto& files = outcome->run.files();
+  ASSERT_EQ(files.size(), 2u);
+  EXPECT_EQ(files[0].status, FileStatus::kLoaded) << files[0].error;
+  EXPECT_EQ(files[1].status, FileStatus::kFailed);
+  EXPECT_EQ(files[1].error,
+            "s3://bills/two.csv: not started, the invocation deadline is too close");
 }
 
 }  // namespace

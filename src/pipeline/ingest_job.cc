@@ -61,6 +61,16 @@ Result<std::string> IngestJob::HashWhole(ByteSource& source) {
   return ToHex(hasher.Finish());
 }
 
+IngestSummary FailedSummary(std::string source, std::string display_name, const Error& error) {
+  IngestSummary summary;
+  summary.source = std::move(source);
+  summary.display_name = std::move(display_name);
+  summary.status = FileStatus::kFailed;
+  summary.error_code = error.code;
+  summary.error = error.message;
+  return summary;
+}
+
 IngestSummary IngestJob::Run(ByteSource& source, RecordSink* sink) {
   const auto started = std::chrono::steady_clock::now();
   const SourceInfo& info = source.Info();

@@ -35,6 +35,10 @@ struct IngestSummary {
   std::uint64_t bytes_read = 0;
 };
 
+// A file that failed before or outside IngestJob::Run (it could not be opened, listed or
+// retried): nothing of it was written.
+IngestSummary FailedSummary(std::string source, std::string display_name, const Error& error);
+
 }  // namespace billflow
 
 #endif  // BILLFLOW_PIPELINE_INGEST_SUMMARY_H_

@@ -1,22 +1,13 @@
 #include "pipeline/retrying_ingest.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <optional>
 #include <random>
 #include <thread>
 
 namespace billflow {
 namespace {
-
-IngestSummary FailedSummary(const SourceInfo& info, const Error& error) {
-  IngestSummary summary;
-  summary.source = info.uri;
-  summary.display_name = info.display_name;
-  summary.status = FileStatus::kFailed;
-  summary.error_code = error.code;
-  summary.error = error.message;
-  return summary;
-}
 
 // The ledger's counts for a file whose commit outcome was unknown and turned out to be done.
 Result<LoadTally> StoredTally(Database& db, const std::string& source) {
@@ -48,10 +39,9 @@ class Retrier {
         backoff_(policy.first_backoff) {}
 
   IngestSummary Run() {
-    const auto started = std::chrono::steady_clock::now();
+    started_ = Now();
     IngestSummary result = Loop();
-    result.seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    result.seconds = std::chrono::duration<double>(Now() - started_).count();
     return result;
   }
 
@@ -63,15 +53,32 @@ class Retrier {
     int tries = 0;
     while (true) {
       ++tries;
-      // A commit of unknown outcome on the last try still gets one more try to read the ledger.
-      const bool resolve_only = tries > policy_.max_attempts;
-      if (resolve_only && !ambiguous_sha_) break;
-      if (tries > 1) Wait(tries);
+      bool resolve_only = false;
+      if (tries > 1) {
+        const std::chrono::milliseconds wait = NextWait();
+        // A commit of unknown outcome when the window is spent still gets one more try, to
+        // read the ledger.
+        resolve_only = (policy_.max_attempts > 0 && tries > policy_.max_attempts) ||
+                       Now() + wait > started_ + policy_.window;
+        if (resolve_only && !ambiguous_sha_) break;
+        Wait(tries, wait);
+        if (policy_.should_stop && policy_.should_stop()) {
+          last_.error += " (not retried: stop requested)";
+          return Unresolved();
+        }
+      }
       if (Step done = Attempt(resolve_only)) return *std::move(done);
       if (!IsRetryable(last_.error_code) || stop_) return Unresolved();
       if (resolve_only) break;
     }
-    last_.error += " (gave up after " + std::to_string(policy_.max_attempts) + " attempts";
+    char spent[160];
+    std::snprintf(spent, sizeof spent,
+                  " over %.1f s, retry window %lld s: --retry-window-seconds or "
+                  "BILLFLOW_RETRY_WINDOW_SECONDS",
+                  std::chrono::duration<double>(Now() - started_).count(),
+                  static_cast<long long>(policy_.window.count() / 1000));
+    last_.error += " (gave up after " + std::to_string(attempts_) +
+                   (attempts_ == 1 ? " attempt" : " attempts") + spent;
     // After a server restart the last error is "cannot connect"; what broke the load was first.
     if (!first_error_.empty() && first_error_ != last_.error.substr(0, first_error_.size())) {
       last_.error += "; the first attempt failed with: " + first_error_;
@@ -91,19 +98,28 @@ class Retrier {
     return last_;
   }
 
-  void Wait(int attempt) {
-    if (policy_.on_retry) policy_.on_retry(attempt, last_);
+  std::chrono::steady_clock::time_point Now() const {
+    return policy_.now ? policy_.now() : std::chrono::steady_clock::now();
+  }
+
+  // The backoff before the next attempt, with jitter; advances the backoff for the one after.
+  std::chrono::milliseconds NextWait() {
     auto wait = backoff_;
     if (policy_.jitter && backoff_.count() > 1) {
       const auto half = static_cast<unsigned long>(backoff_.count() / 2);
       wait = std::chrono::milliseconds(static_cast<long>(half + random_() % (half + 1)));
     }
+    backoff_ = std::min(backoff_ * 2, policy_.max_backoff);
+    return wait;
+  }
+
+  void Wait(int attempt, std::chrono::milliseconds wait) {
+    if (policy_.on_retry) policy_.on_retry(attempt, last_);
     if (policy_.sleep) {
       policy_.sleep(wait);
     } else {
       std::this_thread::sleep_for(wait);
     }
-    backoff_ = std::min(backoff_ * 2, policy_.max_backoff);
   }
 
   // Records a retryable-or-not failure and drops the connection, which is not to be trusted.
@@ -115,16 +131,17 @@ class Retrier {
   }
 
   Step Attempt(bool resolve_only) {
+    if (!resolve_only) ++attempts_;  // a last ledger read is not an attempt to load
     if (!*db_) {
       auto made = connect_();
       if (!made) {
-        last_ = FailedSummary(info_, made.error());
+        last_ = FailedSummary(info_.uri, info_.display_name, made.error());
         return std::nullopt;
       }
       *db_ = std::move(*made);
     }
     auto entry = (*db_)->FindFile(info_.uri);
-    if (!entry) return Failed(FailedSummary(info_, entry.error()));
+    if (!entry) return Failed(FailedSummary(info_.uri, info_.display_name, entry.error()));
     const bool loaded = *entry && (*entry)->IsLoaded();
     if (ambiguous_sha_) {
       if (loaded && (*entry)->content_sha256 == *ambiguous_sha_) return Resolved();
@@ -141,7 +158,7 @@ class Retrier {
         return std::nullopt;
       }
       if (auto rewound = source_.Rewind(); !rewound) {
-        last_ = FailedSummary(info_, rewound.error());
+        last_ = FailedSummary(info_.uri, info_.display_name, rewound.error());
         stop_ = true;
         return std::nullopt;
       }
@@ -158,7 +175,7 @@ class Retrier {
 
   Step Resolved() {
     auto tally = StoredTally(**db_, info_.uri);
-    if (!tally) return Failed(FailedSummary(info_, tally.error()));
+    if (!tally) return Failed(FailedSummary(info_.uri, info_.display_name, tally.error()));
     IngestSummary resolved = last_;
     resolved.status = replaced_before_ ? FileStatus::kReplaced : FileStatus::kLoaded;
     resolved.tally = *tally;
@@ -179,6 +196,8 @@ class Retrier {
   const RetryPolicy& policy_;
   std::minstd_rand random_;
   std::chrono::milliseconds backoff_;
+  std::chrono::steady_clock::time_point started_;
+  int attempts_ = 0;
   IngestSummary last_;
   std::string first_error_;                   // of the file's first failed attempt
   std::optional<std::string> ambiguous_sha_;  // content hash a lost COMMIT may have stored

@@ -92,7 +92,11 @@ class RetryingIngestTest : public ::testing::Test {
  protected:
   RetryingIngestTest() {
     policy_.jitter = false;
-    policy_.sleep = [this](std::chrono::milliseconds wait) { waits_.push_back(wait.count()); };
+    policy_.sleep = [this](std::chrono::milliseconds wait) {
+      waits_.push_back(wait.count());
+      now_ += wait;
+    };
+    policy_.now = [this] { return now_; };
     connect_ = [this]() -> Result<std::unique_ptr<Database>> {
       ++server_.connects;
       if (!server_.connect_faults.empty()) {
@@ -114,6 +118,7 @@ class RetryingIngestTest : public ::testing::Test {
   DatabaseFactory connect_;
   std::unique_ptr<Database> db_;
   std::vector<long> waits_;
+  std::chrono::steady_clock::time_point now_;  // advanced by the waits only
 };
 
 TEST_F(RetryingIngestTest, LostConnectionMidFileRerunsWholeFileOnNewConnection) {
@@ -170,7 +175,9 @@ TEST_F(RetryingIngestTest, GivingUpAfterAnUnsettledAmbiguousCommitSaysItMayBeLoa
   EXPECT_EQ(summary.status, FileStatus::kFailed);
   EXPECT_EQ(summary.error_code, ErrorCode::kUnavailable);
   EXPECT_EQ(summary.error,
-            "fake: cannot connect (gave up after 2 attempts; the first attempt failed with: "
+            "fake: cannot connect (gave up after 2 attempts over 0.8 s, retry window 60 s: "
+            "--retry-window-seconds or BILLFLOW_RETRY_WINDOW_SECONDS; the first attempt failed "
+            "with: "
             "fake: connection lost during COMMIT); an earlier COMMIT of bills.csv got "
             "no answer and the ledger could not be read since: it may be loaded (the next run "
             "reads the ledger and does not load it twice)");
@@ -185,7 +192,9 @@ TEST_F(RetryingIngestTest, GivesUpAfterMaxAttemptsWithLastError) {
   const auto summary = Run(source);
   EXPECT_EQ(summary.status, FileStatus::kFailed);
   EXPECT_EQ(summary.error_code, ErrorCode::kUnavailable);
-  EXPECT_EQ(summary.error, "fake: row write failed (gave up after 3 attempts)");
+  EXPECT_EQ(summary.error,
+            "fake: row write failed (gave up after 3 attempts over 0.8 s, retry window 60 s: "
+            "--retry-window-seconds or BILLFLOW_RETRY_WINDOW_SECONDS)");
   EXPECT_EQ(server_.commits, 0);
   EXPECT_EQ(waits_, (std::vector<long>{250, 500}));
 }
@@ -198,6 +207,69 @@ TEST_F(RetryingIngestTest, ConnectFailuresAreRetriedWithBackoffUpToTheCap) {
   const auto summary = Run(source);
   ASSERT_EQ(summary.status, FileStatus::kLoaded) << summary.error;
   EXPECT_EQ(waits_, (std::vector<long>{250, 500, 600}));
+}
+
+TEST_F(RetryingIngestTest, DatabaseDownForFortySecondsIsRiddenThroughByTheDefaultWindow) {
+  // A restart with crash recovery or an Aurora failover: every connect fails for 40 s.
+  const auto back_at = now_ + std::chrono::seconds(40);
+  connect_ = [this, back_at]() -> Result<std::unique_ptr<Database>> {
+    ++server_.connects;
+    if (now_ < back_at) return Fail(ErrorCode::kUnavailable, "fake: connection refused");
+    return std::unique_ptr<Database>(new FakeDatabase(&server_));
+  };
+  MemorySource source(kBody);
+  const auto summary = Run(source);
+  ASSERT_EQ(summary.status, FileStatus::kLoaded) << summary.error;
+  EXPECT_EQ(summary.tally.rows_loaded, 2u);
+  EXPECT_EQ(server_.commits, 1);
+  // 250 ms doubling to the 5 s cap: 0.25+0.5+1+2+4 = 7.75 s, then 5 s steps up to 42.75 s.
+  EXPECT_EQ(waits_, (std::vector<long>{250, 500, 1000, 2000, 4000, 5000, 5000, 5000, 5000, 5000,
+                                       5000, 5000}));
+}
+
+TEST_F(RetryingIngestTest, NoAttemptStartsAfterTheWindow) {
+  policy_.window = std::chrono::seconds(10);
+  connect_ = [this]() -> Result<std::unique_ptr<Database>> {
+    ++server_.connects;
+    return Fail(ErrorCode::kUnavailable, "fake: connection refused");
+  };
+  MemorySource source(kBody);
+  const auto summary = Run(source);
+  EXPECT_EQ(summary.status, FileStatus::kFailed);
+  EXPECT_EQ(summary.error_code, ErrorCode::kUnavailable);
+  // 7.75 s of waits; the next (5 s) would end past 10 s.
+  EXPECT_EQ(waits_, (std::vector<long>{250, 500, 1000, 2000, 4000}));
+  EXPECT_EQ(server_.connects, 6);
+  EXPECT_EQ(summary.error,
+            "fake: connection refused (gave up after 6 attempts over 7.8 s, retry window 10 s: "
+            "--retry-window-seconds or BILLFLOW_RETRY_WINDOW_SECONDS)");
+}
+
+TEST_F(RetryingIngestTest, ZeroWindowMakesOneAttempt) {
+  policy_.window = std::chrono::seconds(0);
+  server_.row_faults = {ErrorCode::kUnavailable};
+  MemorySource source(kBody);
+  const auto summary = Run(source);
+  EXPECT_EQ(summary.status, FileStatus::kFailed);
+  EXPECT_TRUE(waits_.empty());
+  EXPECT_EQ(summary.error,
+            "fake: row write failed (gave up after 1 attempt over 0.0 s, retry window 0 s: "
+            "--retry-window-seconds or BILLFLOW_RETRY_WINDOW_SECONDS)");
+}
+
+TEST_F(RetryingIngestTest, JitterWaitsHalfToAllOfTheCappedBackoff) {
+  policy_.jitter = true;
+  policy_.max_backoff = std::chrono::milliseconds(1000);
+  server_.connect_faults.assign(6, ErrorCode::kUnavailable);
+  MemorySource source(kBody);
+  const auto summary = Run(source);
+  ASSERT_EQ(summary.status, FileStatus::kLoaded) << summary.error;
+  const std::vector<long> backoff{250, 500, 1000, 1000, 1000, 1000};
+  ASSERT_EQ(waits_.size(), backoff.size());
+  for (std::size_t i = 0; i < backoff.size(); ++i) {
+    EXPECT_GE(waits_[i], backoff[i] / 2) << i;
+    EXPECT_LE(waits_[i], backoff[i]) << i;
+  }
 }
 
 TEST_F(RetryingIngestTest, NonRetryableErrorIsReturnedAtOnce) {

@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <string>
 
+#include "sources/input_name.h"
+
 namespace billflow {
 
 struct GzipSource::Stream {
@@ -143,6 +145,14 @@ Status GzipSource::Rewind() {
   compressed_bytes_ = 0;
   inflated_bytes_ = 0;
   return Ok();
+}
+
+Result<std::unique_ptr<ByteSource>> GunzipIfNamed(std::unique_ptr<ByteSource> source,
+                                                  std::string_view name, const GzipLimits& limits) {
+  if (!IsGzipName(name)) return source;
+  auto gzip = GzipSource::Open(std::move(source), limits);
+  if (!gzip) return tl::unexpected(gzip.error());
+  return std::unique_ptr<ByteSource>(std::move(*gzip));
 }
 
 }  // namespace billflow

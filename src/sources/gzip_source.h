@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <string_view>
 #include <vector>
 
 #include "sources/byte_source.h"
@@ -61,6 +62,13 @@ class GzipSource : public ByteSource {
   std::uint64_t compressed_bytes_ = 0;
   std::uint64_t inflated_bytes_ = 0;
 };
+
+// `source` wrapped in a GzipSource when `name` ends in .gz (IsGzipName), else unchanged. The
+// content hash of a .csv.gz is then that of its decompressed CSV, so the same CSV gzipped or
+// not has the same content_sha256.
+[[nodiscard]] Result<std::unique_ptr<ByteSource>> GunzipIfNamed(std::unique_ptr<ByteSource> source,
+                                                                std::string_view name,
+                                                                const GzipLimits& limits);
 
 }  // namespace billflow
 

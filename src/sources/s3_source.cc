@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "sources/input_name.h"
+
 namespace billflow {
 
 Result<std::unique_ptr<S3Source>> S3Source::Open(S3Client* client, const std::string& bucket,
@@ -60,6 +62,21 @@ Status S3Source::Rewind() {
   chunk_pos_ = 0;
   next_offset_ = 0;
   return Ok();
+}
+
+Result<std::vector<S3Location>> ExpandS3Uri(S3Client& s3, std::string_view uri) {
+  Result<S3Location> location = ParseS3Uri(uri);
+  if (!location) return tl::unexpected(location.error());
+  if (!location->key.empty() && location->key.back() != '/') {
+    return std::vector<S3Location>{*location};
+  }
+  Result<std::vector<S3ObjectInfo>> objects = s3.ListAll(location->bucket, location->key);
+  if (!objects) return tl::unexpected(objects.error());
+  std::vector<S3Location> out;
+  for (const S3ObjectInfo& object : *objects) {
+    if (!CsvInputSuffix(object.key).empty()) out.push_back(S3Location{object.bucket, object.key});
+  }
+  return out;
 }
 
 }  // namespace billflow

@@ -4,6 +4,8 @@
 #include <cstddef>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "aws/s3_client.h"
 #include "sources/byte_source.h"
@@ -47,6 +49,10 @@ class S3Source : public ByteSource {
   std::size_t chunk_pos_ = 0;
   std::uint64_t next_offset_ = 0;
 };
+
+// The objects an `s3://bucket/key` argument names: that object, or for `s3://bucket/prefix/`
+// (or a bare bucket) every CSV input key under the prefix (CsvInputSuffix), in key order.
+[[nodiscard]] Result<std::vector<S3Location>> ExpandS3Uri(S3Client& s3, std::string_view uri);
 
 }  // namespace billflow
 

@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 
 #include "http/fake_http_client.h"
-#include "sinks/data_api_sink.h"
 
 namespace billflow {
 namespace {
@@ -83,20 +82,24 @@ TEST(S3SourceTest, MissingObjectIsNotFound) {
   EXPECT_EQ(source.error().code, ErrorCode::kNotFound);
 }
 
-TEST(DataApiUrlTest, ParsesClusterSecretAndDatabase) {
-  Result<DataApiTarget> target = ParseDataApiUrl(
-      "data-api://arn:aws:rds:us-east-1:1:cluster:c?secret=arn%3Aaws%3Asecretsmanager%3Aus-east-1"
-      "%3A1%3Asecret%3Adb-AbC&database=billing");
-  ASSERT_TRUE(target) << target.error().message;
-  EXPECT_EQ(target->resource_arn, "arn:aws:rds:us-east-1:1:cluster:c");
-  EXPECT_EQ(target->secret_arn, "arn:aws:secretsmanager:us-east-1:1:secret:db-AbC");
-  EXPECT_EQ(target->database, "billing");
-  Result<DataApiTarget> no_secret = ParseDataApiUrl("data-api://arn:aws:rds:us-east-1:1:cluster:c");
-  ASSERT_FALSE(no_secret);
-  EXPECT_EQ(no_secret.error().message,
-            "data-api URL: no secret=SECRET_ARN; expected "
-            "data-api://CLUSTER_ARN?secret=SECRET_ARN&database=DB");
-  EXPECT_FALSE(ParseDataApiUrl("mysql://x"));
+TEST(ExpandS3UriTest, ListsCsvInputKeysUnderAPrefix) {
+  FakeHttpClient http;
+  S3Client s3(&http, LocalConfig(), SystemClock());
+  http.Enqueue(200,
+               "<ListBucketResult><IsTruncated>false</IsTruncated>"
+               "<Contents><Key>in/a.csv</Key><Size>1</Size></Contents>"
+               "<Contents><Key>in/notes.txt</Key><Size>1</Size></Contents>"
+               "<Contents><Key>in/B.CSV</Key><Size>1</Size></Contents>"
+               "<Contents><Key>in/c.csv.gz</Key><Size>1</Size></Contents></ListBucketResult>");
+  Result<std::vector<S3Location>> files = ExpandS3Uri(s3, "s3://bills/in/");
+  ASSERT_TRUE(files) << files.error().message;
+  ASSERT_EQ(files->size(), 3u);
+  EXPECT_EQ((*files)[0].Uri(), "s3://bills/in/a.csv");
+  EXPECT_EQ((*files)[1].Uri(), "s3://bills/in/B.CSV");
+  EXPECT_EQ((*files)[2].Uri(), "s3://bills/in/c.csv.gz");
+  Result<std::vector<S3Location>> one = ExpandS3Uri(s3, "s3://bills/in/a.csv");
+  ASSERT_TRUE(one);
+  EXPECT_EQ(one->size(), 1u);
 }
 
 }  // namespace

@@ -186,7 +186,7 @@ run_lambda first 1 "$AWS_TMP/e1.json"
 t1=$(date +%s%N)
 check_eq "$(results first | jq -r .kind)" "response" "first delivery: the invocation answered /response"
 check_eq "$(jq -c .totals "$AWS_TMP/first/runtime/000.response.json" 2>/dev/null)" \
-  "{\"failed\":0,\"files\":4,\"rows_loaded\":$first_rows,\"rows_read\":$first_read,\"rows_rejected\":$first_rejects,\"usd_total\":\"$(sql 'SELECT SUM(bill_amount_usd) FROM billing_data')\"}" \
+  "{\"by_status\":{\"loaded\":4},\"failed\":0,\"files\":4,\"rows_loaded\":$first_rows,\"rows_read\":$first_read,\"rows_rejected\":$first_rejects,\"usd_total\":\"$(sql 'SELECT SUM(bill_amount_usd) FROM billing_data')\"}" \
   "first delivery: response totals (4 files, $first_read rows read, $first_rows loaded, $first_rejects rejects, USD = the table's sum)"
 originals="'s3://bills/june/$bakery','s3://bills/june/$dairy','s3://bills/june/$meat'"
 check_eq "$(sql "SELECT COUNT(*) FROM billing_data d JOIN billing_files f USING (file_id) WHERE f.source IN ($originals)")" \

@@ -66,10 +66,13 @@ stop_proxy() {  # and forget its pid, so that the cleanup never signals a reused
   AWS_LIB_PIDS=("${kept[@]}")
 }
 
+# A 4 s retry window (about five attempts): the cases below are written for retries that end
+# before the proxy's outages do (commit.outage_after_response lasts 9 s and must fail, then be
+# found in the ledger), and a case whose every attempt fails must not wait out the 60 s default.
 ingest_via() {  # PORT OUT_PREFIX FILE… ; sets rc
   set +e
-  AWS_ENDPOINT_URL_RDS_DATA="http://127.0.0.1:$1" "$billflow" ingest --json --quiet "${@:3}" \
-    >"$2.json" 2>"$2.err"
+  AWS_ENDPOINT_URL_RDS_DATA="http://127.0.0.1:$1" "$billflow" ingest --json --quiet \
+    --retry-window-seconds 4 "${@:3}" >"$2.json" 2>"$2.err"
   rc=$?
   set -e
 }

@@ -76,6 +76,9 @@ class MysqlFaultTest : public ::testing::Test {
     ASSERT_TRUE(source);
     IngestJob job(rates_, {});
     RetryPolicy policy;
+    // Each fault hits the first connection only: a few quick retries settle it, and a
+    // regression fails in seconds instead of waiting out the 60 s default window.
+    policy.window = std::chrono::seconds(10);
     policy.first_backoff = std::chrono::milliseconds(10);
     policy.on_retry = [&](int, const IngestSummary& failed) { errors_.push_back(failed.error); };
     std::unique_ptr<Database> db;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # billflow ingest s3://bucket/prefix/ with --rates s3://…: objects uploaded with the real AWS CLI
 # to s3rver behind the SigV4-verifying front; a .csv.gz object decompresses while streaming and
-# has the same content hash as its plain copy; a wrong secret is refused by the front.
+# has the same content hash as its plain copy; a wrong secret is refused by the front;
+# `ingest --event` honours --dry-run and --max-inflated-bytes and prints the --json fields.
 # usage: s3_ingest_test.sh BILLFLOW_BIN
 set -euo pipefail
 billflow=$1
@@ -53,4 +54,43 @@ rc=$?
 set -e
 check_eq "$rc" "1" "a wrong secret fails the run"
 check_grep "403|SignatureDoesNotMatch" "$AWS_TMP/err3.log" "the error says 403"
+
+# ingest --event: the same front door as ingest. --dry-run writes nothing (no database file
+# is even created), --max-inflated-bytes is honoured, and the summary has the fields of --json.
+cat >"$AWS_TMP/event.json" <<'JSON'
+{"Records":[
+ {"eventSource":"aws:s3","eventName":"ObjectCreated:Put","s3":{"bucket":{"name":"bills"},"object":{"key":"in/bakery+june.csv"}}},
+ {"eventSource":"aws:s3","eventName":"ObjectCreated:Put","s3":{"bucket":{"name":"bills"},"object":{"key":"in/meat.csv.gz"}}}]}
+JSON
+read -r dry_rows _ < <(/usr/bin/python3 "$AWS_LIB_REPO/tests/e2e/oracle.py" \
+  "$examples/billing_bakery_2025_06.csv" "$examples/billing_meat_2025_06.csv")
+set +e
+"$billflow" ingest --event "$AWS_TMP/event.json" --dry-run --db "sqlite:$AWS_TMP/dry.db" \
+  >"$AWS_TMP/dry.json" 2>"$AWS_TMP/dry.err"
+rc=$?
+set -e
+check_eq "$rc" "0" "ingest --event --dry-run exits 0 ($(tail -1 "$AWS_TMP/dry.err"))"
+check_eq "$([ -e "$AWS_TMP/dry.db" ] && echo created || echo absent)" "absent" \
+  "ingest --event --dry-run --db sqlite:dry.db creates no database"
+check_eq "$(jq -r '[.files[].status] | join(",")' "$AWS_TMP/dry.json")" "checked,checked" \
+  "both event files are checked, not loaded"
+check_eq "$(jq -r '.totals.rows_loaded' "$AWS_TMP/dry.json")" "$dry_rows" \
+  "the dry run validated the $dry_rows valid rows of the two files"
+set +e
+"$billflow" ingest --event "$AWS_TMP/event.json" --dry-run --max-inflated-bytes 100 \
+  >"$AWS_TMP/bomb.json" 2>/dev/null
+rc=$?
+set -e
+check_eq "$rc" "1" "ingest --event --max-inflated-bytes 100 fails the .csv.gz"
+check_eq "$(jq -r '.files[1].status' "$AWS_TMP/bomb.json")" "failed" "the .csv.gz is the failed file"
+jq -r '.files[1].error' "$AWS_TMP/bomb.json" >"$AWS_TMP/bomb.err"
+check_grep "decompresses to more than .* \(--max-inflated-bytes\)" "$AWS_TMP/bomb.err" \
+  "the error names --max-inflated-bytes"
+keys() { jq -c "$1"' | keys' "$2"; }
+want_file='["content_sha256","error","path","rows_loaded","rows_read","rows_rejected","seconds","source","status","usd_total","warnings"]'
+want_totals='["by_status","failed","files","rows_loaded","rows_read","rows_rejected","usd_total"]'
+check_eq "$(keys '.files[0]' "$AWS_TMP/out.json")" "$want_file" "ingest --json file fields"
+check_eq "$(keys '.files[0]' "$AWS_TMP/dry.json")" "$want_file" "ingest --event file fields are the same"
+check_eq "$(keys '.totals' "$AWS_TMP/out.json")" "$want_totals" "ingest --json totals fields"
+check_eq "$(keys '.totals' "$AWS_TMP/dry.json")" "$want_totals" "ingest --event totals fields are the same"
 assert_done

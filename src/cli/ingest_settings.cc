@@ -1,0 +1,65 @@
+#include "cli/ingest_settings.h"
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <thread>
+
+namespace billflow {
+
+void AddIngestFlags(CLI::App* command, Config* config) {
+  command
+      ->add_option("--max-rejects", config->max_rejects,
+                   "fail (and roll back) a file with more rejected rows than this")
+      ->envname("BILLFLOW_MAX_REJECTS");
+  command
+      ->add_option_function<std::string>(
+          "--rounding",
+          [config](const std::string& mode) {
+            config->rounding = mode == "half-up" ? RoundingMode::kHalfUp : RoundingMode::kHalfEven;
+          },
+          "rounding of USD cents: half-even or half-up")
+      ->check(CLI::IsMember({"half-even", "half-up"}))
+      ->envname("BILLFLOW_ROUNDING")
+      ->default_str("half-even");
+  command
+      ->add_option("--max-record-bytes", config->max_record_bytes,
+                   "longest accepted CSV record; longer ones are rejected")
+      ->envname("BILLFLOW_MAX_RECORD_BYTES")
+      ->capture_default_str();
+  command
+      ->add_option("--max-inflated-bytes", config->max_inflated_bytes,
+                   "refuse a .csv.gz that decompresses to more than this (or to more than "
+                   "1000x its size)")
+      ->envname("BILLFLOW_MAX_INFLATED_BYTES")
+      ->capture_default_str();
+  command
+      ->add_option("--retry-window-seconds", config->retry_window_seconds,
+                   "keep retrying a file this long while the database is unreachable "
+                   "(a restart, an Aurora failover); 0 = one attempt")
+      ->envname("BILLFLOW_RETRY_WINDOW_SECONDS")
+      ->capture_default_str();
+}
+
+std::function<void(std::chrono::milliseconds)> SleepUnlessStopped(const std::atomic<bool>& stop) {
+  return [&stop](std::chrono::milliseconds wait) {
+    constexpr std::chrono::milliseconds kSlice{50};  // how long a stop request can go unseen
+    const auto until = std::chrono::steady_clock::now() + wait;
+    while (!stop.load()) {
+      const auto left = until - std::chrono::steady_clock::now();
+      if (left <= std::chrono::steady_clock::duration::zero()) return;
+      std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(left, kSlice));
+    }
+  };
+}
+
+Result<IngestSettings> MakeIngestSettings(const Config& config) {
+  IngestSettings settings;
+  settings.ingest.csv.max_record_bytes = config.max_record_bytes;
+  settings.ingest.validator.rounding = config.rounding;
+  settings.ingest.max_rejects = config.max_rejects;
+  settings.retry.window = std::chrono::seconds(config.retry_window_seconds);
+  settings.gzip.max_inflated_bytes = config.max_inflated_bytes;
+  return settings;
+}
+
+}  // namespace billflow

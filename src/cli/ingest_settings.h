@@ -1,0 +1,47 @@
+#ifndef BILLFLOW_CLI_INGEST_SETTINGS_H_
+#define BILLFLOW_CLI_INGEST_SETTINGS_H_
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+
+#include "cli/config.h"
+#include "core/result.h"
+#include "pipeline/ingest_job.h"
+#include "pipeline/retrying_ingest.h"
+#include "sources/gzip_source.h"
+
+namespace CLI {
+class App;
+}  // namespace CLI
+
+namespace billflow {
+
+// How every front door (`ingest`, `ingest --event`, `watch`, `lambda`) reads, validates,
+// converts and retries a file, built from configuration alone. Per-run callbacks (progress,
+// stop requests, reject display, retry logging) are the front door's to add.
+struct IngestSettings {
+  IngestOptions ingest;  // CSV limits, validator, max rejects
+  RetryPolicy retry;     // retry window and backoff for retryable database errors
+  GzipLimits gzip;       // for inputs named *.gz
+};
+
+// A setting of ingestion is added in these two functions and in Config, nowhere else:
+// AddIngestFlags declares its flag (and BILLFLOW_* environment variable) for every command that
+// loads files, MakeIngestSettings turns it into IngestOptions/RetryPolicy/GzipLimits.
+
+// Declares the ingestion flags on `command`, each also read from its BILLFLOW_* environment
+// variable when the flag is absent (so `lambda`, which has no argv, is configured the same
+// way). Values are written into `*config`, which must outlive parsing.
+void AddIngestFlags(CLI::App* command, Config* config);
+
+// A RetryPolicy::sleep that returns early once `stop` is set (SIGINT/SIGTERM), so a long
+// retry window never delays a shutdown; `stop` must outlive it.
+std::function<void(std::chrono::milliseconds)> SleepUnlessStopped(const std::atomic<bool>& stop);
+
+// The settings `config` asks for. kInvalidArgument (exit 2) names the flag to fix.
+[[nodiscard]] Result<IngestSettings> MakeIngestSettings(const Config& config);
+
+}  // namespace billflow
+
+#endif  // BILLFLOW_CLI_INGEST_SETTINGS_H_

@@ -1,0 +1,22 @@
+#ifndef BILLFLOW_CORE_ASCII_H_
+#define BILLFLOW_CORE_ASCII_H_
+
+#include <string>
+#include <string_view>
+
+namespace billflow {
+
+// ASCII case folding, independent of the C locale: bytes outside A-Z (UTF-8 included) are
+// left as they are.
+constexpr char AsciiLower(char c) {
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+std::string AsciiLower(std::string_view text);
+
+// Whether `text` ends with `lower_suffix` ignoring ASCII case; `lower_suffix` is lower-case.
+bool EndsWithNoCase(std::string_view text, std::string_view lower_suffix);
+
+}  // namespace billflow
+
+#endif  // BILLFLOW_CORE_ASCII_H_
