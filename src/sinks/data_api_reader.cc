@@ -179,6 +179,8 @@ Result<std::vector<StoredFile>> DataApiReader::Files() {
       BILLFLOW_ASSIGN(file.rows_rejected, row.Count(5));
       BILLFLOW_ASSIGN(file.usd_total, row.Text(6));
       BILLFLOW_ASSIGN(file.finished_at, row.Text(7));
+      // Milliseconds and a Z, as the SQLite backend writes them.
+      if (file.finished_at.size() > 24) file.finished_at = file.finished_at.substr(0, 23) + "Z";
       BILLFLOW_ASSIGN(file.error, row.Text(8));
       out.push_back(std::move(file));
     }
