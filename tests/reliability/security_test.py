@@ -150,6 +150,22 @@ REVIEWED_SQL_BUILDERS = {
     ("sinks/mysql_bulk_writer.cc", " FROM billflow_stage ORDER BY line_number"): "constants",
     ("sinks/mysql_bulk_writer.cc", ": LOAD DATA read "): "an error message that mentions LOAD DATA, not SQL",
     ("sinks/mysql_sink.cc", "SELECT "): "GROUP BY key from the GroupBy enum",
+    # DataApiReader pages every read: the page wraps a constant inner query with constant ORDER
+    # BY columns and integer limits from its options; the optional WHERE fragments are constant
+    # text whose values are bound as :parameters.
+    ("sinks/data_api_reader.cc", "SELECT * FROM (SELECT p.*, SUM(p.row_bytes) OVER (ORDER BY "):
+        "inner query, ORDER BY columns and integer limits are constants of the reader",
+    ("sinks/data_api_reader.cc", "SELECT g.*, "): "GROUP BY key from the GroupBy enum",
+    ("sinks/data_api_reader.cc", "SELECT file_id, source, status, "):
+        "keyset WHERE is constant text; the last key is bound as :parameters",
+    ("sinks/data_api_reader.cc", "SELECT SUBSTRING(raw_line, :from, "):
+        "piece size is an integer constant; positions and keys bound as :parameters",
+    ("sinks/data_api_reader.cc", " AND r.file_id = (SELECT file_id FROM billing_files WHERE "):
+        "constant fragment; the source key is bound as :key",
+    ("sinks/data_api_reader.cc", "SELECT r.file_id AS f, "):
+        "piece size is an integer constant; WHERE fragments constant, values bound",
+    ("sinks/data_api_reader.cc", "SELECT currency AS c, "):
+        "keyset WHERE is constant text; the last key is bound as :parameters",
 }
 
 
