@@ -321,41 +321,44 @@ Result<std::vector<FxRate>> DataApiReader::Rates() {
 }
 
 Status DataApiReader::SaveRates(const std::vector<FxRate>& rates) {
-  if (rates.empty()) return Ok();
   constexpr char kUpsert[] =
       "INSERT INTO fx_rates (currency, valid_from, rate_to_usd, source) VALUES (:currency, "
       ":valid_from, :rate, :source) ON DUPLICATE KEY UPDATE rate_to_usd = VALUES(rate_to_usd), "
       "source = VALUES(source)";
+  // Requests of parameter sets within the budget.
+  std::vector<std::vector<SqlParameterSet>> requests;
+  std::size_t bytes = 0;
+  for (const FxRate& rate : rates) {
+    SqlParameterSet set = {Text("currency", rate.currency),
+                           SqlParameter{"valid_from", rate.valid_from.ToString(), TypeHint::kDate},
+                           SqlParameter{"rate", rate.rate_to_usd.ToString(), TypeHint::kDecimal},
+                           Text("source", rate.source)};
+    const std::size_t set_bytes = DataApiClient::ParameterSetJson(set).size() + 1;
+    if (requests.empty() || bytes + set_bytes > limits_.max_request_bytes) {
+      requests.emplace_back();
+      bytes = 0;
+    }
+    bytes += set_bytes;
+    requests.back().push_back(std::move(set));
+  }
+  if (requests.empty()) return Ok();
+  if (requests.size() == 1) {
+    // One statement, atomic on its own.
+    ++requests_;
+    Result<std::size_t> sent = client_->BatchExecute(kUpsert, requests.front());
+    if (!sent) return tl::unexpected(Named(sent.error(), "save rates"));
+    return Ok();
+  }
+  // Several requests: one transaction, so that an import is stored whole or not at all.
   Result<std::string> transaction = client_->BeginTransaction();
   if (!transaction) return tl::unexpected(Named(transaction.error(), "save rates"));
-  auto saved = [&]() -> Status {
-    std::vector<SqlParameterSet> sets;
-    std::size_t bytes = 0;
-    auto send = [&]() -> Status {
-      if (sets.empty()) return Ok();
-      ++requests_;
-      Result<std::size_t> sent = client_->BatchExecute(kUpsert, sets, *transaction);
-      sets.clear();
-      bytes = 0;
-      if (!sent) return tl::unexpected(Named(sent.error(), "save rates"));
-      return Ok();
-    };
-    for (const FxRate& rate : rates) {
-      SqlParameterSet set = {
-          Text("currency", rate.currency),
-          SqlParameter{"valid_from", rate.valid_from.ToString(), TypeHint::kDate},
-          SqlParameter{"rate", rate.rate_to_usd.ToString(), TypeHint::kDecimal},
-          Text("source", rate.source)};
-      const std::size_t set_bytes = DataApiClient::ParameterSetJson(set).size() + 1;
-      if (!sets.empty() && bytes + set_bytes > limits_.max_request_bytes) BILLFLOW_TRY(send());
-      bytes += set_bytes;
-      sets.push_back(std::move(set));
+  for (const std::vector<SqlParameterSet>& sets : requests) {
+    ++requests_;
+    Result<std::size_t> sent = client_->BatchExecute(kUpsert, sets, *transaction);
+    if (!sent) {
+      (void)client_->RollbackTransaction(*transaction);
+      return tl::unexpected(Named(sent.error(), "save rates"));
     }
-    return send();
-  }();
-  if (!saved) {
-    (void)client_->RollbackTransaction(*transaction);
-    return saved;
   }
   Status committed = client_->CommitTransaction(*transaction);
   if (!committed) return tl::unexpected(Named(committed.error(), "save rates (commit)"));

@@ -41,8 +41,9 @@ class DataApiReader {
       const std::optional<std::string>& source, const std::optional<std::string>& source_key);
   // fx_rates ordered by currency and date.
   [[nodiscard]] Result<std::vector<FxRate>> Rates();
-  // Upserts by (currency, valid_from) in one transaction of BatchExecute requests within
-  // limits.max_request_bytes (measured as encoded).
+  // Upserts by (currency, valid_from) in BatchExecute requests within
+  // limits.max_request_bytes (measured as encoded): one request on its own, several in one
+  // transaction (all or nothing). Holds the requests' parameter sets in memory.
   [[nodiscard]] Status SaveRates(const std::vector<FxRate>& rates);
 
   // Requests sent so far (tests check the paging).
