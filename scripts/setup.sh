@@ -75,5 +75,10 @@ if [ ! -f "$build_dir/build.ninja" ] || [ "$(cat "$build_dir/.setup-level" 2>/de
 fi
 targets=()
 [ "$level" = build ] && targets=(--target billflow)
-cmake --build "$build_dir" "${targets[@]}" -- -j"$(nproc)" | grep -v '^\[' || true
-test "${PIPESTATUS[0]}" -eq 0
+# The build's own exit status decides (under pipefail, `… | grep || true` would hide a failure).
+if ! cmake --build "$build_dir" "${targets[@]}" -- -j"$(nproc)" >"$build_dir/setup-build.log" 2>&1; then
+  grep -v '^\[' "$build_dir/setup-build.log" >&2 || true
+  echo "setup: the build failed (log: $build_dir/setup-build.log)" >&2
+  exit 1
+fi
+grep -v '^\[' "$build_dir/setup-build.log" || true
