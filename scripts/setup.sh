@@ -9,6 +9,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git ca-certificates openssl
   libexpected-dev libcli11-dev nlohmann-json3-dev libsqlite3-dev libssl-dev
   libgtest-dev libgmock-dev libmariadb-dev libcurl4-openssl-dev zlib1g-dev
+  libzip-dev libpugixml-dev
   sqlite3 mariadb-server mariadb-client python3 python3-pymysql awscli
   clang libclang-rt-14-dev hyperfine unzip zip shellcheck
   chromium
