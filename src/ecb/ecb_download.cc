@@ -33,13 +33,6 @@ Result<std::string> Download(HttpClient& http, const std::string& url) {
   return body;
 }
 
-Status RequireHttps(std::string_view location) {
-  if (location.starts_with("https://")) return Ok();
-  return Fail(ErrorCode::kInvalidArgument,
-              "ECB URL \"" + std::string(location) +
-                  "\" is not https://: rates are downloaded over verified TLS only");
-}
-
 // Whether a feed starting on `first` continues a history ending on `newest_stored`.
 bool Continues(CivilDate first, CivilDate newest_stored) {
   if (first <= newest_stored) return true;
@@ -63,9 +56,16 @@ Result<EcbDownload> DownloadOne(HttpClient& http, const std::string& url, EcbDow
 
 }  // namespace
 
+Status ValidateEcbLocation(std::string_view location) {
+  if (location.starts_with("https://")) return Ok();
+  return Fail(ErrorCode::kInvalidArgument,
+              "ECB URL \"" + std::string(location) +
+                  "\" is not https://: rates are downloaded over verified TLS only");
+}
+
 Result<EcbDownload> DownloadEcbRates(HttpClient& http, std::string_view location,
                                      std::optional<CivilDate> newest_stored) {
-  BILLFLOW_TRY(RequireHttps(location));
+  BILLFLOW_TRY(ValidateEcbLocation(location));
   const std::string base(location);
   if (!base.ends_with("/")) return DownloadOne(http, base, {});
   if (newest_stored) {

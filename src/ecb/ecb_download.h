@@ -24,13 +24,16 @@ struct EcbDownload {
   EcbDocument document;
 };
 
+// Ok for an https:// location; kInvalidArgument otherwise ("ECB URL \"…\" is not https://…").
+[[nodiscard]] Status ValidateEcbLocation(std::string_view location);
+
 // Downloads ECB reference rates over `http`, HTTPS only (the client verifies the peer).
 // `location` is either
 //   - one feed's URL (any layout ParseEcbDocument reads), downloaded as is, or
 //   - a base URL ending in '/' (kEcbFeedsBaseUrl or a mirror of it): then the 90-day XML feed
 //     when it reaches back to `newest_stored` (the newest ECB date already stored: no TARGET
 //     working day lies between them), else the full history zip (also when nothing is stored).
-// Errors: kInvalidArgument for a URL that is not https://; the transport's error for no
+// Errors: ValidateEcbLocation's; the transport's error for no
 // answer (kPermissionDenied when the TLS peer is not trusted); kUnavailable for a non-2xx
 // answer ("GET URL: HTTP 404"); ParseEcbDocument's errors, naming the URL.
 [[nodiscard]] Result<EcbDownload> DownloadEcbRates(HttpClient& http, std::string_view location,
