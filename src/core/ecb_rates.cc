@@ -37,6 +37,13 @@ std::vector<std::string_view> SplitCommas(std::string_view line) {
   }
 }
 
+// fx_rates.rate_to_usd is DECIMAL(20,10) on every backend.
+constexpr char kRateColumnRule[] =
+    " that is positive with at most 10 integer and 10 decimal digits";
+bool FitsRateColumn(const std::optional<Decimal>& rate) {
+  return rate && rate->units() > 0 && *rate < Decimal(10'000'000'000, 0);
+}
+
 }  // namespace
 
 std::optional<Decimal> DivideDecimal(const Decimal& a, const Decimal& b, int scale,
@@ -101,18 +108,21 @@ Status EcbRatesBuilder::AddDate(CivilDate date, std::span<const EcbQuote> quotes
   ++out_.dates;
   if (!out_.first_date || date < *out_.first_date) out_.first_date = date;
   if (!out_.last_date || *out_.last_date < date) out_.last_date = date;
-  if (auto eur = usd->Rescale(std::min(usd->scale(), FxRateTable::kMaxRateScale),
-                              RoundingMode::kHalfEven)) {
-    out_.rates.push_back({"EUR", date, *eur, kEcbSource});
+  const auto eur =
+      usd->Rescale(std::min(usd->scale(), FxRateTable::kMaxRateScale), RoundingMode::kHalfEven);
+  if (!FitsRateColumn(eur)) {
+    return Fail(ErrorCode::kInvalidData,
+                at + "USD value " + usd->ToString() + " gives no EUR rate" + kRateColumnRule);
   }
+  out_.rates.push_back({"EUR", date, *eur, kEcbSource});
   for (std::size_t i = 0; i < quotes.size(); ++i) {
     if (quotes[i].currency == "USD" || !values_[i]) continue;
     const std::string currency(quotes[i].currency);
     auto rate =
         DivideDecimal(*usd, *values_[i], FxRateTable::kMaxRateScale, RoundingMode::kHalfEven);
-    if (!rate || rate->units() <= 0) {
+    if (!FitsRateColumn(rate)) {
       return Fail(ErrorCode::kInvalidData, at + currency + " value " + values_[i]->ToString() +
-                                               " gives no USD rate at 10 decimals");
+                                               " gives no USD rate" + kRateColumnRule);
     }
     out_.rates.push_back({currency, date, *rate, kEcbSource});
   }
