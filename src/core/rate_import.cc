@@ -43,7 +43,7 @@ RateImportPlan PlanRateImport(const std::vector<FxRate>& stored,
     const std::uint64_t key = RateKey(rate);
     if (last_index[key] != i) continue;
     const std::int64_t day = rate.valid_from.DaysSinceEpoch();
-    if (stored_days.count(day) == 0) added_days.insert(day);
+    if (!stored_days.contains(day)) added_days.insert(day);
     const auto found = by_key.find(key);
     if (found == by_key.end()) {
       ++plan.rates_added;

@@ -39,7 +39,7 @@ std::vector<CivilDate> MissingTargetWorkingDays(const std::set<std::int64_t>& pu
                                                 CivilDate from, CivilDate to) {
   std::vector<CivilDate> missing;
   for (std::int64_t day = from.DaysSinceEpoch(); day <= to.DaysSinceEpoch(); ++day) {
-    if (published_days.count(day) != 0) continue;
+    if (published_days.contains(day)) continue;
     const CivilDate date = CivilDate::FromDaysSinceEpoch(day);
     if (IsTargetWorkingDay(date)) missing.push_back(date);
   }
