@@ -7,7 +7,8 @@
 #   --seconds S   fuzz each target for S seconds (default 30)
 #   --runs N      stop each target after N executions instead (e.g. 10000000); combined with
 #                 --seconds, whichever comes first
-#   --target NAME csv_reader | decimal | civil_date | header_map | s3_event (default: all)
+#   --target NAME csv_reader | decimal | civil_date | header_map | s3_event | ecb_document
+#                 (default: all)
 #
 # The committed seed corpus tests/fuzz/corpus/NAME is only read; new inputs go to a scratch
 # corpus DIR/work/NAME that survives between runs. A crash, leak, timeout (> 10 s for one
@@ -38,7 +39,7 @@ while [[ $# -gt 0 ]]; do
     *) echo "fuzz.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
-[[ ${#targets[@]} -gt 0 ]] || targets=(csv_reader decimal civil_date header_map s3_event)
+[[ ${#targets[@]} -gt 0 ]] || targets=(csv_reader decimal civil_date header_map s3_event ecb_document)
 
 clangxx=$(command -v clang++ || command -v clang++-14 || true)
 clangc=$(command -v clang || command -v clang-14 || true)

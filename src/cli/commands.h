@@ -18,6 +18,7 @@ int RunReport(const Config& config, const Logger& log);
 int RunWatch(const Config& config, const Logger& log, const std::atomic<bool>& stop);
 int RunHtmlReport(const Config& config, const Logger& log);
 int RunRatesImport(const Config& config, const Logger& log);
+int RunRatesFetch(const Config& config, const Logger& log);
 int RunRatesShow(const Config& config, const Logger& log);
 int RunRejects(const Config& config, const Logger& log);
 // AWS (lambda_command.cc): `ingest --event FILE` runs one S3/SQS event locally; RunLambda is

@@ -53,9 +53,11 @@ struct Config {
   // watch (paths[0] is the inbox)
   std::uint32_t settle_ms = 1000;  // quiet time after a writer closes a file before loading it
 
-  // rates import / show, rejects
-  std::string ecb_file;
-  std::string currency;        // rates show: one currency's history
+  // rates import / fetch / show, rejects
+  std::string ecb_file;        // rates import --ecb: CSV, zip or XML as the ECB publishes them
+  std::string rates_csv_file;  // rates import --csv: currency,rate_to_usd,valid_from
+  std::string ecb_url;   // rates fetch: a feed URL, or a base ending in '/'; empty = the ECB's
+  std::string currency;  // rates show: one currency's history
   std::string rejects_source;  // rejects: one source (path or URI); empty = all
 };
 

@@ -32,6 +32,7 @@ std::optional<std::string> Env(const char* name) {
 void ReadEnvironment(billflow::Config* config) {
   if (auto db = Env("BILLFLOW_DB")) config->db_url = *db;
   if (auto password = Env("BILLFLOW_DB_PASSWORD")) config->db_password = *password;
+  if (auto ecb_url = Env("BILLFLOW_ECB_URL")) config->ecb_url = *ecb_url;
   config->stderr_is_tty = ::isatty(STDERR_FILENO) != 0;
   config->log_format =
       config->stderr_is_tty ? billflow::LogFormat::kText : billflow::LogFormat::kJson;
@@ -88,12 +89,24 @@ exits 0.)";
 
 constexpr char kRatesExamples[] = R"(
 Examples:
-  billflow rates import --ecb eurofxref-hist.csv   store ECB reference rates as USD rates
-  billflow rates show                              the rate in force for each currency
-  billflow rates show --currency EUR               one currency's history, newest first
+  billflow rates import --ecb eurofxref-hist.zip     the ECB's history, as downloaded (zip or .csv)
+  billflow rates import --ecb eurofxref-daily.xml    one day's rates (or eurofxref-hist-90d.xml)
+  billflow rates import --csv corrections.csv        currency,rate_to_usd,valid_from (finance's own)
+  billflow rates fetch                               download the latest ECB rates and import them
+  billflow rates fetch --ecb-url https://mirror.internal/eurofxref/    a mirror of the ECB's folder
+  billflow rates show                                the rate in force for each currency
+  billflow rates show --currency EUR                 one currency's history, newest first
 
-ECB file: https://www.ecb.europa.eu/stats/eurofxref/eurofxref-hist.zip (unzipped). A row's rate is
-the latest one on or before its bill_date, so a weekend bill uses Friday's rate.)";
+ECB quotes are per EUR; each becomes a USD rate (EUR is the ECB's own USD quote). Importing the
+same rates again changes nothing. Each import prints dates added, rates added / changed
+(old -> new) / unchanged, and gaps: TARGET working days without ECB rates in the span imported
+(weekends, 1 Jan, Good Friday, Easter Monday, 1 May, 25 and 26 Dec are never gaps).
+fetch takes eurofxref-hist-90d.xml from https://www.ecb.europa.eu/stats/eurofxref/ when it
+reaches back to the newest stored ECB date, else eurofxref-hist.zip; --ecb-url (or
+BILLFLOW_ECB_URL) names one feed file or a base URL ending in '/'. HTTPS only; the server's
+certificate is verified against the system CAs, or SSL_CERT_FILE when set.
+A row's rate is the latest one on or before its bill_date, so a weekend bill uses Friday's
+rate. USD converts at exactly 1 and needs no rate.)";
 
 constexpr char kRejectsExamples[] = R"(
 Examples:
@@ -139,7 +152,7 @@ int main(int argc, char** argv) {
     app.footer(
         "Run 'billflow COMMAND --help' for a command's options and examples.\n"
         "Environment: BILLFLOW_DB (default --db), BILLFLOW_DB_PASSWORD, "
-        "BILLFLOW_LOG_FORMAT=json|text.");
+        "BILLFLOW_LOG_FORMAT=json|text, BILLFLOW_ECB_URL (rates fetch).");
     std::string password_file;
     std::string group_by = "currency";
     const auto add_db = [&](CLI::App* cmd) {
@@ -197,17 +210,29 @@ int main(int argc, char** argv) {
     watch->add_flag("-q,--quiet", config.quiet, "no progress line");
     watch->footer(kWatchExamples);
 
-    CLI::App* rates_cmd = app.add_subcommand("rates", "import and show exchange rates");
+    CLI::App* rates_cmd = app.add_subcommand("rates", "import, fetch and show exchange rates");
     rates_cmd->require_subcommand(1);
     rates_cmd->footer(kRatesExamples);
-    CLI::App* rates_import =
-        rates_cmd->add_subcommand("import", "store ECB reference rates as USD rates");
+    CLI::App* rates_import = rates_cmd->add_subcommand(
+        "import", "store ECB reference rates or a rates CSV as USD rates");
     add_db(rates_import);
+    auto* ecb_option = rates_import->add_option(
+        "--ecb", config.ecb_file,
+        "ECB reference rates: eurofxref-hist.zip, eurofxref-hist.csv, or an XML feed "
+        "(eurofxref-daily.xml, eurofxref-hist-90d.xml, eurofxref-hist.xml)");
     rates_import
-        ->add_option("--ecb", config.ecb_file,
-                     "ECB reference-rate history CSV (eurofxref-hist.csv)")
-        ->required();
+        ->add_option("--csv", config.rates_csv_file,
+                     "rates CSV currency,rate_to_usd,valid_from (the --rates layout)")
+        ->excludes(ecb_option);
     rates_import->footer(kRatesExamples);
+    CLI::App* rates_fetch = rates_cmd->add_subcommand(
+        "fetch", "download the ECB reference rates over HTTPS and import them");
+    add_db(rates_fetch);
+    rates_fetch->add_option("--ecb-url", config.ecb_url,
+                            "one feed's https:// URL, or a base URL ending in '/' holding "
+                            "eurofxref-hist-90d.xml and eurofxref-hist.zip (env BILLFLOW_ECB_URL; "
+                            "default https://www.ecb.europa.eu/stats/eurofxref/)");
+    rates_fetch->footer(kRatesExamples);
     CLI::App* rates_show = rates_cmd->add_subcommand("show", "print stored rates");
     add_db(rates_show);
     rates_show->add_option("--currency", config.currency,
@@ -263,7 +288,13 @@ int main(int argc, char** argv) {
     if (*report && config.format == "html") return billflow::RunHtmlReport(config, log);
     if (*report) return billflow::RunReport(config, log);
     if (*watch) return billflow::RunWatch(config, log, g_stop);
+    if (*rates_import && config.ecb_file.empty() && config.rates_csv_file.empty()) {
+      std::cerr << "billflow: error: rates import needs --ecb FILE or --csv FILE; see "
+                   "billflow rates import --help\n";
+      return billflow::kExitUsage;
+    }
     if (*rates_import) return billflow::RunRatesImport(config, log);
+    if (*rates_fetch) return billflow::RunRatesFetch(config, log);
     if (*rates_show) return billflow::RunRatesShow(config, log);
     if (*rejects) return billflow::RunRejects(config, log);
     if (*migrate) return billflow::RunMigrate(config, log);

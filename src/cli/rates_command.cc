@@ -1,13 +1,18 @@
-// billflow rates import --ecb FILE | rates show [--currency C]
+// billflow rates import --ecb FILE|ZIP|XML · --csv FILE | rates fetch [--ecb-url URL] |
+// rates show [--currency C]
 #include <cstdio>
 #include <fstream>
 #include <map>
 #include <sstream>
 
+#include "cli/aws_context.h"
 #include "cli/commands.h"
+#include "cli/imported_rates.h"
 #include "cli/open_database.h"
 #include "core/currency_code.h"
-#include "core/ecb_rates.h"
+#include "ecb/ecb_document.h"
+#include "ecb/ecb_download.h"
+#include "http/curl_http_client.h"
 
 namespace billflow {
 namespace {
@@ -34,16 +39,24 @@ void PrintRow(const char* currency, const char* valid_from, const char* rate, co
 }  // namespace
 
 int RunRatesImport(const Config& config, const Logger& log) {
-  std::ifstream in(config.ecb_file, std::ios::binary);
+  const bool ecb = !config.ecb_file.empty();
+  const std::string& path = ecb ? config.ecb_file : config.rates_csv_file;
+  const char* flag = ecb ? "--ecb " : "--csv ";
+  std::ifstream in(path, std::ios::binary);
   if (!in) {
-    log.Error("--ecb " + config.ecb_file + ": cannot open");
+    log.Error(flag + path + ": cannot open");
     return kExitUsage;
   }
   std::stringstream text;
   text << in.rdbuf();
-  auto parsed = ParseEcbHistory(text.str(), config.ecb_file);
-  if (!parsed) {
-    log.Error(parsed.error().message);
+  Result<ImportedRates> imported = [&]() -> Result<ImportedRates> {
+    if (!ecb) return ImportedFromRatesCsv(text.str(), path);
+    auto document = ParseEcbDocument(text.str(), path);
+    if (!document) return tl::unexpected(document.error());
+    return ImportedFromEcb(std::move(*document), path);
+  }();
+  if (!imported) {
+    log.Error(imported.error().message);
     return kExitFileFailed;
   }
   std::unique_ptr<Database> db;
@@ -53,33 +66,45 @@ int RunRatesImport(const Config& config, const Logger& log) {
     log.Error(stored.error().message);
     return kExitFileFailed;
   }
-  std::vector<FxRate> rates = std::move(parsed->rates);
-  const bool knows_usd = std::any_of(stored->begin(), stored->end(),
-                                     [](const FxRate& r) { return r.currency == "USD"; });
-  if (!knows_usd) rates.push_back({"USD", CivilDate{1970, 1, 1}, Decimal(1, 0), "default"});
-  if (auto saved = db->SaveRates(rates); !saved) {
-    log.Error(saved.error().message);
+  return StoreImportedRates(config, log, *db, *stored, *imported);
+}
+
+int RunRatesFetch(const Config& config, const Logger& log) {
+  const std::string location = config.ecb_url.empty() ? kEcbFeedsBaseUrl : config.ecb_url;
+  if (auto valid = ValidateEcbLocation(location); !valid) {
+    log.Error("--ecb-url (or BILLFLOW_ECB_URL): " + valid.error().message);
+    return kExitUsage;
+  }
+  std::unique_ptr<Database> db;
+  if (int code = OpenOrReport(config, log, &db); code != kExitOk) return code;
+  auto stored = db->LoadRates();
+  if (!stored) {
+    log.Error(stored.error().message);
     return kExitFileFailed;
   }
-  std::map<std::string, int> currencies;
-  for (const FxRate& r : rates) ++currencies[r.currency];
-  std::string skipped;
-  for (const auto& c : parsed->skipped_currencies) skipped += (skipped.empty() ? "" : " ") + c;
-  log.Log(LogLevel::kInfo, "imported ECB reference rates from " + config.ecb_file,
-          {{"rates", std::to_string(rates.size())},
-           {"currencies", std::to_string(currencies.size())},
-           {"first_date", parsed->first_date->ToString()},
-           {"last_date", parsed->last_date->ToString()},
-           {"dates_without_usd", std::to_string(parsed->dates_without_usd)},
-           {"missing_values", std::to_string(parsed->missing_values)},
-           {"skipped_currencies", skipped}});
-  std::printf("imported %zu rates for %zu currencies (%zu dates, %s to %s) into %s\n", rates.size(),
-              currencies.size(), parsed->dates, parsed->first_date->ToString().c_str(),
-              parsed->last_date->ToString().c_str(), config.db_url.c_str());
-  if (!skipped.empty()) {
-    std::printf("skipped columns that are not active ISO 4217 currencies: %s\n", skipped.c_str());
+  std::optional<CivilDate> newest_ecb;
+  for (const FxRate& r : *stored) {
+    if (r.source == kEcbSource && (!newest_ecb || *newest_ecb < r.valid_from)) {
+      newest_ecb = r.valid_from;
+    }
   }
-  return kExitOk;
+  CurlHttpClient http(AwsContext(config).HttpOptions());
+  auto downloaded = DownloadEcbRates(http, location, newest_ecb);
+  if (!downloaded) {
+    std::string message = "rates fetch: " + downloaded.error().message;
+    if (downloaded.error().code == ErrorCode::kPermissionDenied) {
+      message +=
+          "; the server's certificate must chain to a CA of the system store or of the bundle "
+          "SSL_CERT_FILE (or CURL_CA_BUNDLE) names";
+    } else {
+      message += " (set --ecb-url or BILLFLOW_ECB_URL to another feed or mirror)";
+    }
+    log.Error(message);
+    return kExitFileFailed;
+  }
+  for (const std::string& url : downloaded->urls) std::printf("downloaded %s\n", url.c_str());
+  return StoreImportedRates(config, log, *db, *stored,
+                            ImportedFromEcb(std::move(downloaded->document), downloaded->url));
 }
 
 int RunRatesShow(const Config& config, const Logger& log) {

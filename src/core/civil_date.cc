@@ -41,6 +41,27 @@ std::int64_t CivilDate::DaysSinceEpoch() const {
   return era * 146097 + doe - 719468;
 }
 
+// Howard Hinnant's civil_from_days.
+CivilDate CivilDate::FromDaysSinceEpoch(std::int64_t days) {
+  const std::int64_t z = days + 719468;
+  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const std::int64_t doe = z - era * 146097;
+  const std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const std::int64_t mp = (5 * doy + 2) / 153;
+  const std::int64_t d = doy - (153 * mp + 2) / 5 + 1;
+  const std::int64_t m = mp < 10 ? mp + 3 : mp - 9;
+  const std::int64_t y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  return CivilDate{static_cast<std::int32_t>(y), static_cast<std::int32_t>(m),
+                   static_cast<std::int32_t>(d)};
+}
+
+int CivilDate::IsoWeekdayIndex() const {
+  // 1970-01-01 was a Thursday (index 3).
+  const std::int64_t index = (DaysSinceEpoch() % 7 + 7 + 3) % 7;
+  return static_cast<int>(index);
+}
+
 DateParseError ParseCivilDate(std::string_view text, CivilDate* out) noexcept {
   if (text.size() != 10) return DateParseError::kBadFormat;
   const char separator = text[4];

@@ -22,6 +22,10 @@ struct CivilDate {
   void Format(char out[10]) const;
   // Days since 1970-01-01 (negative before).
   std::int64_t DaysSinceEpoch() const;
+  // The inverse of DaysSinceEpoch.
+  static CivilDate FromDaysSinceEpoch(std::int64_t days);
+  // 0 = Monday … 6 = Sunday (ISO 8601 order).
+  int IsoWeekdayIndex() const;
 };
 
 enum class DateParseError {

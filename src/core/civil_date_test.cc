@@ -38,5 +38,21 @@ TEST(CivilDateTest, DaysSinceEpochCountsCalendarDays) {
   EXPECT_EQ((CivilDate{1969, 12, 31}.DaysSinceEpoch()), -1);
 }
 
+TEST(CivilDateTest, FromDaysSinceEpochInvertsEveryDayOfFourCenturies) {
+  for (std::int64_t day = CivilDate{1900, 1, 1}.DaysSinceEpoch();
+       day <= CivilDate{2300, 12, 31}.DaysSinceEpoch(); ++day) {
+    ASSERT_EQ(CivilDate::FromDaysSinceEpoch(day).DaysSinceEpoch(), day);
+  }
+  EXPECT_EQ(CivilDate::FromDaysSinceEpoch(11017).ToString(), "2000-03-01");
+  EXPECT_EQ(CivilDate::FromDaysSinceEpoch(-1).ToString(), "1969-12-31");
+}
+
+TEST(CivilDateTest, IsoWeekdayIndexStartsOnMonday) {
+  EXPECT_EQ((CivilDate{1970, 1, 1}.IsoWeekdayIndex()), 3);    // Thursday
+  EXPECT_EQ((CivilDate{2024, 6, 17}.IsoWeekdayIndex()), 0);   // Monday
+  EXPECT_EQ((CivilDate{2024, 6, 16}.IsoWeekdayIndex()), 6);   // Sunday
+  EXPECT_EQ((CivilDate{1969, 12, 29}.IsoWeekdayIndex()), 0);  // Monday before the epoch
+}
+
 }  // namespace
 }  // namespace billflow

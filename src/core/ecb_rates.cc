@@ -1,7 +1,7 @@
 #include "core/ecb_rates.h"
 
+#include <algorithm>
 #include <cstdlib>
-#include <set>
 
 #include "core/currency_code.h"
 
@@ -37,6 +37,13 @@ std::vector<std::string_view> SplitCommas(std::string_view line) {
   }
 }
 
+// fx_rates.rate_to_usd is DECIMAL(20,10) on every backend.
+constexpr char kRateColumnRule[] =
+    " that is positive with at most 10 integer and 10 decimal digits";
+bool FitsRateColumn(const std::optional<Decimal>& rate) {
+  return rate && rate->units() > 0 && *rate < Decimal(10'000'000'000, 0);
+}
+
 }  // namespace
 
 std::optional<Decimal> DivideDecimal(const Decimal& a, const Decimal& b, int scale,
@@ -61,13 +68,81 @@ std::optional<Decimal> DivideDecimal(const Decimal& a, const Decimal& b, int sca
   return Decimal(negative ? -quotient : quotient, scale);
 }
 
+bool EcbRatesBuilder::Accepts(std::string_view code) {
+  if (code == "USD" || IsIso4217Code(code)) return true;
+  const std::string skipped(code);
+  if (std::find(out_.skipped_currencies.begin(), out_.skipped_currencies.end(), skipped) ==
+      out_.skipped_currencies.end()) {
+    out_.skipped_currencies.push_back(skipped);
+  }
+  return false;
+}
+
+Status EcbRatesBuilder::AddDate(CivilDate date, std::span<const EcbQuote> quotes,
+                                const std::string& at) {
+  if (!seen_days_.insert(date.DaysSinceEpoch()).second) {
+    return Fail(ErrorCode::kInvalidData, at + "date " + date.ToString() + " appears twice");
+  }
+  values_.assign(quotes.size(), std::nullopt);
+  const Decimal* usd = nullptr;
+  for (std::size_t i = 0; i < quotes.size(); ++i) {
+    const EcbQuote& quote = quotes[i];
+    if (quote.value.empty() || quote.value == "N/A") {
+      ++out_.missing_values;
+      continue;
+    }
+    Decimal value;
+    if (Decimal::Parse(quote.value, Decimal::kMaxScale, 18, &value) != DecimalParseError::kNone ||
+        value.units() <= 0) {
+      return Fail(ErrorCode::kInvalidData, at + std::string(quote.currency) + " value \"" +
+                                               std::string(quote.value) +
+                                               "\" is not a positive decimal number");
+    }
+    values_[i] = value;
+    if (quote.currency == "USD") usd = &*values_[i];
+  }
+  if (usd == nullptr) {
+    ++out_.dates_without_usd;
+    return Ok();
+  }
+  ++out_.dates;
+  if (!out_.first_date || date < *out_.first_date) out_.first_date = date;
+  if (!out_.last_date || *out_.last_date < date) out_.last_date = date;
+  const auto eur =
+      usd->Rescale(std::min(usd->scale(), FxRateTable::kMaxRateScale), RoundingMode::kHalfEven);
+  if (!FitsRateColumn(eur)) {
+    return Fail(ErrorCode::kInvalidData,
+                at + "USD value " + usd->ToString() + " gives no EUR rate" + kRateColumnRule);
+  }
+  out_.rates.push_back({"EUR", date, *eur, kEcbSource});
+  for (std::size_t i = 0; i < quotes.size(); ++i) {
+    if (quotes[i].currency == "USD" || !values_[i]) continue;
+    const std::string currency(quotes[i].currency);
+    auto rate =
+        DivideDecimal(*usd, *values_[i], FxRateTable::kMaxRateScale, RoundingMode::kHalfEven);
+    if (!FitsRateColumn(rate)) {
+      return Fail(ErrorCode::kInvalidData, at + currency + " value " + values_[i]->ToString() +
+                                               " gives no USD rate" + kRateColumnRule);
+    }
+    out_.rates.push_back({currency, date, *rate, kEcbSource});
+  }
+  return Ok();
+}
+
+Result<EcbRates> EcbRatesBuilder::Finish(std::string_view origin) && {
+  if (out_.dates == 0) {
+    return Fail(ErrorCode::kInvalidData, std::string(origin) + ": no dates with a USD rate");
+  }
+  return std::move(out_);
+}
+
 Result<EcbRates> ParseEcbHistory(std::string_view text, std::string_view origin) {
   const std::string where(origin);
   if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
-  EcbRates out;
-  std::vector<std::string> columns;  // currency per column; empty = ignored
-  std::size_t usd_column = 0;
-  std::set<std::int64_t> seen_days;
+  EcbRatesBuilder builder;
+  std::vector<std::string> columns;  // currency per column after Date; empty = ignored
+  bool have_usd = false;
+  std::vector<EcbQuote> quotes;
   std::size_t line_number = 0;
   bool have_header = false;
   while (!text.empty()) {
@@ -91,16 +166,11 @@ Result<EcbRates> ParseEcbHistory(std::string_view text, std::string_view origin)
                       at + "column \"" + std::string(fields[i]) + "\" is not a currency code");
         } else {
           const std::string currency(code, 3);
-          if (currency == "USD") usd_column = i;
-          if (currency != "USD" && !IsIso4217Code(currency)) {
-            out.skipped_currencies.push_back(currency);
-            columns.emplace_back();
-          } else {
-            columns.push_back(currency);
-          }
+          have_usd = have_usd || currency == "USD";
+          columns.push_back(builder.Accepts(currency) ? currency : std::string());
         }
       }
-      if (usd_column == 0)
+      if (!have_usd)
         return Fail(ErrorCode::kInvalidData, at + "no USD column: cannot convert to USD");
       have_header = true;
       continue;
@@ -110,54 +180,16 @@ Result<EcbRates> ParseEcbHistory(std::string_view text, std::string_view origin)
       return Fail(ErrorCode::kInvalidData,
                   at + "date \"" + std::string(fields[0]) + "\" is not YYYY-MM-DD");
     }
-    if (!seen_days.insert(date.DaysSinceEpoch()).second) {
-      return Fail(ErrorCode::kInvalidData, at + "date " + date.ToString() + " appears twice");
-    }
-    // Values, by column; nullopt = N/A or empty.
-    std::vector<std::optional<Decimal>> values(columns.size());
-    for (std::size_t i = 1; i < fields.size() && i <= columns.size(); ++i) {
-      const std::string_view cell = fields[i];
-      if (cell.empty() || cell == "N/A") {
-        if (i == usd_column || !columns[i - 1].empty()) ++out.missing_values;
-        continue;
-      }
-      if (i != usd_column && columns[i - 1].empty()) continue;
-      Decimal value;
-      if (Decimal::Parse(cell, Decimal::kMaxScale, 18, &value) != DecimalParseError::kNone ||
-          value.units() <= 0) {
-        return Fail(ErrorCode::kInvalidData,
-                    at + (i == usd_column ? std::string("USD") : columns[i - 1]) + " value \"" +
-                        std::string(cell) + "\" is not a positive decimal number");
-      }
-      values[i - 1] = value;
-    }
-    const auto& usd = values[usd_column - 1];
-    if (!usd) {
-      ++out.dates_without_usd;
-      continue;
-    }
-    ++out.dates;
-    if (!out.first_date || date < *out.first_date) out.first_date = date;
-    if (!out.last_date || *out.last_date < date) out.last_date = date;
-    if (auto eur = usd->Rescale(std::min(usd->scale(), FxRateTable::kMaxRateScale),
-                                RoundingMode::kHalfEven)) {
-      out.rates.push_back({"EUR", date, *eur, "ecb"});
-    }
+    quotes.clear();
     for (std::size_t i = 0; i < columns.size(); ++i) {
-      if (i + 1 == usd_column || columns[i].empty() || !values[i]) continue;
-      auto rate =
-          DivideDecimal(*usd, *values[i], FxRateTable::kMaxRateScale, RoundingMode::kHalfEven);
-      if (!rate || rate->units() <= 0) {
-        return Fail(ErrorCode::kInvalidData, at + columns[i] + " value " + values[i]->ToString() +
-                                                 " gives no USD rate at 10 decimals");
-      }
-      out.rates.push_back({columns[i], date, *rate, "ecb"});
+      if (columns[i].empty()) continue;
+      quotes.push_back({columns[i], i + 1 < fields.size() ? fields[i + 1] : std::string_view()});
     }
+    BILLFLOW_TRY(builder.AddDate(date, quotes, at));
   }
   if (!have_header)
     return Fail(ErrorCode::kInvalidData, where + ": empty file, expected the ECB header");
-  if (out.dates == 0) return Fail(ErrorCode::kInvalidData, where + ": no dates with a USD rate");
-  return out;
+  return std::move(builder).Finish(where);
 }
 
 }  // namespace billflow

@@ -92,6 +92,25 @@ TEST(EcbRatesTest, MalformedFilesNameTheLine) {
   EXPECT_EQ(not_ecb.error().message, "a.csv:1: expected the ECB header \"Date,USD,JPY,…\"");
 }
 
+TEST(EcbRatesTest, QuotesGivingRatesOutsideTheRateColumnAreRefused) {
+  // A USD quote of 1e-11 used to store a EUR rate of 0, which no later ingest could load.
+  auto tiny_usd = ParseEcbHistory("Date,USD,\n2024-06-14,0.00000000001,\n", "a.csv");
+  ASSERT_FALSE(tiny_usd.has_value());
+  EXPECT_EQ(tiny_usd.error().message,
+            "a.csv:2: USD value 0.00000000001 gives no EUR rate that is positive with at most 10 "
+            "integer and 10 decimal digits");
+  auto tiny_quote = ParseEcbHistory("Date,USD,JPY,\n2024-06-14,100000,0.000001,\n", "a.csv");
+  ASSERT_FALSE(tiny_quote.has_value());
+  EXPECT_EQ(tiny_quote.error().message,
+            "a.csv:2: JPY value 0.000001 gives no USD rate that is positive with at most 10 "
+            "integer and 10 decimal digits");
+  auto huge_quote = ParseEcbHistory("Date,USD,JPY,\n2024-06-14,1,999999999999,\n", "a.csv");
+  ASSERT_FALSE(huge_quote.has_value());
+  EXPECT_EQ(huge_quote.error().message,
+            "a.csv:2: JPY value 999999999999 gives no USD rate that is positive with at most 10 "
+            "integer and 10 decimal digits");
+}
+
 TEST(EcbRatesTest, CrlfAndBomAreAccepted) {
   auto parsed = ParseEcbHistory(
       "\xEF\xBB\xBF"

@@ -59,6 +59,11 @@ Status FxRateTable::Add(FxRate rate) {
                                              rate.currency +
                                              " must be positive with at most 10 decimals");
   }
+  if (rate.currency == "USD" && !(rate.rate_to_usd == Decimal(1, 0))) {
+    return Fail(ErrorCode::kInvalidData, "USD rate " + rate.rate_to_usd.ToString() +
+                                             ": USD is the base currency and converts at exactly "
+                                             "1; give it no other rate");
+  }
   auto& list = rates_[Key(rate.currency)];
   const std::int64_t day = rate.valid_from.DaysSinceEpoch();
   auto it = std::lower_bound(list.begin(), list.end(), day,
@@ -73,6 +78,8 @@ Status FxRateTable::Add(FxRate rate) {
 }
 
 const Decimal* FxRateTable::Find(std::string_view upper_currency, CivilDate date) const {
+  static constexpr Decimal kOne(1, 0);
+  if (upper_currency == "USD") return &kOne;
   const auto found = rates_.find(Key(upper_currency));
   if (found == rates_.end()) return nullptr;
   const auto& list = found->second;

@@ -33,8 +33,11 @@ class FxRateTable {
   // in error messages and becomes each rate's source.
   [[nodiscard]] static Result<FxRateTable> ParseCsv(std::string_view text, std::string_view origin);
 
+  // Adds or replaces the rate of (currency, valid_from). Errors (kInvalidData): not an ISO
+  // 4217 code; not positive or more than 10 decimals; a USD rate other than 1.
   [[nodiscard]] Status Add(FxRate rate);
-  // The rate with the latest valid_from on or before `date`, or nullptr.
+  // The rate with the latest valid_from on or before `date`, or nullptr. USD, the base
+  // currency, is exactly 1 on every date, whether the table holds a USD rate or not.
   const Decimal* Find(std::string_view upper_currency, CivilDate date) const;
   bool Knows(std::string_view upper_currency) const;
   // Every rate, sorted by currency then valid_from.

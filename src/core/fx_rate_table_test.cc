@@ -24,6 +24,29 @@ TEST(FxRateTableTest, RowUsesLatestRateOnOrBeforeItsDate) {
   EXPECT_EQ(table->Find("USD", {2024, 2, 1})->ToString(), "1");
 }
 
+TEST(FxRateTableTest, UsdIsOneOnEveryDateWithoutATableRate) {
+  // A rates file whose USD line starts in 2024 used to leave earlier USD bills without a rate.
+  auto table = FxRateTable::ParseCsv(
+      "currency,rate_to_usd,valid_from\nUSD,1,2024-01-01\nEUR,1.1,2024-01-01\n", "r.csv");
+  ASSERT_TRUE(table) << table.error().message;
+  EXPECT_EQ(table->Find("USD", {1900, 1, 1})->ToString(), "1");
+  EXPECT_EQ(table->Find("USD", {2023, 12, 31})->ToString(), "1");
+  EXPECT_EQ(table->Find("EUR", {2023, 12, 31}), nullptr);
+  FxRateTable empty;
+  EXPECT_EQ(empty.Find("USD", {2024, 6, 1})->ToString(), "1");
+}
+
+TEST(FxRateTableTest, UsdRateOtherThanOneIsRefused) {
+  auto table = FxRateTable::ParseCsv(
+      "currency,rate_to_usd,valid_from\nUSD,1.0000,2024-01-01\nUSD,1.1,2024-02-01\n", "r.csv");
+  ASSERT_FALSE(table);
+  EXPECT_EQ(table.error().message,
+            "r.csv:3: USD rate 1.1: USD is the base currency and converts at exactly 1; give it "
+            "no other rate");
+  FxRateTable direct;
+  EXPECT_FALSE(direct.Add({"USD", {2024, 1, 1}, Decimal(2, 0), "x"}));
+}
+
 TEST(FxRateTableTest, BadRatesFileNamesFileAndLine) {
   auto bad =
       FxRateTable::ParseCsv("currency,rate_to_usd,valid_from\nEUR,abc,2024-01-01\n", "r.csv");
