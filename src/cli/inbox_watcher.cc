@@ -12,6 +12,7 @@
 #include <fstream>
 #include <vector>
 
+#include "cli/dialect_chooser.h"
 #include "cli/open_input.h"
 #include "cli/rate_resolution.h"
 #include "pipeline/ingest_job.h"
@@ -286,6 +287,13 @@ int InboxWatcher::LoadOne(const std::string& name) {
   }
 
   IngestOptions options;
+  // Read again for every file: a profile edited while watching applies to the next file.
+  auto chooser = MakeDialectChooser(config_);
+  if (!chooser) {
+    Finish(name, "failed", chooser.error().message);
+    return kExitOk;
+  }
+  options.dialect_for = std::move(*chooser);
   options.csv.max_record_bytes = config_.max_record_bytes;
   options.validator.rounding = config_.rounding;
   options.max_rejects = config_.max_rejects;

@@ -6,6 +6,7 @@
 
 #include "cli/aws_context.h"
 #include "cli/commands.h"
+#include "cli/dialect_chooser.h"
 #include "cli/input_list.h"
 #include "cli/open_database.h"
 #include "cli/open_input.h"
@@ -68,6 +69,7 @@ std::string SummaryJson(const std::vector<IngestSummary>& summaries, const LoadT
         {{"source", s.source},
          {"path", s.display_name},
          {"status", FileStatusName(s.status)},
+         {"profile", s.profile.empty() ? nlohmann::json(nullptr) : nlohmann::json(s.profile)},
          {"rows_read", s.tally.rows_read},
          {"rows_loaded", s.tally.rows_loaded},
          {"rows_rejected", s.tally.rows_rejected},
@@ -121,7 +123,13 @@ int RunIngest(const Config& config, const Logger& log, const std::atomic<bool>& 
   ProgressLine progress(config.stderr_is_tty && !config.quiet && !config.json);
   int shown_rejects = 0;
   std::string current_name;
+  auto chooser = MakeDialectChooser(config);
+  if (!chooser) {
+    log.Error(chooser.error().message);
+    return kExitUsage;
+  }
   IngestOptions options;
+  options.dialect_for = std::move(*chooser);
   options.csv.max_record_bytes = config.max_record_bytes;
   options.validator.rounding = config.rounding;
   options.max_rejects = config.max_rejects;
@@ -212,8 +220,10 @@ int RunIngest(const Config& config, const Logger& log, const std::atomic<bool>& 
       log.Log(LogLevel::kError, summary.error, {{"source", summary.source}});
     } else {
       log.Log(LogLevel::kInfo,
-              summary.display_name + ": " + std::string(FileStatusName(summary.status)),
-              {{"rows_loaded", std::to_string(summary.tally.rows_loaded)},
+              summary.display_name + ": " + std::string(FileStatusName(summary.status)) +
+                  (summary.profile.empty() ? "" : " (profile " + summary.profile + ")"),
+              {{"profile", summary.profile},
+               {"rows_loaded", std::to_string(summary.tally.rows_loaded)},
                {"rows_rejected", std::to_string(summary.tally.rows_rejected)},
                {"usd_total", summary.tally.usd_total.ToString()}});
     }

@@ -6,6 +6,7 @@
 #include "aws/lambda_runtime.h"
 #include "cli/aws_context.h"
 #include "cli/commands.h"
+#include "cli/dialect_chooser.h"
 #include "cli/open_database.h"
 #include "cli/rate_resolution.h"
 #include "lambda/lambda_handler.h"
@@ -20,10 +21,14 @@ struct HandlerSetup {
   DatabaseFactory connect;
   std::unique_ptr<FxRateTable> rates;
   S3Client* s3 = nullptr;
+  DialectChooser dialect_for;
 
   explicit HandlerSetup(const Config& config) : aws(config) {}
 
   Status Init(const Config& config) {
+    auto chooser = MakeDialectChooser(config);  // BILLFLOW_PROFILES
+    if (!chooser) return tl::unexpected(chooser.error());
+    dialect_for = std::move(*chooser);
     auto factory = MakeDatabaseFactory(config);
     if (!factory) return tl::unexpected(factory.error());
     connect = std::move(*factory);
@@ -44,6 +49,7 @@ struct HandlerSetup {
     handler.ingest.csv.max_record_bytes = config.max_record_bytes;
     handler.ingest.validator.rounding = config.rounding;
     handler.ingest.max_rejects = config.max_rejects;
+    handler.ingest.dialect_for = dialect_for;
     handler.connect = connect;
     handler.clock = SystemClock();
     handler.log = std::move(log);

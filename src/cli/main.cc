@@ -145,7 +145,32 @@ int main(int argc, char** argv) {
                       "read the database password from this file (never from argv)");
     };
 
+    // The file dialect, for every command that reads billing files (CONTRACT.md "Dialect").
+    billflow::DialectFlags& flags = config.dialect_flags;
+    const auto add_dialect = [&](CLI::App* cmd) {
+      cmd->add_option("--profiles", config.profiles,
+                      "TOML file (or s3://bucket/key) of [profile.NAME] dialects; env "
+                      "BILLFLOW_PROFILES");
+      cmd->add_option("--profile", config.profile, "use this profile for every file");
+      cmd->add_option("--encoding", flags.encoding,
+                      "utf-8, utf-16, utf-16le, utf-16be, windows-1252, iso-8859-1, …");
+      cmd->add_option("--delimiter", flags.delimiter, "\",\" \";\" \"\\t\" \"|\" or auto");
+      cmd->add_option("--decimal-separator", flags.decimal_separator, "\".\" or \",\"");
+      cmd->add_option("--thousands-separator", flags.thousands_separator,
+                      "\".\" \",\" \"'\" \" \" U+00A0 U+202F or none");
+      cmd->add_option("--date-format", flags.date_formats,
+                      "bill_date pattern (%Y %m %d %b), tried in order; repeatable")
+          ->allow_extra_args(false);
+      cmd->add_option("--skip-lines", flags.skip_lines, "title lines before the header");
+      cmd->add_option("--column", flags.columns, "'HEADER NAME=field' (repeatable)")
+          ->allow_extra_args(false);
+      cmd->add_option("--default", flags.defaults,
+                      "field=VALUE for a field the file lacks (repeatable)")
+          ->allow_extra_args(false);
+    };
+
     CLI::App* ingest = app.add_subcommand("ingest", "load CSV files, folders, stdin or S3 objects");
+    add_dialect(ingest);
     add_db(ingest);
     auto* paths_option = ingest->add_option(
         "PATH", config.paths,
@@ -194,6 +219,7 @@ int main(int argc, char** argv) {
     CLI::App* watch = app.add_subcommand("watch", "load files as they arrive in a folder");
     add_db(watch);
     watch->add_option("DIR", config.paths, "the inbox folder")->required()->expected(1);
+    add_dialect(watch);
     watch->add_option("--rates", config.rates,
                       "exchange rates CSV; default: the database's fx_rates");
     watch
@@ -238,6 +264,17 @@ int main(int argc, char** argv) {
                        "database URL (env BILLFLOW_DB; normally data-api://…)");
     lambda->footer(kLambdaHelp);
 
+    CLI::App* sniff = app.add_subcommand(
+        "sniff", "detect a file's encoding, delimiter, columns and formats; print a profile");
+    sniff->add_option("FILE", config.paths, "a file or s3://bucket/key")->required()->expected(1);
+    sniff->add_flag("--json", config.json, "print the findings as JSON");
+    add_dialect(sniff);
+    CLI::App* profiles_cmd = app.add_subcommand("profiles", "work with profiles files");
+    profiles_cmd->require_subcommand(1);
+    CLI::App* profiles_check =
+        profiles_cmd->add_subcommand("check", "validate a profiles file; load nothing");
+    profiles_check->add_option("FILE", config.profiles, "the profiles file")->required();
+
     CLI::App* migrate = app.add_subcommand("migrate", "create or upgrade the database schema");
     add_db(migrate);
     migrate->footer(kMigrateExamples);
@@ -261,6 +298,9 @@ int main(int argc, char** argv) {
     config.rounding =
         rounding == "half-up" ? billflow::RoundingMode::kHalfUp : billflow::RoundingMode::kHalfEven;
     billflow::ParseGroupBy(group_by, &config.group_by);
+    if (config.profiles.empty()) {
+      if (auto profiles = Env("BILLFLOW_PROFILES")) config.profiles = *profiles;
+    }
 
     const billflow::Logger log(config.log_format, config.log_level);
     std::signal(SIGINT, OnSignal);
@@ -280,6 +320,8 @@ int main(int argc, char** argv) {
     if (*rates_show) return billflow::RunRatesShow(config, log);
     if (*rejects) return billflow::RunRejects(config, log);
     if (*migrate) return billflow::RunMigrate(config, log);
+    if (*sniff) return billflow::RunSniff(config, log);
+    if (*profiles_check) return billflow::RunProfilesCheck(config, log);
     return billflow::kExitUsage;
   } catch (const std::exception& e) {
     std::cerr << "billflow: internal error: " << e.what() << "\n";

@@ -1,5 +1,6 @@
 // billflow watch DIR: the inbox watcher (inbox_watcher.h) on the configured database.
 #include "cli/commands.h"
+#include "cli/dialect_chooser.h"
 #include "cli/inbox_watcher.h"
 #include "cli/open_database.h"
 
@@ -8,6 +9,10 @@ namespace billflow {
 int RunWatch(const Config& config, const Logger& log, const std::atomic<bool>& stop) {
   if (config.paths.size() != 1) {
     log.Error("watch needs exactly one directory");
+    return kExitUsage;
+  }
+  if (auto chooser = MakeDialectChooser(config); !chooser) {  // a bad profile is a usage error
+    log.Error(chooser.error().message);
     return kExitUsage;
   }
   auto connect = MakeDatabaseFactory(config);  // checks the URL without connecting

@@ -34,6 +34,7 @@ std::string SummariesJson(const std::vector<IngestSummary>& files) {
   for (const IngestSummary& file : files) {
     list.push_back({{"source", file.source},
                     {"status", std::string(FileStatusName(file.status))},
+                    {"profile", file.profile.empty() ? json(nullptr) : json(file.profile)},
                     {"rows_read", file.tally.rows_read},
                     {"rows_loaded", file.tally.rows_loaded},
                     {"rows_rejected", file.tally.rows_rejected},
@@ -130,6 +131,7 @@ Result<EventOutcome> LambdaHandler::ProcessEvent(
                           {"request_id", request_id},
                           {"source", file.source},
                           {"status", std::string(FileStatusName(file.status))},
+                          {"profile", file.profile},
                           {"rows_loaded", file.tally.rows_loaded},
                           {"rows_rejected", file.tally.rows_rejected},
                           {"error", file.error}}));
