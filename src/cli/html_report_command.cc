@@ -44,7 +44,12 @@ int RunHtmlReport(const Config& config, const Logger& log) {
   std::strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", &tm);
   input.subtitle = config.db_url + " \xC2\xB7 generated " + when;
 
-  const std::string html = RenderHtml(input);
+  const auto rendered = RenderHtml(input);
+  if (!rendered) {
+    log.Error(rendered.error().message);
+    return kExitFileFailed;
+  }
+  const std::string& html = *rendered;
   if (config.out.empty()) {
     std::fwrite(html.data(), 1, html.size(), stdout);
     return kExitOk;

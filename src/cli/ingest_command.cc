@@ -230,7 +230,13 @@ int RunIngest(const Config& config, const Logger& log, const std::atomic<bool>& 
     totals.rows_read += summary.tally.rows_read;
     totals.rows_loaded += summary.tally.rows_loaded;
     totals.rows_rejected += summary.tally.rows_rejected;
-    totals.usd_total = *totals.usd_total.Add(summary.tally.usd_total);
+    if (std::optional<Decimal> usd = totals.usd_total.Add(summary.tally.usd_total)) {
+      totals.usd_total = *usd;
+    } else {
+      any_failed = true;
+      log.Log(LogLevel::kError, "the USD total of all files overflows at " + summary.source,
+              {{"source", summary.source}});
+    }
     summaries.push_back(std::move(summary));
   }
   if (summaries.empty() && !any_failed) log.Warn("no CSV files found in the given paths");

@@ -18,7 +18,12 @@ int RunReport(const Config& config, const Logger& log) {
     log.Error(totals.error().message);
     return kExitFileFailed;
   }
-  const UsdReport report = BuildUsdReport(config.group_by, *totals);
+  const auto built = BuildUsdReport(config.group_by, *totals);
+  if (!built) {
+    log.Error(built.error().message);
+    return kExitFileFailed;
+  }
+  const UsdReport& report = *built;
   std::string text;
   if (config.format == "table") {
     text = RenderTable(report);

@@ -99,8 +99,13 @@ IngestSummary IngestJob::Run(ByteSource& source, RecordSink* sink) {
     // failures are not the file's fault, so they are not recorded against it.
     if (sink != nullptr && !IsRetryable(summary.error_code) &&
         summary.error_code != ErrorCode::kCancelled) {
-      const FileIdentity identity{info.uri, summary.content_sha256, info.size_bytes.value_or(0),
-                                  info.version_tag, info.version_order};
+      const FileIdentity identity{info.uri,
+                                  summary.content_sha256,
+                                  info.size_bytes.value_or(0),
+                                  info.version_tag,
+                                  info.version_order,
+                                  "",
+                                  ""};
       if (auto recorded = sink->RecordFailure(identity, summary.error); !recorded) {
         summary.warnings.push_back("could not record the failure in the ledger: " +
                                    recorded.error().message);
@@ -116,18 +121,20 @@ Status IngestJob::Stream(ByteSource& source, RecordSink* sink, const FileDialect
                          IngestSummary* summary) {
   const SourceInfo& info = source.Info();
   const std::string& name = info.display_name;
-  FileIdentity identity{info.uri, "", info.size_bytes.value_or(0), info.version_tag,
-                        info.version_order};
+  FileIdentity identity{
+      info.uri, "", info.size_bytes.value_or(0), info.version_tag, info.version_order, "", ""};
 
   if (sink != nullptr) {
     // Fast path for re-runs: same size as what is loaded -> compare hashes before parsing.
     auto existing = sink->FindFile(info.uri);
     if (!existing) return tl::unexpected(existing.error());
-    if (*existing && (*existing)->status == "loaded" && info.size_bytes &&
+    if (*existing && (*existing)->IsLoaded() && info.size_bytes &&
         (*existing)->size_bytes == *info.size_bytes && source.CanRewind()) {
       auto hash = HashWhole(source);
       if (!hash) return tl::unexpected(hash.error());
-      if (*hash == (*existing)->content_sha256) {
+      FileIdentity read = identity;
+      read.content_sha256 = *hash;
+      if ((*existing)->Holds(read)) {
         summary->status = FileStatus::kUnchanged;
         summary->content_sha256 = *hash;
         return Ok();
@@ -272,7 +279,13 @@ Status IngestJob::Stream(ByteSource& source, RecordSink* sink, const FileDialect
         step = reject(record.line_number, record.reason, record.raw);
       } else {
         ++tally.rows_loaded;
-        tally.usd_total = *tally.usd_total.Add(record.row.bill_amount_usd);
+        std::optional<Decimal> usd = tally.usd_total.Add(record.row.bill_amount_usd);
+        if (!usd) {
+          return stop_and_fail({ErrorCode::kLimitExceeded,
+                                name + ":" + std::to_string(record.line_number) +
+                                    ": the file's USD total overflows; nothing was loaded"});
+        }
+        tally.usd_total = *usd;
         if (sink != nullptr) step = sink->AddRow(record.row);
       }
       if (!step) return stop_and_fail(step.error());

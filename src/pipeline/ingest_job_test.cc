@@ -40,7 +40,8 @@ class FakeSink : public RecordSink {
   Result<CommitResult> CommitFile(const FileIdentity& file, const LoadTally& tally) override {
     open = false;
     ++commits;
-    ledger[file.source] = LedgerEntry{1, "loaded", file.content_sha256, file.size_bytes, ""};
+    ledger[file.source] =
+        LedgerEntry{1, LedgerStatus::kLoaded, file.content_sha256, file.size_bytes, "", ""};
     return CommitResult{CommitOutcome::kLoaded, tally};
   }
   void RollbackFile() noexcept override {

@@ -125,7 +125,7 @@ class Retrier {
     }
     auto entry = (*db_)->FindFile(info_.uri);
     if (!entry) return Failed(FailedSummary(info_, entry.error()));
-    const bool loaded = *entry && (*entry)->status == "loaded";
+    const bool loaded = *entry && (*entry)->IsLoaded();
     if (ambiguous_sha_) {
       if (loaded && (*entry)->content_sha256 == *ambiguous_sha_) return Resolved();
       ambiguous_sha_.reset();  // the commit did not happen: load again

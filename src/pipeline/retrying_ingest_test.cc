@@ -60,7 +60,7 @@ class FakeDatabase : public Database {
     }
     if (committed) {
       server_->ledger[file.source] =
-          LedgerEntry{1, "loaded", file.content_sha256, file.size_bytes, ""};
+          LedgerEntry{1, LedgerStatus::kLoaded, file.content_sha256, file.size_bytes, "", ""};
       server_->tallies[file.source] = tally;
       ++server_->commits;
     }

@@ -87,7 +87,24 @@ std::string Num(double v) {
   return text;
 }
 
-Decimal Sum(const Decimal& a, const Decimal& b) { return a.Add(b).value_or(a); }
+// Every sum on the page adds some of the input's group totals (or their magnitudes), so
+// CheckSummable's bound holds for each of them: after it, an addition cannot overflow.
+Decimal Sum(const Decimal& a, const Decimal& b) { return *a.Add(b); }
+
+Status CheckSummable(const std::vector<GroupTotal>& totals, std::string_view what) {
+  Decimal bound(0, 2);
+  for (const GroupTotal& g : totals) {
+    const Decimal magnitude =
+        g.usd_total.IsNegative() ? Decimal(-g.usd_total.units(), g.usd_total.scale()) : g.usd_total;
+    std::optional<Decimal> next = bound.Add(magnitude);
+    if (!next) {
+      return Fail(ErrorCode::kLimitExceeded,
+                  "html report: the USD totals by " + std::string(what) + " overflow");
+    }
+    bound = *next;
+  }
+  return Ok();
+}
 
 // A value axis with round tick values, which are exact decimals (1, 2 or 5 times a power of
 // ten) so their labels are decimal text, not printed doubles.
@@ -431,10 +448,16 @@ tfoot td{font-weight:bold;border-top:2px solid #ccc}.muted{color:#bbb}.empty{col
 
 }  // namespace
 
-std::string RenderHtml(const HtmlReportInput& input) {
+Result<std::string> RenderHtml(const HtmlReportInput& input) {
+  BILLFLOW_TRY(CheckSummable(input.by_month, "month"));
+  BILLFLOW_TRY(CheckSummable(input.by_product_line, "product line"));
   const MonthGrid grid = BuildMonthGrid(input.by_month);
-  const UsdReport month_report = BuildUsdReport(GroupBy::kMonth, input.by_month);
-  const UsdReport product_report = BuildUsdReport(GroupBy::kProductLine, input.by_product_line);
+  auto by_month = BuildUsdReport(GroupBy::kMonth, input.by_month);
+  if (!by_month) return tl::unexpected(by_month.error());
+  auto by_product = BuildUsdReport(GroupBy::kProductLine, input.by_product_line);
+  if (!by_product) return tl::unexpected(by_product.error());
+  const UsdReport& month_report = *by_month;
+  const UsdReport& product_report = *by_product;
   std::uint64_t rejected = 0;
   for (const ReasonCount& r : input.rejects) rejected += r.rows;
 

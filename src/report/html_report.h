@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/group_total.h"
+#include "core/result.h"
 
 namespace billflow {
 
@@ -38,8 +39,8 @@ struct HtmlReportInput {
 // reference) with three charts — USD by month stacked by currency, USD by product line,
 // rejected rows by reason — each followed by the table it draws. Every amount shown as text
 // is formatted from Decimal; doubles are used only for chart geometry. All data text is
-// HTML-escaped.
-std::string RenderHtml(const HtmlReportInput& input);
+// HTML-escaped. kLimitExceeded when the USD totals cannot be summed within Decimal's range.
+[[nodiscard]] Result<std::string> RenderHtml(const HtmlReportInput& input);
 
 }  // namespace billflow
 

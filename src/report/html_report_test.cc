@@ -53,7 +53,7 @@ TEST(HtmlReportTest, RejectReasonsAreCountedMostFrequentFirst) {
 }
 
 TEST(HtmlReportTest, PageHasThreeChartsAndTheirTables) {
-  const std::string html = RenderHtml(Sample());
+  const std::string html = *RenderHtml(Sample());
   EXPECT_EQ(html.rfind("<!DOCTYPE html>", 0), 0u);
   EXPECT_EQ(Count(html, "<svg "), 3u);
   EXPECT_EQ(Count(html, "<table>"), 3u);
@@ -66,7 +66,7 @@ TEST(HtmlReportTest, PageHasThreeChartsAndTheirTables) {
 }
 
 TEST(HtmlReportTest, TotalsAreExactDecimalText) {
-  const std::string html = RenderHtml(Sample());
+  const std::string html = *RenderHtml(Sample());
   EXPECT_NE(html.find("<b>1,752.39</b><span>USD total</span>"),
             std::string::npos);  // 790+1000.10-50.05+12.34
   EXPECT_NE(html.find("<td class=\"num\">1,790.10</td></tr>"), std::string::npos);  // May
@@ -80,7 +80,7 @@ TEST(HtmlReportTest, AmountsBeyondDoublePrecisionStayExact) {
   HtmlReportInput input;
   input.by_month = {Group("2025-01", "USD", 1, "12345678901234567.89")};
   input.by_product_line = {Group("Big", "USD", 1, "12345678901234567.89")};
-  const std::string html = RenderHtml(input);
+  const std::string html = *RenderHtml(input);
   EXPECT_NE(html.find("12,345,678,901,234,567.89"), std::string::npos);
   EXPECT_EQ(html.find("12,345,678,901,234,568"), std::string::npos);
 }
@@ -89,7 +89,7 @@ TEST(HtmlReportTest, IsSelfContainedAndEscapesData) {
   HtmlReportInput input = Sample();
   input.by_product_line.push_back(Group("<script>alert(1)</script>", "USD", 1, "1.00"));
   input.rejects.push_back({"<img src=x onerror=alert(1)>", 1});
-  const std::string html = RenderHtml(input);
+  const std::string html = *RenderHtml(input);
   EXPECT_EQ(html.find("<script"), std::string::npos);
   EXPECT_EQ(html.find("<img"), std::string::npos);
   EXPECT_NE(html.find("&lt;script&gt;alert(1)&lt;/script&gt;"), std::string::npos);
@@ -99,7 +99,7 @@ TEST(HtmlReportTest, IsSelfContainedAndEscapesData) {
 }
 
 TEST(HtmlReportTest, EmptyDatabaseRendersAPageWithoutCharts) {
-  const std::string html = RenderHtml(HtmlReportInput{});
+  const std::string html = *RenderHtml(HtmlReportInput{});
   EXPECT_EQ(Count(html, "<svg "), 0u);
   EXPECT_NE(html.find("No rows loaded yet."), std::string::npos);
   EXPECT_NE(html.find("<b>0.00</b><span>USD total</span>"), std::string::npos);
@@ -110,10 +110,22 @@ TEST(HtmlReportTest, ManyProductLinesFoldIntoOther) {
   for (int i = 0; i < 20; ++i) {
     input.by_product_line.push_back(Group("line" + std::to_string(100 + i), "USD", 1, "10.00"));
   }
-  const std::string html = RenderHtml(input);
+  const std::string html = *RenderHtml(input);
   EXPECT_NE(html.find("<title>other (6 product lines): 60.00 USD (6 rows)</title>"),
             std::string::npos);
   EXPECT_EQ(Count(html, "<td>line1"), 20u);  // the table keeps every line
+}
+
+// The month chart used to drop an addend that did not fit; now the page is refused.
+TEST(HtmlReportTest, TotalsPastDecimalRangeAreAnErrorNotADroppedAddend) {
+  const __int128 near_max = (static_cast<__int128>(1) << 126);
+  HtmlReportInput input;
+  input.by_month = {{"2023-05", "USD", 1, Decimal(0, 4), Decimal(near_max, 2)},
+                    {"2023-05", "CAD", 1, Decimal(0, 4), Decimal(-near_max, 2)},
+                    {"2023-06", "USD", 1, Decimal(0, 4), Decimal(near_max, 2)}};
+  auto html = RenderHtml(input);
+  ASSERT_FALSE(html);
+  EXPECT_EQ(html.error().message, "html report: the USD totals by month overflow");
 }
 
 }  // namespace

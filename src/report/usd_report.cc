@@ -8,7 +8,7 @@
 
 namespace billflow {
 
-UsdReport BuildUsdReport(GroupBy by, const std::vector<GroupTotal>& totals) {
+Result<UsdReport> BuildUsdReport(GroupBy by, const std::vector<GroupTotal>& totals) {
   UsdReport report;
   report.by = by;
   report.total.key = "total";
@@ -17,13 +17,24 @@ UsdReport BuildUsdReport(GroupBy by, const std::vector<GroupTotal>& totals) {
     ReportLine& line = lines[group.key];
     line.key = group.key;
     line.rows += group.rows;
-    line.usd_total = *line.usd_total.Add(group.usd_total);
+    std::optional<Decimal> line_sum = line.usd_total.Add(group.usd_total);
+    if (!line_sum) {
+      return Fail(ErrorCode::kLimitExceeded, "report by " + std::string(GroupByName(by)) +
+                                                 ": the USD total of \"" + group.key +
+                                                 "\" overflows");
+    }
+    line.usd_total = *line_sum;
     if (std::find(line.currencies.begin(), line.currencies.end(), group.currency) ==
         line.currencies.end()) {
       line.currencies.push_back(group.currency);
     }
     report.total.rows += group.rows;
-    report.total.usd_total = *report.total.usd_total.Add(group.usd_total);
+    std::optional<Decimal> total_sum = report.total.usd_total.Add(group.usd_total);
+    if (!total_sum) {
+      return Fail(ErrorCode::kLimitExceeded,
+                  "report by " + std::string(GroupByName(by)) + ": the USD total overflows");
+    }
+    report.total.usd_total = *total_sum;
     if (std::find(report.total.currencies.begin(), report.total.currencies.end(), group.currency) ==
         report.total.currencies.end()) {
       report.total.currencies.push_back(group.currency);

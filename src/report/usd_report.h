@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/group_total.h"
+#include "core/result.h"
 
 namespace billflow {
 
@@ -23,8 +24,9 @@ struct UsdReport {
   ReportLine total;               // key "total"
 };
 
-// Folds per-(key, currency) totals into one line per key, exactly.
-UsdReport BuildUsdReport(GroupBy by, const std::vector<GroupTotal>& totals);
+// Folds per-(key, currency) totals into one line per key, exactly. kLimitExceeded naming the
+// report and the line when a sum leaves Decimal's 128-bit range (never wrapped, never dropped).
+[[nodiscard]] Result<UsdReport> BuildUsdReport(GroupBy by, const std::vector<GroupTotal>& totals);
 
 // A fixed-width text table with thousands separators, for terminals.
 std::string RenderTable(const UsdReport& report);

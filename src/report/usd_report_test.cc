@@ -12,7 +12,7 @@ std::vector<GroupTotal> Sample() {
 }
 
 TEST(UsdReportTest, FoldsCurrenciesExactly) {
-  const auto report = BuildUsdReport(GroupBy::kMonth, Sample());
+  const auto report = *BuildUsdReport(GroupBy::kMonth, Sample());
   ASSERT_EQ(report.lines.size(), 2u);
   EXPECT_EQ(report.lines[0].usd_total.ToString(), "3102.01");
   EXPECT_EQ(report.lines[0].rows, 5u);
@@ -21,7 +21,7 @@ TEST(UsdReportTest, FoldsCurrenciesExactly) {
 }
 
 TEST(UsdReportTest, TableIsAligned) {
-  EXPECT_EQ(RenderTable(BuildUsdReport(GroupBy::kMonth, Sample())),
+  EXPECT_EQ(RenderTable(*BuildUsdReport(GroupBy::kMonth, Sample())),
             "month    rows  currencies   USD total\n"
             "2023-05     5  CAD USD       3,102.01\n"
             "2023-06     1  MXN              -0.05\n"
@@ -36,14 +36,31 @@ TEST(UsdReportTest, CsvEscapesFormulasAndQuotes) {
   EXPECT_EQ(CsvTextCell("-x"), "'-x");
   EXPECT_EQ(CsvTextCell("a,b"), "\"a,b\"");
   EXPECT_EQ(CsvTextCell("plain"), "plain");
-  EXPECT_EQ(RenderCsv(BuildUsdReport(GroupBy::kMonth, Sample())),
+  EXPECT_EQ(RenderCsv(*BuildUsdReport(GroupBy::kMonth, Sample())),
             "month,rows,currencies,usd_total\r\n2023-05,5,CAD USD,3102.01\r\n"
             "2023-06,1,MXN,-0.05\r\ntotal,6,CAD MXN USD,3101.96\r\n");
 }
 
 TEST(UsdReportTest, JsonKeepsAmountsAsDecimalStrings) {
-  const std::string json = RenderJson(BuildUsdReport(GroupBy::kCurrency, Sample()));
+  const std::string json = RenderJson(*BuildUsdReport(GroupBy::kCurrency, Sample()));
   EXPECT_NE(json.find("\"usd_total\": \"3101.96\""), std::string::npos) << json;
+}
+
+// Two group totals near Decimal's 128-bit limit: the sum is an error naming the report, where
+// it used to dereference an empty optional.
+TEST(UsdReportTest, TotalPastDecimalRangeIsAnErrorNotUndefinedBehaviour) {
+  const __int128 near_max = (static_cast<__int128>(1) << 126);
+  const std::vector<GroupTotal> totals = {{"a", "USD", 1, Decimal(0, 4), Decimal(near_max, 2)},
+                                          {"b", "USD", 1, Decimal(0, 4), Decimal(near_max, 2)}};
+  auto report = BuildUsdReport(GroupBy::kCompany, totals);
+  ASSERT_FALSE(report);
+  EXPECT_EQ(report.error().code, ErrorCode::kLimitExceeded);
+  EXPECT_EQ(report.error().message, "report by company: the USD total overflows");
+  const std::vector<GroupTotal> one_line = {{"a", "USD", 1, Decimal(0, 4), Decimal(near_max, 2)},
+                                            {"a", "CAD", 1, Decimal(0, 4), Decimal(near_max, 2)}};
+  auto line = BuildUsdReport(GroupBy::kCompany, one_line);
+  ASSERT_FALSE(line);
+  EXPECT_EQ(line.error().message, "report by company: the USD total of \"a\" overflows");
 }
 
 }  // namespace

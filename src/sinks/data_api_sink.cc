@@ -1,16 +1,23 @@
 #include "sinks/data_api_sink.h"
 
-#include <charconv>
 #include <unordered_map>
 
-#include "core/row_validator.h"
-#include "crypto/sha256.h"
-#include "http/url.h"
+#include "sinks/data_api_values.h"
 #include "sinks/group_key_sql.h"
-#include "sinks/mysql_schema.h"
+#include "sinks/stored_values.h"
 
 namespace billflow {
 namespace {
+
+using data_api::AsLong;
+using data_api::AsText;
+using data_api::CheckColumns;
+using data_api::Dec;
+using data_api::Long;
+using data_api::Named;
+using data_api::OptionalText;
+using data_api::SourceKey;
+using data_api::Text;
 
 constexpr char kInsertRow[] =
     "INSERT INTO billing_data (file_id, id, line_number, company_name, country, city, "
@@ -46,45 +53,6 @@ constexpr char kInsertStaged[] =
 // JSON around one parameter set's values: names, value keys, type hints, punctuation.
 constexpr std::size_t kRowJsonOverhead = 640;
 
-std::string SourceKey(const std::string& source) { return ToHex(Sha256::Of(source)); }
-
-std::int64_t AsLong(const SqlValue& value) {
-  if (const auto* n = std::get_if<std::int64_t>(&value)) return *n;
-  if (const auto* s = std::get_if<std::string>(&value)) {
-    std::int64_t n = 0;
-    std::from_chars(s->data(), s->data() + s->size(), n);
-    return n;
-  }
-  return 0;
-}
-
-std::string AsText(const SqlValue& value) {
-  if (const auto* s = std::get_if<std::string>(&value)) return *s;
-  if (const auto* n = std::get_if<std::int64_t>(&value)) return std::to_string(*n);
-  if (const auto* b = std::get_if<SqlBlob>(&value)) return b->bytes;
-  return {};
-}
-
-Decimal AsDecimal(const SqlValue& value, int scale) {
-  std::optional<Decimal> parsed = Decimal::FromString(AsText(value));
-  if (!parsed) return Decimal(0, scale);
-  std::optional<Decimal> scaled = parsed->Rescale(scale, RoundingMode::kHalfEven);
-  return scaled ? *scaled : Decimal(0, scale);
-}
-
-SqlParameter Long(const char* name, std::int64_t value) { return {name, value, TypeHint::kNone}; }
-SqlParameter Text(const char* name, std::string_view value) {
-  return {name, std::string(value), TypeHint::kNone};
-}
-SqlParameter Dec(const char* name, const Decimal& value) {
-  return {name, value.ToString(), TypeHint::kDecimal};
-}
-
-Error Named(Error error, const std::string& what) {
-  error.message = what + ": " + error.message;
-  return error;
-}
-
 // MySQL's ER_DUP_ENTRY, as the Data API words it: "Database error code: 1062. Message: …".
 bool IsDuplicateKey(const Error& error) {
   return error.message.find("error code: 1062") != std::string::npos;
@@ -108,46 +76,6 @@ std::unique_ptr<DataApiSink> DataApiSink::Create(std::unique_ptr<HttpClient> htt
   return sink;
 }
 
-Result<DataApiTarget> ParseDataApiUrl(std::string_view url) {
-  constexpr std::string_view kScheme = "data-api://";
-  const std::string usage = "expected data-api://CLUSTER_ARN?secret=SECRET_ARN&database=DB";
-  if (!url.starts_with(kScheme)) {
-    return Fail(ErrorCode::kInvalidArgument, "\"" + std::string(url) + "\": " + usage);
-  }
-  std::string_view rest = url.substr(kScheme.size());
-  std::size_t question = rest.find('?');
-  DataApiTarget target;
-  Result<std::string> cluster = PercentDecode(rest.substr(0, question), false);
-  if (!cluster) return Fail(ErrorCode::kInvalidArgument, cluster.error().message);
-  target.resource_arn = std::move(*cluster);
-  std::string_view query = question == std::string_view::npos ? "" : rest.substr(question + 1);
-  while (!query.empty()) {
-    std::size_t amp = query.find('&');
-    std::string_view item = query.substr(0, amp);
-    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
-    std::size_t equals = item.find('=');
-    std::string_view name = item.substr(0, equals);
-    Result<std::string> value = PercentDecode(
-        equals == std::string_view::npos ? std::string_view() : item.substr(equals + 1), false);
-    if (!value) return Fail(ErrorCode::kInvalidArgument, value.error().message);
-    if (name == "secret")
-      target.secret_arn = std::move(*value);
-    else if (name == "database")
-      target.database = std::move(*value);
-    else
-      return Fail(ErrorCode::kInvalidArgument,
-                  "data-api URL: unknown parameter \"" + std::string(name) + "\"; " + usage);
-  }
-  if (!target.resource_arn.starts_with("arn:")) {
-    return Fail(ErrorCode::kInvalidArgument,
-                "data-api URL: \"" + target.resource_arn + "\" is not a cluster ARN; " + usage);
-  }
-  if (target.secret_arn.empty()) {
-    return Fail(ErrorCode::kInvalidArgument, "data-api URL: no secret=SECRET_ARN; " + usage);
-  }
-  return target;
-}
-
 void DataApiSink::Rollback() noexcept {
   if (!transaction_id_.empty()) {
     (void)client_->RollbackTransaction(transaction_id_);
@@ -161,121 +89,78 @@ void DataApiSink::Rollback() noexcept {
   rejects_ = Pending{};
 }
 
-Status DataApiSink::Migrate() {
-  Result<ExecuteResult> found = client_->Execute(
-      "SELECT COLLATION_NAME FROM information_schema.COLLATIONS WHERE COLLATION_NAME IN "
-      "('utf8mb4_nopad_bin', 'utf8mb4_0900_bin') ORDER BY COLLATION_NAME DESC LIMIT 1");
-  if (!found) return tl::unexpected(Named(found.error(), "data-api migrate"));
-  std::string collation = "utf8mb4_bin";
-  if (!found->records.empty() && !found->records[0].empty()) {
-    collation = AsText(found->records[0][0]);
-  }
-  for (const std::string& statement : MysqlSchemaStatements(collation)) {
-    Result<ExecuteResult> done = client_->Execute(statement);
-    if (!done) return tl::unexpected(Named(done.error(), "data-api create schema"));
-  }
-  Result<ExecuteResult> version =
-      client_->Execute("SELECT COALESCE(MAX(version), 0) FROM schema_version");
-  if (!version) return tl::unexpected(Named(version.error(), "data-api read schema_version"));
-  std::int64_t current =
-      version->records.empty() || version->records[0].empty() ? 0 : AsLong(version->records[0][0]);
-  if (current > kMysqlSchemaVersion) {
-    return Fail(ErrorCode::kInvalidArgument, "data-api: schema version " + std::to_string(current) +
-                                                 " is newer than this billflow understands (" +
-                                                 std::to_string(kMysqlSchemaVersion) +
-                                                 "); upgrade billflow");
-  }
-  if (current < kMysqlSchemaVersion) {
-    Result<ExecuteResult> recorded = client_->Execute(
-        "INSERT INTO schema_version (version, applied_at) VALUES (:version, UTC_TIMESTAMP(6))",
-        {Long("version", kMysqlSchemaVersion)});
-    if (!recorded) return tl::unexpected(Named(recorded.error(), "data-api record schema_version"));
-  }
-  return Ok();
-}
+std::string DataApiSink::Label() const { return "data-api " + client_->target().database; }
 
-Result<std::optional<LedgerEntry>> DataApiSink::Lookup(const std::string& source, bool for_update) {
+Result<std::optional<LedgerEntry>> DataApiSink::ReadEntry(const std::string& source,
+                                                          bool for_update) {
   Result<ExecuteResult> rows = client_->Execute(
       std::string("SELECT file_id, status, content_sha256, size_bytes, "
-                  "COALESCE(version_order, '') FROM billing_files "
+                  "COALESCE(version_order, ''), COALESCE(profile_sha256, '') FROM billing_files "
                   "WHERE source_sha256 = UNHEX(:key)") +
           (for_update ? " FOR UPDATE" : ""),
       {Text("key", SourceKey(source))}, for_update ? transaction_id_ : std::string());
   if (!rows) return tl::unexpected(Named(rows.error(), "data-api read ledger of " + source));
   if (rows->records.empty()) return std::optional<LedgerEntry>{};
   const std::vector<SqlValue>& r = rows->records.front();
-  if (r.size() < 5) return Fail(ErrorCode::kInvalidData, "data-api: short ledger row");
-  return std::optional<LedgerEntry>{LedgerEntry{AsLong(r[0]), AsText(r[1]), AsText(r[2]),
+  BILLFLOW_TRY(CheckColumns(r, 6, Label() + ": ledger of " + source));
+  Result<LedgerStatus> status = StoredLedgerStatus(AsText(r[1]), source, Label());
+  if (!status) return tl::unexpected(status.error());
+  return std::optional<LedgerEntry>{LedgerEntry{AsLong(r[0]), *status, AsText(r[2]),
                                                 static_cast<std::uint64_t>(AsLong(r[3])),
-                                                AsText(r[4])}};
+                                                AsText(r[4]), AsText(r[5])}};
 }
 
-Result<std::optional<LedgerEntry>> DataApiSink::FindFile(const std::string& source) {
-  return Lookup(source, false);
-}
-
-Result<BeginOutcome> DataApiSink::BeginFile(const FileIdentity& file) {
-  Rollback();
-  duplicate_rows_ = 0;
-  duplicate_usd_ = Decimal(0, 2);
+Status DataApiSink::OpenFile(const FileIdentity& file) {
   Result<std::string> transaction = client_->BeginTransaction();
   if (!transaction)
     return tl::unexpected(Named(transaction.error(), "data-api begin " + file.source));
   transaction_id_ = std::move(*transaction);
-  auto opened = [&]() -> Result<BeginOutcome> {
-    auto existing = Lookup(file.source, true);
-    if (!existing) return tl::unexpected(existing.error());
-    existing_ = *existing;
-    if (existing_ && existing_->status == "loaded" && !file.version_order.empty() &&
-        !existing_->version_order.empty() && file.version_order < existing_->version_order) {
-      return BeginOutcome::kStale;
-    }
-    auto exec = [&](const std::string& sql, const SqlParameterSet& parameters,
-                    const std::string& what) -> Result<ExecuteResult> {
-      Result<ExecuteResult> result = client_->Execute(sql, parameters, transaction_id_);
-      if (!result) return tl::unexpected(Named(result.error(), "data-api " + what));
-      return result;
-    };
-    if (existing_) {
-      file_id_ = existing_->file_id;
-      SqlParameterSet id = {Long("file_id", file_id_)};
-      // Replacing: the new content's rows take the old ones' place in this transaction.
-      BILLFLOW_TRY(
-          exec("DELETE FROM billing_data WHERE file_id = :file_id", id, "delete previous rows"));
-      BILLFLOW_TRY(exec("DELETE FROM billing_rejects WHERE file_id = :file_id", id,
-                        "delete previous rejects"));
-      BILLFLOW_TRY(
-          exec("UPDATE billing_files SET status = 'loading', started_at = UTC_TIMESTAMP(6) "
-               "WHERE file_id = :file_id",
-               id, "mark ledger"));
-    } else {
-      Result<ExecuteResult> inserted = exec(
-          "INSERT INTO billing_files (source, source_sha256, content_sha256, size_bytes, "
-          "version_tag, version_order, status, started_at) VALUES (:source, UNHEX(:key), '', "
-          ":size_bytes, :version_tag, :version_order, 'loading', UTC_TIMESTAMP(6))",
-          {Text("source", file.source), Text("key", SourceKey(file.source)),
-           Long("size_bytes", static_cast<std::int64_t>(file.size_bytes)),
-           Text("version_tag", file.version_tag), Text("version_order", file.version_order)},
-          "insert ledger of " + file.source);
-      if (!inserted) {
-        Error error = inserted.error();
-        // Another loader created the same source's ledger row first: retry to see it.
-        if (error.message.find("error code: 1062") != std::string::npos) {
-          error.code = ErrorCode::kConflict;
-        }
-        return tl::unexpected(std::move(error));
-      }
-      Result<ExecuteResult> id = exec("SELECT LAST_INSERT_ID()", {}, "read file_id");
-      if (!id) return tl::unexpected(id.error());
-      if (id->records.empty() || id->records[0].empty()) {
-        return Fail(ErrorCode::kInternal, "data-api: LAST_INSERT_ID() returned nothing");
-      }
-      file_id_ = AsLong(id->records[0][0]);
-    }
-    return BeginOutcome::kProceed;
-  }();
-  if (!opened || *opened == BeginOutcome::kStale) Rollback();
-  return opened;
+  return Ok();
+}
+
+Result<ExecuteResult> DataApiSink::InTransaction(const std::string& sql,
+                                                 const SqlParameterSet& parameters,
+                                                 const std::string& what) {
+  Result<ExecuteResult> result = client_->Execute(sql, parameters, transaction_id_);
+  if (!result) return tl::unexpected(Named(result.error(), "data-api " + what));
+  return result;
+}
+
+Status DataApiSink::ClearFile(std::int64_t file_id) {
+  const SqlParameterSet id = {Long("file_id", file_id)};
+  BILLFLOW_TRY(InTransaction("DELETE FROM billing_data WHERE file_id = :file_id", id,
+                             "delete previous rows"));
+  BILLFLOW_TRY(InTransaction("DELETE FROM billing_rejects WHERE file_id = :file_id", id,
+                             "delete previous rejects"));
+  BILLFLOW_TRY(
+      InTransaction("UPDATE billing_files SET status = 'loading', started_at = UTC_TIMESTAMP(6) "
+                    "WHERE file_id = :file_id",
+                    id, "mark ledger"));
+  return Ok();
+}
+
+Result<std::optional<std::int64_t>> DataApiSink::InsertEntry(const FileIdentity& file) {
+  Result<ExecuteResult> inserted = InTransaction(
+      "INSERT INTO billing_files (source, source_sha256, content_sha256, size_bytes, "
+      "version_tag, version_order, status, started_at) VALUES (:source, UNHEX(:key), '', "
+      ":size_bytes, :version_tag, :version_order, 'loading', UTC_TIMESTAMP(6))",
+      {Text("source", file.source), Text("key", SourceKey(file.source)),
+       Long("size_bytes", static_cast<std::int64_t>(file.size_bytes)),
+       Text("version_tag", file.version_tag), Text("version_order", file.version_order)},
+      "insert ledger of " + file.source);
+  // Another loader created the same source's ledger row first, or several first loads
+  // deadlocked on the gap the row goes into (InnoDB picks a victim): begin again.
+  if (!inserted &&
+      (IsDuplicateKey(inserted.error()) || inserted.error().code == ErrorCode::kConflict)) {
+    return std::optional<std::int64_t>{};
+  }
+  if (!inserted) return tl::unexpected(inserted.error());
+  Result<ExecuteResult> id = InTransaction("SELECT LAST_INSERT_ID()", {}, "read file_id");
+  if (!id) return tl::unexpected(id.error());
+  if (id->records.empty() || id->records[0].empty()) {
+    return Fail(ErrorCode::kInternal, "data-api: LAST_INSERT_ID() returned nothing");
+  }
+  return std::optional<std::int64_t>{AsLong(id->records[0][0])};
 }
 
 Status DataApiSink::Flush(const std::string& sql, Pending* pending) {
@@ -292,7 +177,7 @@ Status DataApiSink::QueueReject(std::uint64_t line_number, std::string_view reas
                                 std::string_view raw_line) {
   rejects_.bytes += kRowJsonOverhead / 2 + reason.size() + raw_line.size() * 4 / 3;
   rejects_.sets.push_back(
-      {Long("file_id", file_id_), Long("line_number", static_cast<std::int64_t>(line_number)),
+      {Long("file_id", file_id()), Long("line_number", static_cast<std::int64_t>(line_number)),
        Text("reason", reason),
        SqlParameter{"raw_line", SqlBlob{std::string(raw_line)}, TypeHint::kNone}});
   if (rejects_.bytes < options_.max_request_bytes &&
@@ -305,12 +190,9 @@ Status DataApiSink::QueueReject(std::uint64_t line_number, std::string_view reas
 Status DataApiSink::RejectDuplicate(const std::string& id, std::uint64_t line_number,
                                     std::uint64_t first_line, const Decimal& usd,
                                     std::string_view raw_line) {
-  std::string reason = "duplicate id ";
-  AppendQuoted(id, &reason);
-  reason.append(" (first on line ").append(std::to_string(first_line)).append(")");
-  ++duplicate_rows_;
-  duplicate_usd_ = *duplicate_usd_.Add(usd);
-  return QueueReject(line_number, reason, raw_line);
+  Result<std::string> reason = NoteDuplicate(id, first_line, usd);
+  if (!reason) return tl::unexpected(reason.error());
+  return QueueReject(line_number, *reason, raw_line);
 }
 
 Status DataApiSink::SettleDuplicateIds() {
@@ -389,7 +271,7 @@ Status DataApiSink::AddRow(const BillingRecord& row) {
     rows_.bytes += kRowJsonOverhead + row.id.size() + row.company_name.size() + row.city.size() +
                    row.product_line.size() + row.item.size();
     rows_.sets.push_back(
-        {Long("file_id", file_id_), Text("id", row.id),
+        {Long("file_id", file_id()), Text("id", row.id),
          Long("line_number", static_cast<std::int64_t>(row.line_number)),
          Text("company_name", row.company_name), Text("country", row.country),
          Text("city", row.city), Text("product_line", row.product_line), Text("item", row.item),
@@ -410,75 +292,60 @@ Status DataApiSink::AddReject(const RejectedRow& reject) {
   return QueueReject(reject.line_number, reject.reason, reject.raw_line);
 }
 
-Result<CommitResult> DataApiSink::CommitFile(const FileIdentity& file, const LoadTally& tally) {
-  if (existing_ && existing_->status == "loaded" &&
-      existing_->content_sha256 == file.content_sha256) {
-    Rollback();
-    return CommitResult{CommitOutcome::kUnchanged, {}};
-  }
-  auto written = [&]() -> Result<LoadTally> {
-    BILLFLOW_TRY(FlushRows());
-    BILLFLOW_TRY(Flush(kInsertReject, &rejects_));
-    if (staging_created_) {
-      // A pooled connection would keep it past this transaction.
-      Result<ExecuteResult> dropped = client_->Execute(kDropStaging, {}, transaction_id_);
-      if (!dropped) {
-        return tl::unexpected(Named(dropped.error(), "data-api drop duplicate-id staging table"));
-      }
-      staging_created_ = false;
+Status DataApiSink::FlushFile() {
+  BILLFLOW_TRY(FlushRows());
+  BILLFLOW_TRY(Flush(kInsertReject, &rejects_));
+  if (staging_created_) {
+    // A pooled connection would keep it past this transaction.
+    Result<ExecuteResult> dropped = client_->Execute(kDropStaging, {}, transaction_id_);
+    if (!dropped) {
+      return tl::unexpected(Named(dropped.error(), "data-api drop duplicate-id staging table"));
     }
-    LoadTally stored = tally;
-    stored.rows_loaded -= duplicate_rows_;
-    stored.rows_rejected += duplicate_rows_;
-    stored.usd_total =
-        *tally.usd_total.Add(Decimal(-duplicate_usd_.units(), duplicate_usd_.scale()));
-    Result<ExecuteResult> updated = client_->Execute(
-        "UPDATE billing_files SET content_sha256 = :sha, size_bytes = :size_bytes, "
-        "version_tag = :version_tag, version_order = :version_order, status = 'loaded', "
-        "rows_read = :rows_read, rows_loaded = :rows_loaded, rows_rejected = :rows_rejected, "
-        "usd_total = :usd_total, finished_at = UTC_TIMESTAMP(6), error = NULL "
-        "WHERE file_id = :file_id",
-        {Text("sha", file.content_sha256),
-         Long("size_bytes", static_cast<std::int64_t>(file.size_bytes)),
-         Text("version_tag", file.version_tag), Text("version_order", file.version_order),
-         Long("rows_read", static_cast<std::int64_t>(stored.rows_read)),
-         Long("rows_loaded", static_cast<std::int64_t>(stored.rows_loaded)),
-         Long("rows_rejected", static_cast<std::int64_t>(stored.rows_rejected)),
-         Dec("usd_total", stored.usd_total), Long("file_id", file_id_)},
-        transaction_id_);
-    if (!updated) return tl::unexpected(Named(updated.error(), "data-api update ledger"));
-    return stored;
-  }();
-  if (!written) {
-    Rollback();
-    return tl::unexpected(written.error());
+    staging_created_ = false;
   }
-  std::string transaction = std::move(transaction_id_);
-  transaction_id_.clear();
-  if (Status committed = client_->CommitTransaction(transaction); !committed) {
-    Error error = committed.error();
-    if (error.code == ErrorCode::kAmbiguousCommit) {
-      error.message += "; the commit of " + file.source +
-                       " may have happened: read its ledger entry before loading it again";
-    } else {
-      (void)client_->RollbackTransaction(transaction);
-    }
-    return tl::unexpected(std::move(error));
-  }
-  const bool replaced = existing_ && existing_->status == "loaded";
-  return CommitResult{replaced ? CommitOutcome::kReplaced : CommitOutcome::kLoaded, *written};
+  return Ok();
 }
 
-void DataApiSink::RollbackFile() noexcept { Rollback(); }
+Status DataApiSink::WriteLoaded(const FileIdentity& file, const LoadTally& stored) {
+  Result<ExecuteResult> updated = client_->Execute(
+      "UPDATE billing_files SET content_sha256 = :sha, size_bytes = :size_bytes, "
+      "version_tag = :version_tag, version_order = :version_order, status = 'loaded', "
+      "rows_read = :rows_read, rows_loaded = :rows_loaded, rows_rejected = :rows_rejected, "
+      "usd_total = :usd_total, finished_at = UTC_TIMESTAMP(6), error = NULL, "
+      "profile = :profile, profile_sha256 = :profile_sha256 WHERE file_id = :file_id",
+      {Text("sha", file.content_sha256),
+       Long("size_bytes", static_cast<std::int64_t>(file.size_bytes)),
+       Text("version_tag", file.version_tag), Text("version_order", file.version_order),
+       Long("rows_read", static_cast<std::int64_t>(stored.rows_read)),
+       Long("rows_loaded", static_cast<std::int64_t>(stored.rows_loaded)),
+       Long("rows_rejected", static_cast<std::int64_t>(stored.rows_rejected)),
+       Dec("usd_total", stored.usd_total), OptionalText("profile", file.profile),
+       OptionalText("profile_sha256", file.settings_sha256), Long("file_id", file_id())},
+      transaction_id_);
+  if (!updated) return tl::unexpected(Named(updated.error(), "data-api update ledger"));
+  return Ok();
+}
 
-Status DataApiSink::RecordFailure(const FileIdentity& file, const std::string& error) {
-  Rollback();
+Status DataApiSink::CommitTransaction() {
+  std::string transaction = std::move(transaction_id_);
+  transaction_id_.clear();
+  Status committed = client_->CommitTransaction(transaction);
+  if (!committed && committed.error().code != ErrorCode::kAmbiguousCommit) {
+    (void)client_->RollbackTransaction(transaction);
+  }
+  return committed;
+}
+
+void DataApiSink::RollbackTransaction() noexcept { Rollback(); }
+
+Status DataApiSink::UpsertFailure(const FileIdentity& file, const std::string& error) {
   // One statement, atomic on its own; a loaded version keeps every column.
   Result<ExecuteResult> done = client_->Execute(
       "INSERT INTO billing_files (source, source_sha256, content_sha256, size_bytes, "
-      "version_tag, version_order, status, started_at, finished_at, error) VALUES (:source, "
-      "UNHEX(:key), :sha, :size_bytes, :version_tag, :version_order, 'failed', "
-      "UTC_TIMESTAMP(6), UTC_TIMESTAMP(6), :error) ON DUPLICATE KEY UPDATE "
+      "version_tag, version_order, status, started_at, finished_at, error, profile, "
+      "profile_sha256) VALUES (:source, UNHEX(:key), :sha, :size_bytes, :version_tag, "
+      ":version_order, 'failed', UTC_TIMESTAMP(6), UTC_TIMESTAMP(6), :error, :profile, "
+      ":profile_sha256) ON DUPLICATE KEY UPDATE "
       "error = IF(status = 'loaded', error, VALUES(error)), "
       "finished_at = IF(status = 'loaded', finished_at, UTC_TIMESTAMP(6)), "
       "content_sha256 = IF(status = 'loaded', content_sha256, VALUES(content_sha256))",
@@ -486,7 +353,8 @@ Status DataApiSink::RecordFailure(const FileIdentity& file, const std::string& e
        Text("sha", file.content_sha256),
        Long("size_bytes", static_cast<std::int64_t>(file.size_bytes)),
        Text("version_tag", file.version_tag), Text("version_order", file.version_order),
-       Text("error", error)});
+       Text("error", error), OptionalText("profile", file.profile),
+       OptionalText("profile_sha256", file.settings_sha256)});
   if (!done)
     return tl::unexpected(Named(done.error(), "data-api record failure of " + file.source));
   return Ok();
@@ -503,9 +371,15 @@ Result<std::vector<GroupTotal>> DataApiSink::Totals(GroupBy by) {
   if (!rows) return tl::unexpected(Named(rows.error(), "data-api report"));
   std::vector<GroupTotal> out;
   for (const std::vector<SqlValue>& r : rows->records) {
-    if (r.size() < 5) continue;
+    BILLFLOW_TRY(CheckColumns(r, 5, Label() + ": report"));
+    std::optional<Decimal> amount = StoredDecimal(AsText(r[3]), 4);
+    std::optional<Decimal> usd = StoredDecimal(AsText(r[4]), 2);
+    if (!amount || !usd) {
+      return Fail(ErrorCode::kInvalidData, Label() + ": total \"" + AsText(r[3]) + "\" / \"" +
+                                               AsText(r[4]) + "\" is not a decimal");
+    }
     out.push_back(GroupTotal{AsText(r[0]), AsText(r[1]), static_cast<std::uint64_t>(AsLong(r[2])),
-                             AsDecimal(r[3], 4), AsDecimal(r[4], 2)});
+                             *amount, *usd});
   }
   return out;
 }
@@ -518,11 +392,14 @@ Result<std::vector<StoredFile>> DataApiSink::Files() {
   if (!rows) return tl::unexpected(Named(rows.error(), "data-api list files"));
   std::vector<StoredFile> out;
   for (const std::vector<SqlValue>& r : rows->records) {
-    if (r.size() < 9) continue;
+    BILLFLOW_TRY(CheckColumns(r, 9, Label() + ": list files"));
+    std::string finished = AsText(r[7]);
+    // Milliseconds and a Z, as the SQLite backend writes them.
+    if (finished.size() > 24) finished = finished.substr(0, 23) + "Z";
     out.push_back(StoredFile{
         AsLong(r[0]), AsText(r[1]), AsText(r[2]), static_cast<std::uint64_t>(AsLong(r[3])),
         static_cast<std::uint64_t>(AsLong(r[4])), static_cast<std::uint64_t>(AsLong(r[5])),
-        AsText(r[6]), AsText(r[7]), AsText(r[8])});
+        AsText(r[6]), std::move(finished), AsText(r[8])});
   }
   return out;
 }
@@ -539,7 +416,7 @@ Result<std::vector<StoredReject>> DataApiSink::Rejects(const std::optional<std::
   if (!rows) return tl::unexpected(Named(rows.error(), "data-api list rejects"));
   std::vector<StoredReject> out;
   for (const std::vector<SqlValue>& r : rows->records) {
-    if (r.size() < 4) continue;
+    BILLFLOW_TRY(CheckColumns(r, 4, Label() + ": list rejects"));
     out.push_back(StoredReject{AsText(r[0]), static_cast<std::uint64_t>(AsLong(r[1])), AsText(r[2]),
                                AsText(r[3])});
   }
@@ -553,18 +430,11 @@ Result<std::vector<FxRate>> DataApiSink::LoadRates() {
   if (!rows) return tl::unexpected(Named(rows.error(), "data-api load rates"));
   std::vector<FxRate> out;
   for (const std::vector<SqlValue>& r : rows->records) {
-    if (r.size() < 4) continue;
-    FxRate rate;
-    rate.currency = AsText(r[0]);
-    if (ParseCivilDate(AsText(r[1]), &rate.valid_from) != DateParseError::kNone) {
-      return Fail(ErrorCode::kInvalidData, "data-api: fx_rates has a bad date " + AsText(r[1]));
-    }
-    std::optional<Decimal> value = Decimal::FromString(AsText(r[2]));
-    if (!value)
-      return Fail(ErrorCode::kInvalidData, "data-api: fx_rates has a bad rate " + AsText(r[2]));
-    rate.rate_to_usd = *value;
-    rate.source = AsText(r[3]);
-    out.push_back(std::move(rate));
+    BILLFLOW_TRY(CheckColumns(r, 4, Label() + ": load rates"));
+    Result<FxRate> rate =
+        ParseStoredRate(AsText(r[0]), AsText(r[1]), AsText(r[2]), AsText(r[3]), Label());
+    if (!rate) return tl::unexpected(rate.error());
+    out.push_back(std::move(*rate));
   }
   return out;
 }

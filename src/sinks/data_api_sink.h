@@ -12,7 +12,8 @@
 
 #include "aws/data_api_client.h"
 #include "core/decimal.h"
-#include "sinks/database.h"
+#include "sinks/data_api_url.h"
+#include "sinks/file_ledger.h"
 
 namespace billflow {
 
@@ -40,11 +41,13 @@ struct DataApiSinkOptions {
 //
 // Concurrency: BeginFile locks the ledger row (SELECT … FOR UPDATE) so a second loader of the
 // same source waits for the first and then sees its ledger; two first loads of a new source
-// race on the unique key and the loser gets kConflict (retry it). Rows are sent with
+// race on the unique key: the loser rolls back and begins again, then waits on the winner's
+// row (FileLedger::BeginFile). Rows are sent with
 // BatchExecuteStatement, amounts as DECIMAL-hinted strings, dates DATE-hinted, raw reject
 // bytes as blobs. A CommitTransaction without an answer is kAmbiguousCommit. `client` must
-// outlive the sink. Not thread-safe.
-class DataApiSink : public Database {
+// outlive the sink. Not thread-safe. The ledger's decisions are FileLedger's; this class is
+// the Data API's dialect of them.
+class DataApiSink : public FileLedger {
  public:
   explicit DataApiSink(DataApiClient* client, DataApiSinkOptions options = {});
   // A sink that owns its HTTP client and Data API client (what OpenDatabase needs). The
@@ -56,14 +59,8 @@ class DataApiSink : public Database {
   DataApiClient* client() const { return client_; }
   ~DataApiSink() override;
 
-  Status Migrate() override;
-  Result<std::optional<LedgerEntry>> FindFile(const std::string& source) override;
-  Result<BeginOutcome> BeginFile(const FileIdentity& file) override;
   Status AddRow(const BillingRecord& row) override;
   Status AddReject(const RejectedRow& reject) override;
-  Result<CommitResult> CommitFile(const FileIdentity& file, const LoadTally& tally) override;
-  void RollbackFile() noexcept override;
-  Status RecordFailure(const FileIdentity& file, const std::string& error) override;
 
   Result<std::vector<GroupTotal>> Totals(GroupBy by) override;
   Result<std::vector<StoredFile>> Files() override;
@@ -75,6 +72,23 @@ class DataApiSink : public Database {
   std::size_t batch_requests() const { return batch_requests_; }
 
  private:
+  std::string Label() const override;
+  Status BeginSchemaChange() override;
+  Status CreateTables() override;
+  Result<int> StoredSchemaVersion() override;
+  Status UpgradeTables(int from_version) override;
+  Status RecordSchemaVersion(int version) override;
+  Status EndSchemaChange(bool commit) override;
+  Result<std::optional<LedgerEntry>> ReadEntry(const std::string& source, bool for_update) override;
+  Status OpenFile(const FileIdentity& file) override;
+  Status ClearFile(std::int64_t file_id) override;
+  Result<std::optional<std::int64_t>> InsertEntry(const FileIdentity& file) override;
+  Status FlushFile() override;
+  Status WriteLoaded(const FileIdentity& file, const LoadTally& stored) override;
+  Status CommitTransaction() override;
+  void RollbackTransaction() noexcept override;
+  Status UpsertFailure(const FileIdentity& file, const std::string& error) override;
+
   struct Pending {
     std::vector<SqlParameterSet> sets;
     std::size_t bytes = 0;
@@ -94,8 +108,10 @@ class DataApiSink : public Database {
     Decimal usd{0, 2};
     std::string raw_line;
   };
-  [[nodiscard]] Result<std::optional<LedgerEntry>> Lookup(const std::string& source,
-                                                          bool for_update);
+  // Runs `sql` in the file's transaction; errors are prefixed "data-api WHAT: ".
+  [[nodiscard]] Result<ExecuteResult> InTransaction(const std::string& sql,
+                                                    const SqlParameterSet& parameters,
+                                                    const std::string& what);
   [[nodiscard]] Status Flush(const std::string& sql, Pending* pending);
   [[nodiscard]] Status FlushRows();
   [[nodiscard]] Status SettleDuplicateIds();
@@ -111,10 +127,6 @@ class DataApiSink : public Database {
   DataApiClient* client_;
   DataApiSinkOptions options_;
   std::string transaction_id_;
-  std::int64_t file_id_ = 0;
-  std::optional<LedgerEntry> existing_;
-  std::uint64_t duplicate_rows_ = 0;
-  Decimal duplicate_usd_{0, 2};
   Pending rows_;  // parameter sets of pending_rows_, in the same order
   std::vector<PendingRow> pending_rows_;
   std::unordered_map<std::string, std::size_t> pending_index_;  // id → index in pending_rows_
@@ -123,10 +135,6 @@ class DataApiSink : public Database {
   Pending rejects_;
   std::size_t batch_requests_ = 0;
 };
-
-// Parses "data-api://CLUSTER_ARN?secret=SECRET_ARN&database=DB" (ARNs may be
-// percent-encoded). kInvalidArgument naming what is missing.
-[[nodiscard]] Result<DataApiTarget> ParseDataApiUrl(std::string_view url);
 
 }  // namespace billflow
 

@@ -7,14 +7,13 @@
 
 namespace billflow {
 
-inline constexpr int kMysqlSchemaVersion = 1;
-
 // The contract's schema in MySQL 8 / MariaDB 10.5+ dialect: InnoDB, utf8mb4, real DECIMAL and
 // DATE columns. `collation` is a binary, NO PAD utf8mb4 collation (utf8mb4_nopad_bin on
 // MariaDB, utf8mb4_0900_bin on MySQL 8): ids and names compare byte for byte as in SQLite, so
 // "a" and "A" — and "7" and "7 " — are different ids. billing_files.source is unique through
 // source_sha256 (SHA-256 of the source, computed by billflow) because an S3 uri can be longer
-// than an InnoDB index key allows. raw_line is a LONGBLOB so invalid UTF-8 survives.
+// than an InnoDB index key allows. raw_line is a LONGBLOB so invalid UTF-8 survives. The shape is
+// version kLedgerSchemaVersion (sinks/file_ledger.h); MysqlSchemaUpgrades brings older ones to it.
 inline std::vector<std::string> MysqlSchemaStatements(std::string_view collation) {
   const std::string table_options =
       " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=" + std::string(collation);
@@ -40,6 +39,8 @@ inline std::vector<std::string> MysqlSchemaStatements(std::string_view collation
       "  started_at      DATETIME(6),\n"
       "  finished_at     DATETIME(6),\n"
       "  error           TEXT,\n"
+      "  profile         VARCHAR(255),\n"
+      "  profile_sha256  CHAR(64),\n"
       "  UNIQUE KEY billing_files_source (source_sha256),\n"
       "  CONSTRAINT billing_files_status CHECK (status IN ('loading', 'loaded', 'failed'))\n"
       ")" +
@@ -79,6 +80,15 @@ inline std::vector<std::string> MysqlSchemaStatements(std::string_view collation
       "  PRIMARY KEY (currency, valid_from)\n"
       ")" +
           table_options,
+  };
+}
+
+// MysqlSchemaUpgrades()[v - 1] turns a version-v schema into version v + 1 (one statement each:
+// DDL commits implicitly, so each step is all or nothing).
+inline std::vector<std::string> MysqlSchemaUpgrades() {
+  return {
+      "ALTER TABLE billing_files ADD COLUMN profile VARCHAR(255), "
+      "ADD COLUMN profile_sha256 CHAR(64)",
   };
 }
 

@@ -4,7 +4,7 @@
 #include <memory>
 #include <string>
 
-#include "sinks/database.h"
+#include "sinks/file_ledger.h"
 #include "sinks/mysql_options.h"
 
 namespace billflow {
@@ -23,22 +23,18 @@ namespace billflow {
 // Errors: a lost connection or read-only server is kUnavailable, a deadlock or lock timeout
 // kConflict; a connection lost during COMMIT is kAmbiguousCommit (the outcome must be read from
 // the ledger; see pipeline/retrying_ingest.h). After such an error the sink is unusable: make a
-// new one. Not thread-safe; the MYSQL handle never leaves the .cc files.
-class MysqlSink : public Database {
+// new one. Not thread-safe; the MYSQL handle never leaves the .cc files. The ledger's
+// decisions are FileLedger's; this class is MySQL's dialect of them, with the bulk path in
+// sinks/mysql_bulk_writer.h.
+class MysqlSink : public FileLedger {
  public:
   // Connects (TLS as `options.tls` says) and sets up the session. The schema is not touched
   // until Migrate().
   [[nodiscard]] static Result<std::unique_ptr<MysqlSink>> Open(const MysqlOptions& options);
   ~MysqlSink() override;
 
-  Status Migrate() override;
-  Result<std::optional<LedgerEntry>> FindFile(const std::string& source) override;
-  Result<BeginOutcome> BeginFile(const FileIdentity& file) override;
   Status AddRow(const BillingRecord& row) override;
   Status AddReject(const RejectedRow& reject) override;
-  Result<CommitResult> CommitFile(const FileIdentity& file, const LoadTally& tally) override;
-  void RollbackFile() noexcept override;
-  Status RecordFailure(const FileIdentity& file, const std::string& error) override;
 
   Result<std::vector<GroupTotal>> Totals(GroupBy by) override;
   Result<std::vector<StoredFile>> Files() override;
@@ -50,6 +46,23 @@ class MysqlSink : public Database {
   std::string TlsCipher() const;
 
  private:
+  std::string Label() const override;
+  Status BeginSchemaChange() override;
+  Status CreateTables() override;
+  Result<int> StoredSchemaVersion() override;
+  Status UpgradeTables(int from_version) override;
+  Status RecordSchemaVersion(int version) override;
+  Status EndSchemaChange(bool commit) override;
+  Result<std::optional<LedgerEntry>> ReadEntry(const std::string& source, bool for_update) override;
+  Status OpenFile(const FileIdentity& file) override;
+  Status ClearFile(std::int64_t file_id) override;
+  Result<std::optional<std::int64_t>> InsertEntry(const FileIdentity& file) override;
+  Status FlushFile() override;
+  Status WriteLoaded(const FileIdentity& file, const LoadTally& stored) override;
+  Status CommitTransaction() override;
+  void RollbackTransaction() noexcept override;
+  Status UpsertFailure(const FileIdentity& file, const std::string& error) override;
+
   struct Impl;
   explicit MysqlSink(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "core/billing_record.h"
 #include "core/decimal.h"
@@ -18,16 +19,68 @@ struct FileIdentity {
   std::uint64_t size_bytes = 0;
   std::string version_tag;    // informational (mtime, ETag, VersionId)
   std::string version_order;  // see SourceInfo::version_order
+  std::string profile;        // name of the profile that read the file; empty: none
+  // Lower-case hex SHA-256 of the effective reading settings (billing_files.profile_sha256);
+  // empty: the defaults. Same bytes read with other settings are another version.
+  std::string settings_sha256;
 };
+
+// billing_files.status. kLoading exists only inside an open file transaction.
+enum class LedgerStatus { kLoading, kLoaded, kFailed };
+
+// The stored spelling: "loading", "loaded", "failed".
+std::string_view LedgerStatusName(LedgerStatus status);
+// The status stored as `text`; nullopt for anything else.
+std::optional<LedgerStatus> ParseLedgerStatus(std::string_view text);
 
 // What the ledger holds for a source.
 struct LedgerEntry {
   std::int64_t file_id = 0;
-  std::string status;  // "loaded" | "failed"
+  LedgerStatus status = LedgerStatus::kFailed;
   std::string content_sha256;
   std::uint64_t size_bytes = 0;
   std::string version_order;
+  std::string settings_sha256;  // see FileIdentity::settings_sha256
+
+  // True when this is a loaded version that orders after `file` (both version orders known):
+  // `file` is stale and must never replace it.
+  bool IsNewerThan(const FileIdentity& file) const;
+  // True when this is a loaded version with `file`'s content read with `file`'s settings:
+  // loading `file` again would change nothing.
+  bool Holds(const FileIdentity& file) const;
+  // True when this is a loaded version (a new load replaces its rows).
+  bool IsLoaded() const { return status == LedgerStatus::kLoaded; }
 };
+
+inline std::string_view LedgerStatusName(LedgerStatus status) {
+  switch (status) {
+    case LedgerStatus::kLoading:
+      return "loading";
+    case LedgerStatus::kLoaded:
+      return "loaded";
+    case LedgerStatus::kFailed:
+      return "failed";
+  }
+  return "failed";
+}
+
+inline std::optional<LedgerStatus> ParseLedgerStatus(std::string_view text) {
+  for (LedgerStatus status :
+       {LedgerStatus::kLoading, LedgerStatus::kLoaded, LedgerStatus::kFailed}) {
+    if (text == LedgerStatusName(status)) return status;
+  }
+  return std::nullopt;
+}
+
+inline bool LedgerEntry::IsNewerThan(const FileIdentity& file) const {
+  return IsLoaded() && !file.version_order.empty() && !version_order.empty() &&
+         file.version_order < version_order;
+}
+
+inline bool LedgerEntry::Holds(const FileIdentity& file) const {
+  return IsLoaded() && content_sha256 == file.content_sha256 &&
+         settings_sha256 == file.settings_sha256;
+}
 
 // Counts of one file's load.
 struct LoadTally {

@@ -3,11 +3,11 @@
 
 namespace billflow {
 
-inline constexpr int kSqliteSchemaVersion = 1;
-
 // The contract's schema in SQLite's dialect. Decimal columns hold canonical decimal text with
 // the column's fixed scale (bill_amount 4, fx_rate as given, bill_amount_usd 2); raw_line is a
 // BLOB so invalid UTF-8 survives byte for byte. version_order is billflow's own column.
+// The shape is version kLedgerSchemaVersion (sinks/file_ledger.h); kSqliteUpgrades brings
+// older databases to it.
 inline constexpr char kSqliteSchema[] = R"sql(
 CREATE TABLE IF NOT EXISTS schema_version (
   version     INTEGER NOT NULL,
@@ -27,7 +27,9 @@ CREATE TABLE IF NOT EXISTS billing_files (
   usd_total       TEXT NOT NULL DEFAULT '0.00',
   started_at      TEXT,
   finished_at     TEXT,
-  error           TEXT
+  error           TEXT,
+  profile         TEXT,
+  profile_sha256  TEXT
 );
 CREATE TABLE IF NOT EXISTS billing_data (
   file_id          INTEGER NOT NULL REFERENCES billing_files(file_id),
@@ -60,6 +62,12 @@ CREATE TABLE IF NOT EXISTS fx_rates (
   PRIMARY KEY (currency, valid_from)
 ) WITHOUT ROWID;
 )sql";
+
+// kSqliteUpgrades[v - 1] turns a version-v schema into version v + 1.
+inline constexpr const char* kSqliteUpgrades[] = {
+    "ALTER TABLE billing_files ADD COLUMN profile TEXT; "
+    "ALTER TABLE billing_files ADD COLUMN profile_sha256 TEXT;",
+};
 
 }  // namespace billflow
 

@@ -4,7 +4,7 @@
 #include <memory>
 #include <string>
 
-#include "sinks/database.h"
+#include "sinks/file_ledger.h"
 
 namespace billflow {
 
@@ -16,20 +16,15 @@ struct SqliteOptions {
 // The embedded default backend. One write transaction (BEGIN IMMEDIATE) per file: a second
 // process loading into the same database waits for the first, then sees its ledger. WAL
 // journal, synchronous=FULL. Decimals are stored as canonical text ("975.30"). Not
-// thread-safe; the sqlite3 handle never leaves the .cc.
-class SqliteSink : public Database {
+// thread-safe; the sqlite3 handle never leaves the .cc. The ledger's decisions are
+// FileLedger's; this class is SQLite's dialect of them.
+class SqliteSink : public FileLedger {
  public:
   [[nodiscard]] static Result<std::unique_ptr<SqliteSink>> Open(const SqliteOptions& options);
   ~SqliteSink() override;
 
-  Status Migrate() override;
-  Result<std::optional<LedgerEntry>> FindFile(const std::string& source) override;
-  Result<BeginOutcome> BeginFile(const FileIdentity& file) override;
   Status AddRow(const BillingRecord& row) override;
   Status AddReject(const RejectedRow& reject) override;
-  Result<CommitResult> CommitFile(const FileIdentity& file, const LoadTally& tally) override;
-  void RollbackFile() noexcept override;
-  Status RecordFailure(const FileIdentity& file, const std::string& error) override;
 
   Result<std::vector<GroupTotal>> Totals(GroupBy by) override;
   Result<std::vector<StoredFile>> Files() override;
@@ -38,6 +33,23 @@ class SqliteSink : public Database {
   Status SaveRates(const std::vector<FxRate>& rates) override;
 
  private:
+  std::string Label() const override;
+  Status BeginSchemaChange() override;
+  Status CreateTables() override;
+  Result<int> StoredSchemaVersion() override;
+  Status UpgradeTables(int from_version) override;
+  Status RecordSchemaVersion(int version) override;
+  Status EndSchemaChange(bool commit) override;
+  Result<std::optional<LedgerEntry>> ReadEntry(const std::string& source, bool for_update) override;
+  Status OpenFile(const FileIdentity& file) override;
+  Status ClearFile(std::int64_t file_id) override;
+  Result<std::optional<std::int64_t>> InsertEntry(const FileIdentity& file) override;
+  Status FlushFile() override;
+  Status WriteLoaded(const FileIdentity& file, const LoadTally& stored) override;
+  Status CommitTransaction() override;
+  void RollbackTransaction() noexcept override;
+  Status UpsertFailure(const FileIdentity& file, const std::string& error) override;
+
   struct Impl;
   explicit SqliteSink(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;

@@ -55,6 +55,18 @@ class SqliteSinkTest : public ::testing::Test {
     return out;
   }
 
+  // Runs statements on a separate connection.
+  void Exec(const std::string& sql) {
+    sqlite3* db = nullptr;
+    sqlite3_open((dir_ / "t.db").string().c_str(), &db);
+    char* message = nullptr;
+    EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &message), SQLITE_OK)
+        << (message != nullptr ? message : "") << " in " << sql;
+    sqlite3_free(message);
+    sqlite3_close(db);
+  }
+  std::string Label() const { return "sqlite " + (dir_ / "t.db").string(); }
+
   std::filesystem::path dir_;
   FxRateTable rates_ = FxRateTable::Default();
   std::unique_ptr<SqliteSink> sink_;
@@ -125,11 +137,11 @@ TEST_F(SqliteSinkTest, FailedFileLeavesNothingAndKeepsLoadedVersion) {
 }
 
 TEST_F(SqliteSinkTest, OlderVersionNeverReplacesNewer) {
-  FileIdentity newer{"s3://b/k.csv", "", 1, "v2", "00000000000000000002"};
+  FileIdentity newer{"s3://b/k.csv", "", 1, "v2", "00000000000000000002", "", ""};
   ASSERT_EQ(*sink_->BeginFile(newer), BeginOutcome::kProceed);
   newer.content_sha256 = "aa";
   ASSERT_TRUE(sink_->CommitFile(newer, {}));
-  FileIdentity older{"s3://b/k.csv", "", 1, "v1", "00000000000000000001"};
+  FileIdentity older{"s3://b/k.csv", "", 1, "v1", "00000000000000000001", "", ""};
   EXPECT_EQ(*sink_->BeginFile(older), BeginOutcome::kStale);
   EXPECT_EQ(Query("SELECT version_tag FROM billing_files"), "v2");
 }
@@ -156,6 +168,84 @@ TEST_F(SqliteSinkTest, RatesRoundTrip) {
   ASSERT_EQ(rates->size(), 3u);
   EXPECT_EQ((*rates)[0].currency, "CAD");
   EXPECT_EQ((*rates)[0].rate_to_usd.ToString(), "0.79");
+}
+
+TEST_F(SqliteSinkTest, VersionOneDatabaseIsUpgradedKeepingItsLedgerAndRows) {
+  const std::string body = std::string(kHeader) + "1,A,US,X,P,I,2023-05-01,USD,10.5\n";
+  ASSERT_EQ(Load("a.csv", body).status, FileStatus::kLoaded);
+  sink_.reset();
+  // What billflow's first schema looked like: no profile columns, version 1.
+  Exec(
+      "ALTER TABLE billing_files DROP COLUMN profile; "
+      "ALTER TABLE billing_files DROP COLUMN profile_sha256; "
+      "DELETE FROM schema_version; "
+      "INSERT INTO schema_version(version, applied_at) VALUES (1, '2025-01-01T00:00:00.000Z');");
+  auto reopened = SqliteSink::Open({(dir_ / "t.db").string()});
+  ASSERT_TRUE(reopened) << reopened.error().message;
+  sink_ = std::move(*reopened);
+  auto migrated = sink_->Migrate();
+  ASSERT_TRUE(migrated) << migrated.error().message;
+  EXPECT_EQ(Query("SELECT MAX(version) FROM schema_version"), "2");
+  EXPECT_EQ(Query("SELECT COUNT(*) FROM pragma_table_info('billing_files') "
+                  "WHERE name IN ('profile', 'profile_sha256')"),
+            "2");
+  EXPECT_EQ(Query("SELECT COUNT(*) FROM billing_data"), "1");
+  EXPECT_EQ(Query("SELECT usd_total FROM billing_files"), "10.50");
+  // A file loaded before the upgrade was read with the default settings: still unchanged.
+  EXPECT_EQ(Load("a.csv", body).status, FileStatus::kUnchanged);
+  ASSERT_TRUE(sink_->Migrate());  // idempotent
+  EXPECT_EQ(Query("SELECT COUNT(*) FROM schema_version"), "2");
+}
+
+TEST_F(SqliteSinkTest, NewerSchemaVersionIsRefusedNamingTheFix) {
+  Exec("INSERT INTO schema_version(version, applied_at) VALUES (3, '2030-01-01T00:00:00.000Z')");
+  auto migrated = sink_->Migrate();
+  ASSERT_FALSE(migrated);
+  EXPECT_EQ(migrated.error().message,
+            Label() +
+                ": schema version 3 is newer than this billflow understands (2); "
+                "upgrade billflow");
+}
+
+// A step error (here integer overflow inside a view standing in for each table) used to end
+// the loop and return the rows read so far as if they were all.
+TEST_F(SqliteSinkTest, ReadsFailOnAStepErrorInsteadOfReturningPartialAnswers) {
+  constexpr char kOverflowOnRowTwo[] =
+      "CASE WHEN column1 = 2 THEN abs(-9223372036854775807 - 1) ELSE 0 END";
+  ASSERT_EQ(Load("a.csv", std::string(kHeader) + "1,A,US,X,P,I,2023-05-01,USD,1\n").status,
+            FileStatus::kLoaded);
+  Exec(std::string("DROP TABLE billing_rejects; DROP TABLE fx_rates; ") +
+       "CREATE VIEW billing_rejects AS SELECT 1 AS file_id, " + kOverflowOnRowTwo +
+       " AS line_number, 'r' AS reason, x'00' AS raw_line FROM (VALUES (1), (2)); "
+       "CREATE VIEW fx_rates AS SELECT 'CAD' AS currency, '1970-01-01' AS valid_from, " +
+       kOverflowOnRowTwo + " AS rate_to_usd, NULL AS source FROM (VALUES (1), (2));");
+  auto rejects = sink_->Rejects(std::nullopt);
+  ASSERT_FALSE(rejects) << rejects->size() << " rejects";
+  EXPECT_EQ(rejects.error().message, Label() + ": list rejects: integer overflow");
+  auto rates = sink_->LoadRates();
+  ASSERT_FALSE(rates) << rates->size() << " rates";
+  EXPECT_EQ(rates.error().message, Label() + ": read rates: integer overflow");
+  Exec("INSERT INTO billing_files(source, content_sha256, status) VALUES ('z', '', 'failed')");
+  Exec(
+      "ALTER TABLE billing_files RENAME TO billing_files_stored; "
+      "CREATE VIEW billing_files AS SELECT file_id, source, status, CASE WHEN source = 'z' "
+      "THEN abs(-9223372036854775807 - 1) ELSE rows_read END AS rows_read, rows_loaded, "
+      "rows_rejected, usd_total, finished_at, error FROM billing_files_stored;");
+  auto files = sink_->Files();
+  ASSERT_FALSE(files) << files->size() << " files";
+  EXPECT_EQ(files.error().message, Label() + ": list files: integer overflow");
+}
+
+TEST_F(SqliteSinkTest, ReportFailsOnAStoredAmountThatIsNotADecimal) {
+  ASSERT_EQ(Load("a.csv", std::string(kHeader) + "1,A,US,X,P,I,2023-05-01,USD,1\n" +
+                              "2,A,US,X,P,I,2023-05-01,USD,2\n")
+                .status,
+            FileStatus::kLoaded);
+  Exec("UPDATE billing_data SET bill_amount_usd = '1,00' WHERE id = '2'");
+  auto totals = sink_->Totals(GroupBy::kCurrency);
+  ASSERT_FALSE(totals);
+  EXPECT_EQ(totals.error().message,
+            Label() + ": report: billflow_sum: a stored amount is not a decimal");
 }
 
 }  // namespace

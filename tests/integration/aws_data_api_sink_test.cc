@@ -109,7 +109,7 @@ TEST_F(AwsDataApiSinkTest, BadFileIsRecordedAsFailedAndWritesNoRows) {
   Result<std::optional<LedgerEntry>> entry = sink.FindFile("file://" + path);
   ASSERT_TRUE(entry) << entry.error().message;
   ASSERT_TRUE(entry->has_value());
-  EXPECT_EQ((*entry)->status, "failed");
+  EXPECT_EQ((*entry)->status, LedgerStatus::kFailed);
 }
 
 // The contract case of sink_contract_test.cc (DuplicateIdInOneFileIsRejectedNotDropped) with
@@ -213,7 +213,7 @@ INSTANTIATE_TEST_SUITE_P(RowsPerRequest, AwsDataApiSinkDuplicateTest, ::testing:
 TEST_F(AwsDataApiSinkTest, RolledBackFileWithDuplicateIdsLeavesNothing) {
   DataApiSink sink(client_.get(), DataApiSinkOptions{1u << 20, 4});
   ASSERT_TRUE(sink.Migrate());
-  const FileIdentity file{"s3://b/rolled-back-duplicates.csv", "", 0, "", ""};
+  const FileIdentity file{"s3://b/rolled-back-duplicates.csv", "", 0, "", "", "", ""};
   ASSERT_EQ(*sink.BeginFile(file), BeginOutcome::kProceed);
   BillingRecord row;
   row.company_name = row.city = row.product_line = row.item = "x";

@@ -110,7 +110,7 @@ TEST_F(MysqlSinkTest, SchemaUsesRealTypesAndSessionIsStrict) {
   EXPECT_EQ(Query("SELECT GROUP_CONCAT(DISTINCT ENGINE) FROM information_schema.TABLES WHERE "
                   "TABLE_SCHEMA = DATABASE()"),
             "InnoDB");
-  EXPECT_EQ(Query("SELECT MAX(version) FROM schema_version"), "1");
+  EXPECT_EQ(Query("SELECT MAX(version) FROM schema_version"), "2");
   ASSERT_TRUE(sink->Migrate());  // idempotent
   EXPECT_EQ(Query("SELECT COUNT(*) FROM schema_version"), "1");
   auto conn = MysqlConnection::Open(env_->Options(database_));
@@ -169,7 +169,7 @@ TEST_F(MysqlSinkTest, BulkModesStoreIdenticalData) {
 
 TEST_F(MysqlSinkTest, DifferentFilesLoadConcurrently) {
   auto holder = Open();
-  FileIdentity a{"file:///held.csv", "", 0, "", ""};
+  FileIdentity a{"file:///held.csv", "", 0, "", "", "", ""};
   ASSERT_EQ(*holder->BeginFile(a), BeginOutcome::kProceed);  // transaction stays open
   auto other = std::async(std::launch::async, [&] {
     auto sink = Open();
@@ -186,7 +186,7 @@ TEST_F(MysqlSinkTest, DifferentFilesLoadConcurrently) {
 
 TEST_F(MysqlSinkTest, SecondLoaderOfSameSourceWaitsForTheFirst) {
   auto first = Open();
-  FileIdentity file{"file:///same.csv", "", 0, "", ""};
+  FileIdentity file{"file:///same.csv", "", 0, "", "", "", ""};
   ASSERT_EQ(*first->BeginFile(file), BeginOutcome::kProceed);
   file.content_sha256 = "abc";
   auto second = std::async(std::launch::async, [&] {

@@ -1,6 +1,7 @@
-// The same cases against every Database backend, so SQLite and MySQL cannot drift. Each case
-// gets a fresh, migrated database; assertions go through the Database interface, or through
-// SQL that reads the same on every dialect.
+// The same cases against every Database backend, so SQLite, MySQL and the Data API cannot
+// drift. Each case gets a fresh, migrated database; assertions go through the Database
+// interface, or through SQL that reads the same on every dialect. The Data API backend runs
+// through tools/data_api_emulator.py over the MariaDB the MySQL backend uses.
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
@@ -8,7 +9,10 @@
 #include <functional>
 #include <thread>
 
+#include "data_api_emulator_process.h"
+#include "http/curl_http_client.h"
 #include "mysql_test_support.h"
+#include "sinks/data_api_sink.h"
 #include "sinks/mysql_connection.h"
 #include "sinks/mysql_sink.h"
 #include "sinks/sqlite_sink.h"
@@ -31,7 +35,20 @@ class TestDatabase {
   virtual std::unique_ptr<Database> Open() = 0;
   // First column of the first row of `sql`, on a separate connection.
   virtual std::string Query(const std::string& sql) = 0;
+  // Runs statements that return nothing, on a separate connection; false on an error.
+  virtual bool Exec(const std::string& sql) = 0;
+  // Replaces fx_rates by a view of it whose CAD rate reads "not-a-rate" (what a column that
+  // holds text, or a faulty server, would answer).
+  virtual bool CorruptCadRate() = 0;
+  // How the backend names the database in its messages.
+  virtual std::string Label() = 0;
+  // Turns the migrated database back into what schema version 1 made.
+  virtual bool DowngradeToVersionOne() = 0;
 };
+
+constexpr char kVersionOneMarker[] =
+    "DELETE FROM schema_version; INSERT INTO schema_version (version, applied_at) VALUES "
+    "(1, '2025-01-01 00:00:00')";
 
 class SqliteTestDatabase : public TestDatabase {
  public:
@@ -54,10 +71,51 @@ class SqliteTestDatabase : public TestDatabase {
     sqlite3_close(db);
     return out;
   }
+  bool Exec(const std::string& sql) override {
+    sqlite3* db = nullptr;
+    sqlite3_open((dir_.path() / "t.db").string().c_str(), &db);
+    const bool ok = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK;
+    sqlite3_close(db);
+    return ok;
+  }
+  bool CorruptCadRate() override {
+    return Exec("UPDATE fx_rates SET rate_to_usd = 'not-a-rate' WHERE currency = 'CAD'");
+  }
+  std::string Label() override { return "sqlite " + (dir_.path() / "t.db").string(); }
+  bool DowngradeToVersionOne() override {
+    return Exec(std::string("ALTER TABLE billing_files DROP COLUMN profile; ALTER TABLE "
+                            "billing_files DROP COLUMN profile_sha256; ") +
+                kVersionOneMarker);
+  }
 
  private:
   TempDir dir_;
 };
+
+// The MySQL-dialect statements behind CorruptCadRate on MySQL and the Data API.
+bool ExecMysql(const MysqlTestEnv& env, const std::string& database, const std::string& sql) {
+  auto conn = MysqlConnection::Open(env.Options(database));
+  if (!conn) return false;
+  auto done = (*conn)->Exec(sql, "test statement");
+  EXPECT_TRUE(done) << done.error().message;
+  return done.has_value();
+}
+
+bool DowngradeMysqlToVersionOne(const MysqlTestEnv& env, const std::string& database) {
+  return ExecMysql(env, database,
+                   "ALTER TABLE billing_files DROP COLUMN profile, DROP COLUMN profile_sha256") &&
+         ExecMysql(env, database, "DELETE FROM schema_version") &&
+         ExecMysql(env, database,
+                   "INSERT INTO schema_version (version, applied_at) VALUES (1, NOW())");
+}
+
+bool CorruptMysqlCadRate(const MysqlTestEnv& env, const std::string& database) {
+  return ExecMysql(env, database, "RENAME TABLE fx_rates TO fx_rates_stored") &&
+         ExecMysql(env, database,
+                   "CREATE VIEW fx_rates AS SELECT currency, valid_from, CASE WHEN currency = "
+                   "'CAD' THEN 'not-a-rate' ELSE CAST(rate_to_usd AS CHAR) END AS rate_to_usd, "
+                   "source FROM fx_rates_stored");
+}
 
 class MysqlTestDatabase : public TestDatabase {
  public:
@@ -77,9 +135,47 @@ class MysqlTestDatabase : public TestDatabase {
   std::string Query(const std::string& sql) override {
     return testing::MysqlQueryValue(env_, name_, sql);
   }
+  bool Exec(const std::string& sql) override { return ExecMysql(env_, name_, sql); }
+  bool CorruptCadRate() override { return CorruptMysqlCadRate(env_, name_); }
+  std::string Label() override { return "mysql " + DescribeMysqlTarget(env_.Options(name_)); }
+  bool DowngradeToVersionOne() override { return DowngradeMysqlToVersionOne(env_, name_); }
 
  private:
   const MysqlTestEnv& env_;
+  std::string name_;
+};
+
+// A database on the same MariaDB, reached through the Data API emulator.
+class DataApiTestDatabase : public TestDatabase {
+ public:
+  DataApiTestDatabase(const MysqlTestEnv& env, std::string endpoint)
+      : env_(env), endpoint_(std::move(endpoint)), name_(testing::CreateTestDatabase(env)) {}
+  std::unique_ptr<Database> Open() override {
+    AwsConfig aws;
+    aws.region = "us-east-1";
+    aws.credentials = Credentials{"AKIDBILLFLOWTEST", "billflow-test-secret", "", "test"};
+    aws.endpoint_url_rds_data = endpoint_;
+    // Small requests: every multi-row case crosses several BatchExecuteStatement calls.
+    auto sink = DataApiSink::Create(
+        std::make_unique<CurlHttpClient>(), aws,
+        DataApiTarget{"arn:aws:rds:us-east-1:123456789012:cluster:billflow",
+                      "arn:aws:secretsmanager:us-east-1:123456789012:secret:billflow/db", name_},
+        SystemClock(), DataApiSinkOptions{4096, 8});
+    auto migrated = sink->Migrate();
+    EXPECT_TRUE(migrated) << migrated.error().message;
+    return sink;
+  }
+  std::string Query(const std::string& sql) override {
+    return testing::MysqlQueryValue(env_, name_, sql);
+  }
+  bool Exec(const std::string& sql) override { return ExecMysql(env_, name_, sql); }
+  bool CorruptCadRate() override { return CorruptMysqlCadRate(env_, name_); }
+  std::string Label() override { return "data-api " + name_; }
+  bool DowngradeToVersionOne() override { return DowngradeMysqlToVersionOne(env_, name_); }
+
+ private:
+  const MysqlTestEnv& env_;
+  std::string endpoint_;
   std::string name_;
 };
 
@@ -91,7 +187,13 @@ class SinkContractTest : public ::testing::TestWithParam<std::string> {
     } else {
       const auto& env = MysqlTestEnv::Get();
       if (!env) GTEST_SKIP() << "BILLFLOW_TEST_MYSQL_ENV not set (run through ctest)";
-      db_ = std::make_unique<MysqlTestDatabase>(*env);
+      if (GetParam() == "mysql") {
+        db_ = std::make_unique<MysqlTestDatabase>(*env);
+      } else {
+        const auto& emulator = testing::DataApiEmulatorProcess::Get(*env);
+        ASSERT_FALSE(emulator.Endpoint().empty()) << emulator.Error();
+        db_ = std::make_unique<DataApiTestDatabase>(*env, emulator.Endpoint());
+      }
     }
     sink_ = db_->Open();
     ASSERT_NE(sink_, nullptr);
@@ -210,7 +312,7 @@ TEST_P(SinkContractTest, SameContentAgainChangesNothingNewContentReplaces) {
 TEST_P(SinkContractTest, SameContentFoundAtCommitIsRolledBack) {
   const std::string body = std::string(kHeader) + Row("1", "1");
   ASSERT_EQ(Load("a.csv", body).status, FileStatus::kLoaded);
-  FileIdentity file{Source("a.csv"), "", 0, "", ""};
+  FileIdentity file{Source("a.csv"), "", 0, "", "", "", ""};
   ASSERT_EQ(*sink_->BeginFile(file), BeginOutcome::kProceed);
   file.content_sha256 = (*sink_->FindFile(file.source))->content_sha256;
   auto committed = sink_->CommitFile(file, {});
@@ -224,7 +326,7 @@ TEST_P(SinkContractTest, FailedFileLeavesNothingAndKeepsLoadedVersion) {
   ASSERT_EQ(Load("a.csv", std::string(kHeader) + Row("1", "1")).status, FileStatus::kLoaded);
   const auto bad = Load("a.csv", "id,company_name\n1,A\n");
   EXPECT_EQ(bad.status, FileStatus::kFailed);
-  ASSERT_TRUE(sink_->RecordFailure({Source("a.csv"), "ff", 5, "", ""}, bad.error));
+  ASSERT_TRUE(sink_->RecordFailure({Source("a.csv"), "ff", 5, "", "", "", ""}, bad.error));
   EXPECT_EQ(db_->Query("SELECT COUNT(*) FROM billing_data"), "1");
   EXPECT_EQ(db_->Query("SELECT status FROM billing_files"), "loaded");
   EXPECT_EQ(db_->Query("SELECT COUNT(*) FROM billing_files WHERE error IS NOT NULL"), "0");
@@ -232,8 +334,8 @@ TEST_P(SinkContractTest, FailedFileLeavesNothingAndKeepsLoadedVersion) {
 }
 
 TEST_P(SinkContractTest, FailureOfNewSourceIsRecordedAndUpdated) {
-  ASSERT_TRUE(sink_->RecordFailure({Source("x.csv"), "", 0, "", ""}, "x.csv:1: first"));
-  ASSERT_TRUE(sink_->RecordFailure({Source("x.csv"), "", 0, "", ""}, "x.csv:1: second"));
+  ASSERT_TRUE(sink_->RecordFailure({Source("x.csv"), "", 0, "", "", "", ""}, "x.csv:1: first"));
+  ASSERT_TRUE(sink_->RecordFailure({Source("x.csv"), "", 0, "", "", "", ""}, "x.csv:1: second"));
   const auto files = Files();
   ASSERT_EQ(files.size(), 1u);
   EXPECT_EQ(files[0].status, "failed");
@@ -246,7 +348,7 @@ TEST_P(SinkContractTest, FailureOfNewSourceIsRecordedAndUpdated) {
 }
 
 TEST_P(SinkContractTest, RolledBackFileLeavesNothing) {
-  FileIdentity file{Source("r.csv"), "", 0, "", ""};
+  FileIdentity file{Source("r.csv"), "", 0, "", "", "", ""};
   ASSERT_EQ(*sink_->BeginFile(file), BeginOutcome::kProceed);
   BillingRecord row;
   row.id = "1";
@@ -273,11 +375,11 @@ TEST_P(SinkContractTest, RolledBackFileLeavesNothing) {
 }
 
 TEST_P(SinkContractTest, OlderVersionNeverReplacesNewer) {
-  FileIdentity newer{"s3://b/k.csv", "", 1, "v2", "00000000000000000002"};
+  FileIdentity newer{"s3://b/k.csv", "", 1, "v2", "00000000000000000002", "", ""};
   ASSERT_EQ(*sink_->BeginFile(newer), BeginOutcome::kProceed);
   newer.content_sha256 = "aa";
   ASSERT_TRUE(sink_->CommitFile(newer, {}));
-  FileIdentity older{"s3://b/k.csv", "", 1, "v1", "00000000000000000001"};
+  FileIdentity older{"s3://b/k.csv", "", 1, "v1", "00000000000000000001", "", ""};
   EXPECT_EQ(*sink_->BeginFile(older), BeginOutcome::kStale);
   EXPECT_EQ(db_->Query("SELECT version_tag FROM billing_files"), "v2");
   auto entry = sink_->FindFile("s3://b/k.csv");
@@ -376,6 +478,88 @@ TEST_P(SinkContractTest, SampleFilesLoadExactly) {
   EXPECT_EQ(sum.ToString(), "733531.00");
 }
 
+// 101 x 1,000,000,000,000,000.00 USD passes 64-bit cents: what ingest accepts, the report
+// must total exactly.
+TEST_P(SinkContractTest, ReportTotalsTheLargestAmountsIngestAcceptsExactly) {
+  std::string body = kHeader;
+  for (int i = 1; i <= 101; ++i) body += Row(std::to_string(i), "999999999999999.9999");
+  const auto s = Load("big.csv", body);
+  ASSERT_EQ(s.status, FileStatus::kLoaded) << s.error;
+  EXPECT_EQ(s.tally.rows_loaded, 101u);
+  EXPECT_EQ(s.tally.usd_total.ToString(), "101000000000000000.00");
+  EXPECT_EQ(Files()[0].usd_total, "101000000000000000.00");
+  auto totals = sink_->Totals(GroupBy::kCurrency);
+  ASSERT_TRUE(totals) << totals.error().message;
+  ASSERT_EQ(totals->size(), 1u);
+  EXPECT_EQ((*totals)[0].rows, 101u);
+  EXPECT_EQ((*totals)[0].amount_total.ToString(), "100999999999999999.9899");
+  EXPECT_EQ((*totals)[0].usd_total.ToString(), "101000000000000000.00");
+}
+
+TEST_P(SinkContractTest, RatesReadFailsOnAMalformedStoredRateInsteadOfSkippingIt) {
+  ASSERT_TRUE(sink_->SaveRates(FxRateTable::Default().Entries()));
+  ASSERT_TRUE(db_->CorruptCadRate());
+  auto rates = sink_->LoadRates();
+  ASSERT_FALSE(rates) << rates->size() << " rates";
+  EXPECT_EQ(rates.error().code, ErrorCode::kInvalidData);
+  EXPECT_EQ(rates.error().message,
+            db_->Label() + ": fx_rates row CAD 1970-01-01 rate \"not-a-rate\" is malformed");
+}
+
+TEST_P(SinkContractTest, RatesReadBackInTheSameCanonicalFormOnEveryBackend) {
+  std::vector<FxRate> rates = FxRateTable::Default().Entries();
+  rates.push_back({"EUR", CivilDate{2025, 6, 2}, *Decimal::FromString("1.1350000000"), "ecb"});
+  rates.push_back({"JPY", CivilDate{2025, 6, 2}, *Decimal::FromString("0.0069340"), "ecb"});
+  ASSERT_TRUE(sink_->SaveRates(rates));
+  auto stored = sink_->LoadRates();
+  ASSERT_TRUE(stored) << stored.error().message;
+  std::vector<std::string> shown;
+  for (const FxRate& rate : *stored) {
+    shown.push_back(rate.currency + " " + rate.valid_from.ToString() + " " +
+                    rate.rate_to_usd.ToString() + " " + rate.source);
+  }
+  EXPECT_EQ(shown,
+            (std::vector<std::string>{"CAD 1970-01-01 0.79 default", "EUR 2025-06-02 1.135 ecb",
+                                      "JPY 2025-06-02 0.006934 ecb", "MXN 1970-01-01 0.05 default",
+                                      "USD 1970-01-01 1 default"}));
+}
+
+TEST_P(SinkContractTest, VersionOneDatabaseIsUpgradedKeepingItsLedgerAndRows) {
+  const std::string body = std::string(kHeader) + Row("1", "10.5");
+  ASSERT_EQ(Load("v1.csv", body).status, FileStatus::kLoaded);
+  sink_.reset();
+  ASSERT_TRUE(db_->DowngradeToVersionOne());
+  sink_ = db_->Open();  // migrates
+  ASSERT_NE(sink_, nullptr);
+  EXPECT_EQ(db_->Query("SELECT MAX(version) FROM schema_version"), "2");
+  EXPECT_EQ(db_->Query("SELECT COUNT(*) FROM billing_files WHERE profile IS NULL AND "
+                       "profile_sha256 IS NULL"),
+            "1");
+  EXPECT_EQ(db_->Query("SELECT COUNT(*) FROM billing_data"), "1");
+  EXPECT_EQ(Files()[0].usd_total, "10.50");
+  // Loaded before the upgrade means read with the default settings: still unchanged.
+  EXPECT_EQ(Load("v1.csv", body).status, FileStatus::kUnchanged);
+}
+
+TEST_P(SinkContractTest, SameBytesReadWithOtherSettingsReplaceTheLoadedVersion) {
+  const std::string body = std::string(kHeader) + Row("1", "1");
+  ASSERT_EQ(Load("p.csv", body).status, FileStatus::kLoaded);
+  const std::string sha = (*sink_->FindFile(Source("p.csv")))->content_sha256;
+  FileIdentity file{Source("p.csv"), "", 0, "", "", "semicolons", std::string(64, 'a')};
+  ASSERT_EQ(*sink_->BeginFile(file), BeginOutcome::kProceed);
+  file.content_sha256 = sha;
+  auto replaced = sink_->CommitFile(file, {});
+  ASSERT_TRUE(replaced) << replaced.error().message;
+  EXPECT_EQ(replaced->outcome, CommitOutcome::kReplaced);
+  EXPECT_EQ(db_->Query("SELECT profile FROM billing_files"), "semicolons");
+  EXPECT_EQ(db_->Query("SELECT profile_sha256 FROM billing_files"), std::string(64, 'a'));
+  // The same bytes with the same settings again: unchanged.
+  ASSERT_EQ(*sink_->BeginFile(file), BeginOutcome::kProceed);
+  auto again = sink_->CommitFile(file, {});
+  ASSERT_TRUE(again) << again.error().message;
+  EXPECT_EQ(again->outcome, CommitOutcome::kUnchanged);
+}
+
 TEST_P(SinkContractTest, ConcurrentLoadsOfOneFileSerializeAndLoadOnce) {
   std::string body = kHeader;
   for (int i = 1; i <= 200; ++i) body += Row(std::to_string(i), "1.25");
@@ -403,7 +587,8 @@ TEST_P(SinkContractTest, ConcurrentLoadsOfOneFileSerializeAndLoadOnce) {
   EXPECT_EQ(Files()[0].usd_total, "250.00");
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, SinkContractTest, ::testing::Values("sqlite", "mysql"),
+INSTANTIATE_TEST_SUITE_P(Backends, SinkContractTest,
+                         ::testing::Values("sqlite", "mysql", "data_api"),
                          [](const auto& param_info) { return param_info.param; });
 
 }  // namespace

@@ -1,0 +1,41 @@
+#ifndef BILLFLOW_SINKS_DATA_API_VALUES_H_
+#define BILLFLOW_SINKS_DATA_API_VALUES_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "aws/data_api_client.h"
+#include "core/decimal.h"
+#include "core/result.h"
+
+namespace billflow::data_api {
+
+// How DataApiSink binds parameters and reads answers.
+
+// Hex SHA-256 of a source: billing_files.source_sha256 as UNHEX(:key) takes it.
+std::string SourceKey(const std::string& source);
+
+SqlParameter Long(const char* name, std::int64_t value);
+SqlParameter Text(const char* name, std::string_view value);
+// An empty value is bound as NULL (no profile, default settings).
+SqlParameter OptionalText(const char* name, std::string_view value);
+// A DECIMAL-hinted string in canonical form.
+SqlParameter Dec(const char* name, const Decimal& value);
+
+// A longValue, or a stringValue holding an integer; 0 otherwise.
+std::int64_t AsLong(const SqlValue& value);
+// A stringValue, longValue (as decimal text) or blobValue (its bytes); "" otherwise.
+std::string AsText(const SqlValue& value);
+// A record must have the columns its SELECT names: a shorter one is kInvalidData naming
+// `what`, never skipped.
+[[nodiscard]] Status CheckColumns(const std::vector<SqlValue>& record, std::size_t columns,
+                                  const std::string& what);
+// `error` with "WHAT: " in front of its message.
+Error Named(Error error, const std::string& what);
+
+}  // namespace billflow::data_api
+
+#endif  // BILLFLOW_SINKS_DATA_API_VALUES_H_

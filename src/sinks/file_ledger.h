@@ -1,0 +1,120 @@
+#ifndef BILLFLOW_SINKS_FILE_LEDGER_H_
+#define BILLFLOW_SINKS_FILE_LEDGER_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/decimal.h"
+#include "sinks/database.h"
+
+namespace billflow {
+
+// The billing_files schema version every backend's DDL implements. Version 2 added
+// billing_files.profile and billing_files.profile_sha256.
+inline constexpr int kLedgerSchemaVersion = 2;
+
+// The file ledger, decided once for every backend. FileLedger implements the RecordSink
+// life cycle of a file — Migrate (schema-version check and upgrade), BeginFile (stale /
+// replace / insert `loading`), CommitFile (unchanged at commit, duplicate tally, loaded vs
+// replaced), RollbackFile and RecordFailure — and every decision in it. A backend derives from
+// it and supplies its dialect only, through the protected hooks below: SQL text, binding, how
+// its transactions and locks work, and how it recognises a duplicate key (the server's error
+// number). It still implements AddRow/AddReject (buffering and bulk writes are its own) and the
+// read paths of Database.
+//
+// Adding a backend (e.g. PostgreSQL): derive from FileLedger, implement each hook with the
+// contract stated beside it, call NoteDuplicate() for every row refused because its id is
+// already stored in the file, and run tests/integration/sink_contract_test.cc against it.
+// Nothing in this class changes.
+//
+// Hooks are called only by FileLedger, in this order for one file:
+//   OpenFile → ReadEntry(for_update) → [ClearFile | InsertEntry] → (AddRow/AddReject)* →
+//   FlushFile → WriteLoaded → CommitTransaction;   RollbackTransaction on any failure or
+//   when the file turns out stale or unchanged.
+// A hook returning an error leaves the rest to FileLedger (it rolls back). Not thread-safe.
+class FileLedger : public Database {
+ public:
+  Status Migrate() final;
+  Result<std::optional<LedgerEntry>> FindFile(const std::string& source) final;
+  Result<BeginOutcome> BeginFile(const FileIdentity& file) final;
+  Result<CommitResult> CommitFile(const FileIdentity& file, const LoadTally& tally) final;
+  void RollbackFile() noexcept final;
+  Status RecordFailure(const FileIdentity& file, const std::string& error) final;
+
+ protected:
+  FileLedger() = default;
+
+  // The open file's ledger row (valid between a kProceed BeginFile and its commit/rollback).
+  std::int64_t file_id() const { return file_id_; }
+  // A row with `id` was refused because the open file already stores that id on `first_line`:
+  // counts it (its `usd` leaves the file's total) and returns the reject reason to store for
+  // it, `duplicate id "7" (first on line 2)`. Fails (kLimitExceeded) only if the duplicates'
+  // USD sum overflows.
+  [[nodiscard]] Result<std::string> NoteDuplicate(std::string_view id, std::uint64_t first_line,
+                                                  const Decimal& usd);
+
+  // ---- Dialect hooks -------------------------------------------------------------------------
+  // Names the database in messages: "sqlite /data/billflow.db", "mysql app@db:3306/billing".
+  virtual std::string Label() const = 0;
+
+  // Schema. BeginSchemaChange serializes concurrent Migrate calls on the same database (a
+  // transaction or a named lock); EndSchemaChange(true) makes the change durable,
+  // EndSchemaChange(false) undoes what it can and releases the lock.
+  [[nodiscard]] virtual Status BeginSchemaChange() = 0;
+  // Creates the tables of kLedgerSchemaVersion that are missing (CREATE … IF NOT EXISTS).
+  [[nodiscard]] virtual Status CreateTables() = 0;
+  // MAX(version) of schema_version; 0 when nothing is recorded (a new database).
+  [[nodiscard]] virtual Result<int> StoredSchemaVersion() = 0;
+  // Brings tables made by version `from_version` (1 ≤ from_version < kLedgerSchemaVersion) to
+  // kLedgerSchemaVersion, keeping every row.
+  [[nodiscard]] virtual Status UpgradeTables(int from_version) = 0;
+  [[nodiscard]] virtual Status RecordSchemaVersion(int version) = 0;
+  virtual Status EndSchemaChange(bool commit) = 0;
+
+  // The ledger row of `source`, or nullopt. `for_update`: inside the file transaction, locking
+  // the row so a concurrent loader of the same source waits for this one. A status the dialect
+  // cannot parse is kInvalidData.
+  [[nodiscard]] virtual Result<std::optional<LedgerEntry>> ReadEntry(const std::string& source,
+                                                                     bool for_update) = 0;
+  // Opens the file's transaction (and whatever lock serializes loaders of `file.source`).
+  [[nodiscard]] virtual Status OpenFile(const FileIdentity& file) = 0;
+  // Replacing: deletes the rows and rejects of `file_id` and sets its status to loading.
+  [[nodiscard]] virtual Status ClearFile(std::int64_t file_id) = 0;
+  // Inserts `file`'s ledger row with status loading and returns its file_id; nullopt when a
+  // concurrent first load of the source won the race (the unique key, or a deadlock on it):
+  // FileLedger rolls back and begins again, a few times, then waits on that loader's row.
+  [[nodiscard]] virtual Result<std::optional<std::int64_t>> InsertEntry(
+      const FileIdentity& file) = 0;
+  // Writes every buffered row and reject of the open file.
+  [[nodiscard]] virtual Status FlushFile() = 0;
+  // Sets the ledger row of file_id() to loaded with `file`'s identity and `stored` counts,
+  // clearing its error.
+  [[nodiscard]] virtual Status WriteLoaded(const FileIdentity& file, const LoadTally& stored) = 0;
+  // Commits the file's transaction and releases its lock. When the outcome cannot be known
+  // (the connection died during COMMIT) the error is kAmbiguousCommit.
+  [[nodiscard]] virtual Status CommitTransaction() = 0;
+  // Rolls the file's transaction back if one is open, drops buffered rows and releases the
+  // lock. Safe to call at any time.
+  virtual void RollbackTransaction() noexcept = 0;
+  // In one atomic statement or transaction of its own: inserts `file` with status failed and
+  // `error`, or updates an existing failed entry's error, finished_at and content_sha256; a
+  // loaded entry keeps every column.
+  [[nodiscard]] virtual Status UpsertFailure(const FileIdentity& file,
+                                             const std::string& error) = 0;
+
+ private:
+  [[nodiscard]] Result<BeginOutcome> OpenOnce(const FileIdentity& file, bool* raced);
+  [[nodiscard]] Status MigrateLocked();
+
+  std::int64_t file_id_ = 0;
+  std::string source_;
+  std::optional<LedgerEntry> existing_;
+  std::uint64_t duplicate_rows_ = 0;
+  Decimal duplicate_usd_{0, 2};
+};
+
+}  // namespace billflow
+
+#endif  // BILLFLOW_SINKS_FILE_LEDGER_H_

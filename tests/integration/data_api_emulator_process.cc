@@ -1,0 +1,66 @@
+#include "data_api_emulator_process.h"
+
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstring>
+#include <vector>
+
+extern char** environ;
+
+namespace billflow::testing {
+
+DataApiEmulatorProcess& DataApiEmulatorProcess::Get(const MysqlTestEnv& env) {
+  static DataApiEmulatorProcess process(env);
+  return process;
+}
+
+DataApiEmulatorProcess::DataApiEmulatorProcess(const MysqlTestEnv& env) {
+  int out[2];
+  if (pipe(out) != 0) {
+    error_ = "pipe failed";
+    return;
+  }
+  const std::string script = std::string(BILLFLOW_SOURCE_DIR) + "/tools/data_api_emulator.py";
+  const std::string port = std::to_string(env.port);
+  std::vector<std::string> args = {"/usr/bin/python3", script,      "--mysql-host", env.host,
+                                   "--mysql-port",     port,        "--mysql-user", env.user,
+                                   "--mysql-password", env.password};
+  std::vector<char*> argv;
+  for (std::string& arg : args) argv.push_back(arg.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
+  posix_spawn_file_actions_addclose(&actions, out[0]);
+  const int spawned = posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  close(out[1]);
+  if (spawned != 0) {
+    pid_ = -1;
+    close(out[0]);
+    error_ = "cannot start " + script;
+    return;
+  }
+  // The emulator prints its port once it listens.
+  FILE* stream = fdopen(out[0], "r");
+  char line[64] = {};
+  if (stream == nullptr || std::fgets(line, sizeof line, stream) == nullptr) {
+    error_ = script + " exited before printing its port";
+  } else {
+    endpoint_ = "http://127.0.0.1:" + std::string(line, std::strcspn(line, "\r\n"));
+  }
+  if (stream != nullptr) std::fclose(stream);
+}
+
+DataApiEmulatorProcess::~DataApiEmulatorProcess() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGTERM);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+}
+
+}  // namespace billflow::testing

@@ -1,0 +1,34 @@
+#ifndef BILLFLOW_TESTS_INTEGRATION_DATA_API_EMULATOR_PROCESS_H_
+#define BILLFLOW_TESTS_INTEGRATION_DATA_API_EMULATOR_PROCESS_H_
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <string>
+
+#include "mysql_test_support.h"
+
+namespace billflow::testing {
+
+// tools/data_api_emulator.py over the MariaDB of `env`, as the test user, started on first use
+// and stopped (SIGTERM, then waited for) when the process exits. Each Data API request names
+// its database, so one emulator serves every test database. Endpoint() is "" when it could not
+// start (the reason is in Error()).
+class DataApiEmulatorProcess {
+ public:
+  static DataApiEmulatorProcess& Get(const MysqlTestEnv& env);
+  ~DataApiEmulatorProcess();
+
+  const std::string& Endpoint() const { return endpoint_; }
+  const std::string& Error() const { return error_; }
+
+ private:
+  explicit DataApiEmulatorProcess(const MysqlTestEnv& env);
+  pid_t pid_ = -1;
+  std::string endpoint_;
+  std::string error_;
+};
+
+}  // namespace billflow::testing
+
+#endif  // BILLFLOW_TESTS_INTEGRATION_DATA_API_EMULATOR_PROCESS_H_
