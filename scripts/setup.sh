@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 packages=(
   build-essential cmake ninja-build pkg-config git ca-certificates openssl
   libexpected-dev libcli11-dev nlohmann-json3-dev libsqlite3-dev libssl-dev
-  libgtest-dev libgmock-dev libmariadb-dev libcurl4-openssl-dev zlib1g-dev
+  libgtest-dev libgmock-dev libmariadb-dev libcurl4-openssl-dev zlib1g-dev libtomlplusplus-dev
   sqlite3 mariadb-server mariadb-client python3 python3-pymysql awscli
   clang libclang-rt-14-dev hyperfine unzip zip shellcheck
   chromium
