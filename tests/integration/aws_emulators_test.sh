@@ -152,7 +152,7 @@ expect_refused "an answer over 1 MiB is refused" \
 rows=$(/usr/bin/aws --endpoint-url "$da" rds-data execute-statement "${arn[@]}" \
   --sql "WITH RECURSIVE n (i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 15) SELECT REPEAT('x', 60000) FROM n" \
   --query 'length(records)' --output text)
-expect_eq "$rows" "15" "an answer of 15 rows of 60 KB (under 1 MiB) is served"
+check_eq "$rows" "15" "an answer of 15 rows of 60 KB (under 1 MiB) is served"
 expect_refused "a row over 64 KB is refused" \
   "BadRequestException) when calling the ExecuteStatement operation*: Database returned a row larger than the allowed row size limit of 64 KB" 400 \
   execute-statement "${arn[@]}" --sql "SELECT REPEAT('x', 70000)"
@@ -172,7 +172,7 @@ expect_refused "a commit after a failed statement finds the transaction aborted"
   commit-transaction --resource-arn arn:aws:rds:us-east-1:123456789012:cluster:billflow \
   --secret-arn arn:aws:secretsmanager:us-east-1:123456789012:secret:billflow/db-AbCdEf --transaction-id "$tx"
 count=$(mariadb --no-defaults -S "$MARIADB_SOCK" -uroot -N -e "SELECT COUNT(*) FROM billflow.t WHERE id = 'in-aborted'")
-expect_eq "$count" "0" "an aborted transaction's earlier statements are rolled back"
+check_eq "$count" "0" "an aborted transaction's earlier statements are rolled back"
 if out=$(AWS_SECRET_ACCESS_KEY=wrong /usr/bin/aws --endpoint-url "$da" rds-data execute-statement "${arn[@]}" --sql 'SELECT 1' 2>&1); then
   fail "data api: a wrong secret key must be refused"
 else
