@@ -5,6 +5,7 @@
 #include <functional>
 #include <optional>
 
+#include "core/dialect.h"
 #include "core/fx_rate_table.h"
 #include "core/row_validator.h"
 #include "csv/csv_reader.h"
@@ -20,9 +21,24 @@ struct IngestProgress {
   std::optional<std::uint64_t> bytes_total;
 };
 
+// The dialect one file is read with, and the profile it came from (empty = none).
+struct FileDialect {
+  Dialect dialect;
+  std::string profile;
+};
+
 struct IngestOptions {
   CsvOptions csv;
   ValidatorOptions validator;
+  // How the file is written (encoding, delimiter, numbers, dates, title lines, columns). Its
+  // settings override the matching ones of `csv` and `validator`; '\0' delimiter and empty
+  // encoding are detected per file.
+  Dialect dialect;
+  // The profile the dialect came from, for the summary; empty = none.
+  std::string profile;
+  // When set, chooses each file's dialect and profile from what is known of its source
+  // before it is read (replacing `dialect` and `profile`); an error fails that file alone.
+  std::function<Result<FileDialect>(const SourceInfo&)> dialect_for;
   // More rejected rows than this fails the file (rolled back). nullopt = no limit.
   std::optional<std::uint64_t> max_rejects;
   // Raw bytes kept per reject; longer lines are cut (the reason says the line's length).
@@ -54,11 +70,11 @@ class IngestJob {
  private:
   // Content hash of a rewindable source (then rewound), for the unchanged-file fast path.
   Result<std::string> HashWhole(ByteSource& source);
-  Status Stream(ByteSource& source, RecordSink* sink, IngestSummary* summary);
+  Status Stream(ByteSource& source, RecordSink* sink, const FileDialect& dialect,
+                IngestSummary* summary);
 
   const FxRateTable& rates_;
   IngestOptions options_;
-  RowValidator validator_;
 };
 
 }  // namespace billflow
