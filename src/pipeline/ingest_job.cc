@@ -57,6 +57,14 @@ void ApplyDialect(const Dialect& dialect, CsvOptions* csv, ValidatorOptions* val
   validator->date_formats = dialect.date_formats;
 }
 
+// The ledger's key for how a file was read: the settings as stated, before detection (which
+// the same bytes repeat), so a re-run can be judged unchanged before reading the file. The
+// contract's own dialect is "" (what the ledger holds for files read before dialects).
+std::string SettingsHash(const Dialect& dialect) {
+  const std::string canonical = dialect.CanonicalText();
+  return canonical == Dialect{}.CanonicalText() ? "" : ToHex(Sha256::Of(canonical));
+}
+
 }  // namespace
 
 IngestJob::IngestJob(const FxRateTable& rates, IngestOptions options)
@@ -98,6 +106,7 @@ IngestSummary IngestJob::Run(ByteSource& source, RecordSink* sink) {
     streamed = tl::unexpected(dialect.error());
   } else {
     summary.profile = dialect->profile;
+    summary.settings_sha256 = SettingsHash(dialect->dialect);
     streamed = Stream(source, sink, *dialect, &summary);
   }
   if (!streamed) {
@@ -109,13 +118,9 @@ IngestSummary IngestJob::Run(ByteSource& source, RecordSink* sink) {
     // failures are not the file's fault, so they are not recorded against it.
     if (sink != nullptr && !IsRetryable(summary.error_code) &&
         summary.error_code != ErrorCode::kCancelled) {
-      const FileIdentity identity{info.uri,
-                                  summary.content_sha256,
-                                  info.size_bytes.value_or(0),
-                                  info.version_tag,
-                                  info.version_order,
-                                  "",
-                                  ""};
+      const FileIdentity identity{
+          info.uri,           summary.content_sha256, info.size_bytes.value_or(0), info.version_tag,
+          info.version_order, summary.profile,        summary.settings_sha256};
       if (auto recorded = sink->RecordFailure(identity, summary.error); !recorded) {
         summary.warnings.push_back("could not record the failure in the ledger: " +
                                    recorded.error().message);
@@ -131,8 +136,13 @@ Status IngestJob::Stream(ByteSource& source, RecordSink* sink, const FileDialect
                          IngestSummary* summary) {
   const SourceInfo& info = source.Info();
   const std::string& name = info.display_name;
-  FileIdentity identity{
-      info.uri, "", info.size_bytes.value_or(0), info.version_tag, info.version_order, "", ""};
+  FileIdentity identity{info.uri,
+                        "",
+                        info.size_bytes.value_or(0),
+                        info.version_tag,
+                        info.version_order,
+                        summary->profile,
+                        summary->settings_sha256};
 
   if (sink != nullptr) {
     // Fast path for re-runs: same size as what is loaded -> compare hashes before parsing.
@@ -196,17 +206,7 @@ Status IngestJob::Stream(ByteSource& source, RecordSink* sink, const FileDialect
   } else {
     summary->delimiter = csv_options.delimiter;
   }
-  Dialect effective = dialect.dialect;
-  effective.encoding = text.encoding();
-  effective.delimiter = summary->delimiter;
-  // The contract's own dialect hashes to "" (what the ledger holds for files read before
-  // dialects existed), so such files stay unchanged on a re-run.
-  Dialect contract;
-  contract.encoding = "utf-8";
-  contract.delimiter = ',';
-  const std::string canonical = effective.CanonicalText();
-  summary->settings_sha256 =
-      canonical == contract.CanonicalText() ? "" : ToHex(Sha256::Of(canonical));
+
   CsvRecord first;
 
   auto has_header = reader.Next(&first);

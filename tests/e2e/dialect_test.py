@@ -100,6 +100,23 @@ class ProfileTest(DialectTestCase):
         self.assertEqual(summary["files"][0]["profile"], "acme-de")
         self.assertEqual(summary["files"][0]["rows_loaded"], 4)
 
+    def test_same_bytes_under_a_changed_profile_are_replaced(self):
+        src = self.dir / "acme_de_2025_06.csv"
+        shutil.copy(DATA / "acme_de_2025_06.csv", src)
+        profiles = self.dir / "profiles.toml"
+        shutil.copy(DATA / "profiles.toml", profiles)
+        _, first = self.ingest("--profiles", str(profiles), str(src))
+        self.assertEqual(first["files"][0]["status"], "loaded")
+        _, again = self.ingest("--profiles", str(profiles), str(src))
+        self.assertEqual(again["files"][0]["status"], "unchanged")
+        profiles.write_text(profiles.read_text().replace(
+            'date_formats = ["%d.%m.%Y"]', 'date_formats = ["%d.%m.%Y", "%Y-%m-%d"]'))
+        _, fixed = self.ingest("--profiles", str(profiles), str(src))
+        self.assertEqual(fixed["files"][0]["status"], "replaced")
+        self.assertEqual(fixed["files"][0]["rows_loaded"], 5)
+        self.assertEqual(self.query("SELECT count(*) FROM billing_data"), [(5,)])
+        self.assertEqual(self.query("SELECT profile FROM billing_files"), [("acme-de",)])
+
     def test_flags_override_the_profile_setting_by_setting(self):
         src = self.dir / "acme_de_2025_06.csv"
         shutil.copy(DATA / "acme_de_2025_06.csv", src)
@@ -190,9 +207,10 @@ class MisleadingErrorsTest(DialectTestCase):
         self.assertEqual(summary["files"][0]["warnings"], [
             f"{src}: 1 row(s) rejected as not valid UTF-8; the file is likely windows-1252 or "
             "iso-8859-1: set encoding (--encoding windows-1252)"])
-        result = run("ingest", "--db", f"sqlite:{self.dir / 'b.db'}", "--json", "--encoding",
-                     "latin1", str(src))
-        self.assertEqual(json.loads(result.stdout)["files"][0]["rows_loaded"], 1)
+        # The same bytes read with the setting the warning names: a new version, replaced.
+        result, summary = self.ingest("--encoding", "latin1", str(src))
+        self.assertEqual(summary["files"][0]["status"], "replaced")
+        self.assertEqual(self.query("SELECT company_name FROM billing_data"), [("Café Olé",)])
 
     def test_us_date_without_setting_names_the_setting(self):
         src = self.write("us.csv", HEADER + "\n1,A,US,X,P,I,01/02/2025,USD,1\n")
