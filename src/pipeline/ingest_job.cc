@@ -57,12 +57,16 @@ void ApplyDialect(const Dialect& dialect, CsvOptions* csv, ValidatorOptions* val
   validator->date_formats = dialect.date_formats;
 }
 
-// The ledger's key for how a file was read: the settings as stated, before detection (which
-// the same bytes repeat), so a re-run can be judged unchanged before reading the file. The
-// contract's own dialect is "" (what the ledger holds for files read before dialects).
-std::string SettingsHash(const Dialect& dialect) {
-  const std::string canonical = dialect.CanonicalText();
-  return canonical == Dialect{}.CanonicalText() ? "" : ToHex(Sha256::Of(canonical));
+// The ledger's key for how a file was read: the effective settings, after detection, so that
+// stating what detection found changes nothing and a detected change (a BOM added) is another
+// version. The contract's own dialect is "" (what the ledger holds for files read before
+// dialects).
+std::string SettingsHash(const Dialect& effective) {
+  Dialect contract;
+  contract.encoding = "utf-8";
+  contract.delimiter = ',';
+  const std::string canonical = effective.CanonicalText();
+  return canonical == contract.CanonicalText() ? "" : ToHex(Sha256::Of(canonical));
 }
 
 }  // namespace
@@ -81,6 +85,35 @@ Result<std::string> IngestJob::HashWhole(ByteSource& source) {
   }
   BILLFLOW_TRY(source.Rewind());
   return ToHex(hasher.Finish());
+}
+
+Result<IngestJob::OpenedText> IngestJob::OpenText(
+    ByteSource& source, const FileDialect& dialect, const CsvOptions& csv_options,
+    const HeaderOptions& header_options, std::function<void(std::string_view)> raw_observer) {
+  OpenedText opened;
+  auto decoded = TranscodingSource::Open(&source, dialect.dialect.encoding);
+  if (!decoded) return tl::unexpected(decoded.error());
+  opened.text = std::move(*decoded);
+  if (raw_observer) opened.text->set_raw_observer(std::move(raw_observer));
+  opened.reader = std::make_unique<CsvReader>(opened.text.get(), csv_options);
+  opened.effective = dialect.dialect;
+  opened.effective.encoding = opened.text->encoding();
+  opened.effective.delimiter = csv_options.delimiter;
+  if (csv_options.delimiter == '\0') {
+    auto line = opened.reader->PeekFirstLine();
+    if (!line) return tl::unexpected(line.error());
+    auto choice = line->empty() ? Result<DelimiterChoice>(DelimiterChoice{})
+                                : DetectDelimiter(*line, header_options, csv_options.quote);
+    if (!choice) {
+      const std::uint64_t header_line = std::uint64_t{csv_options.skip_lines} + 1;
+      return Fail(ErrorCode::kInvalidData, source.Info().display_name + ":" +
+                                               std::to_string(header_line) + ": " +
+                                               choice.error().message);
+    }
+    opened.reader->set_delimiter(choice->delimiter);
+    opened.effective.delimiter = choice->delimiter;
+  }
+  return opened;
 }
 
 IngestSummary FailedSummary(std::string source, std::string display_name, const Error& error) {
@@ -106,7 +139,6 @@ IngestSummary IngestJob::Run(ByteSource& source, RecordSink* sink) {
     streamed = tl::unexpected(dialect.error());
   } else {
     summary.profile = dialect->profile;
-    summary.settings_sha256 = SettingsHash(dialect->dialect);
     streamed = Stream(source, sink, *dialect, &summary);
   }
   if (!streamed) {
@@ -136,28 +168,40 @@ Status IngestJob::Stream(ByteSource& source, RecordSink* sink, const FileDialect
                          IngestSummary* summary) {
   const SourceInfo& info = source.Info();
   const std::string& name = info.display_name;
-  FileIdentity identity{info.uri,
-                        "",
-                        info.size_bytes.value_or(0),
-                        info.version_tag,
-                        info.version_order,
-                        summary->profile,
-                        summary->settings_sha256};
+  FileIdentity identity{
+      info.uri,         "", info.size_bytes.value_or(0), info.version_tag, info.version_order,
+      summary->profile, ""};
+  CsvOptions csv_options = options_.csv;
+  ValidatorOptions validator_options = options_.validator;
+  ApplyDialect(dialect.dialect, &csv_options, &validator_options);
+  HeaderOptions header_options;
+  header_options.columns = dialect.dialect.columns;
+  header_options.defaults = dialect.dialect.defaults;
 
   if (sink != nullptr) {
     // Fast path for re-runs: same size as what is loaded -> compare hashes before parsing.
+    // Detection reads only the first line, so the effective settings cost no full pass.
     auto existing = sink->FindFile(info.uri);
     if (!existing) return tl::unexpected(existing.error());
     if (*existing && (*existing)->IsLoaded() && info.size_bytes &&
         (*existing)->size_bytes == *info.size_bytes && source.CanRewind()) {
-      auto hash = HashWhole(source);
-      if (!hash) return tl::unexpected(hash.error());
-      FileIdentity read = identity;
-      read.content_sha256 = *hash;
-      if ((*existing)->Holds(read)) {
-        summary->status = FileStatus::kUnchanged;
-        summary->content_sha256 = *hash;
-        return Ok();
+      std::optional<std::string> settings;  // none: the full read below reports why
+      if (auto detected = OpenText(source, dialect, csv_options, header_options, nullptr)) {
+        settings = SettingsHash(detected->effective);
+      }
+      BILLFLOW_TRY(source.Rewind());
+      if (settings) {
+        auto hash = HashWhole(source);
+        if (!hash) return tl::unexpected(hash.error());
+        FileIdentity read = identity;
+        read.content_sha256 = *hash;
+        read.settings_sha256 = *settings;
+        if ((*existing)->Holds(read)) {
+          summary->status = FileStatus::kUnchanged;
+          summary->content_sha256 = *hash;
+          summary->settings_sha256 = *settings;
+          return Ok();
+        }
       }
     }
     auto begun = sink->BeginFile(identity);
@@ -173,39 +217,20 @@ Status IngestJob::Stream(ByteSource& source, RecordSink* sink, const FileDialect
     return tl::unexpected(std::move(error));
   };
 
-  CsvOptions csv_options = options_.csv;
-  ValidatorOptions validator_options = options_.validator;
-  ApplyDialect(dialect.dialect, &csv_options, &validator_options);
   const RowValidator validator(rates_, validator_options);
   Sha256 hasher;
-  auto decoded = TranscodingSource::Open(&source, dialect.dialect.encoding);
-  if (!decoded) return fail(decoded.error());
-  TranscodingSource& text = **decoded;
-  summary->encoding = text.encoding();
   // The hash is the file's identity in the ledger (its bytes as they are); a dry run has no
   // ledger to consult.
-  if (sink != nullptr) {
-    text.set_raw_observer([&hasher](std::string_view bytes) { hasher.Update(bytes); });
-  }
-  CsvReader reader(&text, csv_options);
-  HeaderOptions header_options;
-  header_options.columns = dialect.dialect.columns;
-  header_options.defaults = dialect.dialect.defaults;
-  if (csv_options.delimiter == '\0') {
-    auto line = reader.PeekFirstLine();
-    if (!line) return fail(line.error());
-    auto choice = line->empty() ? Result<DelimiterChoice>(DelimiterChoice{})
-                                : DetectDelimiter(*line, header_options, csv_options.quote);
-    if (!choice) {
-      const std::uint64_t header_line = std::uint64_t{csv_options.skip_lines} + 1;
-      return fail({ErrorCode::kInvalidData,
-                   name + ":" + std::to_string(header_line) + ": " + choice.error().message});
-    }
-    reader.set_delimiter(choice->delimiter);
-    summary->delimiter = choice->delimiter;
-  } else {
-    summary->delimiter = csv_options.delimiter;
-  }
+  std::function<void(std::string_view)> observe;
+  if (sink != nullptr) observe = [&hasher](std::string_view bytes) { hasher.Update(bytes); };
+  auto opened = OpenText(source, dialect, csv_options, header_options, std::move(observe));
+  if (!opened) return fail(opened.error());
+  TranscodingSource& text = *opened->text;
+  CsvReader& reader = *opened->reader;
+  summary->encoding = opened->effective.encoding;
+  summary->delimiter = opened->effective.delimiter;
+  summary->settings_sha256 = SettingsHash(opened->effective);
+  identity.settings_sha256 = summary->settings_sha256;
 
   CsvRecord first;
 

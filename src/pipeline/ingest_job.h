@@ -3,15 +3,18 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 
 #include "core/dialect.h"
 #include "core/fx_rate_table.h"
 #include "core/row_validator.h"
 #include "csv/csv_reader.h"
+#include "csv/header_map.h"
 #include "pipeline/ingest_summary.h"
 #include "sinks/record_sink.h"
 #include "sources/byte_source.h"
+#include "sources/transcoding_source.h"
 
 namespace billflow {
 
@@ -70,8 +73,19 @@ class IngestJob {
  private:
   // Content hash of a rewindable source (then rewound), for the unchanged-file fast path.
   Result<std::string> HashWhole(ByteSource& source);
-  Status Stream(ByteSource& source, RecordSink* sink, const FileDialect& dialect,
-                IngestSummary* summary);
+  // The file's text as UTF-8 and a reader on it, with the effective dialect: the encoding
+  // and delimiter detection chose (from the first bytes and the header line) filled in.
+  // `raw_observer` (may be empty) sees the file's bytes as read. Errors name the file.
+  struct OpenedText {
+    std::unique_ptr<TranscodingSource> text;
+    std::unique_ptr<CsvReader> reader;
+    Dialect effective;
+  };
+  [[nodiscard]] static Result<OpenedText> OpenText(
+      ByteSource& source, const FileDialect& dialect, const CsvOptions& csv_options,
+      const HeaderOptions& header_options, std::function<void(std::string_view)> raw_observer);
+  [[nodiscard]] Status Stream(ByteSource& source, RecordSink* sink, const FileDialect& dialect,
+                              IngestSummary* summary);
 
   const FxRateTable& rates_;
   IngestOptions options_;

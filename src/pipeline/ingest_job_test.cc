@@ -40,8 +40,8 @@ class FakeSink : public RecordSink {
   Result<CommitResult> CommitFile(const FileIdentity& file, const LoadTally& tally) override {
     open = false;
     ++commits;
-    ledger[file.source] =
-        LedgerEntry{1, LedgerStatus::kLoaded, file.content_sha256, file.size_bytes, "", ""};
+    ledger[file.source] = LedgerEntry{
+        1, LedgerStatus::kLoaded, file.content_sha256, file.size_bytes, "", file.settings_sha256};
     return CommitResult{CommitOutcome::kLoaded, tally};
   }
   void RollbackFile() noexcept override {
@@ -131,6 +131,55 @@ TEST_F(IngestJobTest, SameContentAgainIsSkippedBeforeParsing) {
   const auto again = Run(body);
   EXPECT_EQ(again.status, FileStatus::kUnchanged);
   EXPECT_EQ(sink_.commits, 1);
+}
+
+// The ledger keys a file's settings by what was in effect after detection: stating what
+// detection would find changes nothing; a changed setting makes the same bytes a new version.
+TEST_F(IngestJobTest, SameBytesAndSettingsAreUnchangedWhenDetectionIsStated) {
+  std::string body = std::string(kHeader) + "1;A;US;X;P;I;01.06.2025;USD;1,5\n";
+  std::replace(body.begin(), body.begin() + static_cast<std::ptrdiff_t>(sizeof kHeader - 1), ',',
+               ';');
+  IngestOptions stated;
+  stated.dialect.decimal_separator = ',';
+  stated.dialect.date_formats = {"%d.%m.%Y"};
+  const auto first = Run(body, stated);
+  ASSERT_EQ(first.status, FileStatus::kLoaded) << first.error;
+  EXPECT_EQ(sink_.rows, (std::vector<std::string>{"1=1.50"}));
+  EXPECT_EQ(first.settings_sha256.size(), 64U);
+  const auto again = Run(body, stated);
+  EXPECT_EQ(again.status, FileStatus::kUnchanged);
+  EXPECT_EQ(again.settings_sha256, first.settings_sha256);
+  stated.dialect.encoding = "utf-8";  // what detection found
+  stated.dialect.delimiter = ';';
+  const auto spelled_out = Run(body, stated);
+  EXPECT_EQ(spelled_out.status, FileStatus::kUnchanged);
+  EXPECT_EQ(spelled_out.settings_sha256, first.settings_sha256);
+  EXPECT_EQ(sink_.commits, 1);
+}
+
+TEST_F(IngestJobTest, SameBytesUnderAChangedSettingAreLoadedAgain) {
+  const std::string body = std::string(kHeader) + "1,A,US,X,P,I,06/01/2025,USD,1\n";
+  IngestOptions day_first;
+  day_first.dialect.date_formats = {"%d/%m/%Y"};
+  const auto first = Run(body, day_first);
+  ASSERT_EQ(first.status, FileStatus::kLoaded) << first.error;
+  IngestOptions month_first;
+  month_first.dialect.date_formats = {"%m/%d/%Y"};
+  const auto fixed = Run(body, month_first);
+  EXPECT_EQ(fixed.status, FileStatus::kLoaded) << fixed.error;  // the fake never says replaced
+  EXPECT_NE(fixed.settings_sha256, first.settings_sha256);
+  EXPECT_EQ(sink_.commits, 2);
+}
+
+TEST_F(IngestJobTest, ContractDialectDetectedOrStatedHashesAsEmpty) {
+  const std::string body = std::string(kHeader) + "1,A,US,X,P,I,2023-05-01,USD,1\n";
+  EXPECT_EQ(Run(body).settings_sha256, "");
+  IngestOptions stated;
+  stated.dialect.encoding = "utf-8";
+  stated.dialect.delimiter = ',';
+  const auto again = Run(body, stated);
+  EXPECT_EQ(again.status, FileStatus::kUnchanged);
+  EXPECT_EQ(again.settings_sha256, "");
 }
 
 TEST_F(IngestJobTest, StopRequestRollsBack) {
