@@ -1,45 +1,15 @@
 #include "cli/dialect_chooser.h"
 
-#include <fstream>
 #include <memory>
-#include <sstream>
 
-#include "aws/s3_client.h"
-#include "cli/aws_context.h"
 #include "cli/dialect_settings.h"
 #include "cli/profiles.h"
+#include "cli/setting_file.h"
 
 namespace billflow {
 namespace {
 
-constexpr std::size_t kMaxProfilesBytes = 1 << 20;
-
-Result<std::string> ReadProfilesText(const Config& config) {
-  const std::string& where = config.profiles;
-  if (where.rfind("s3://", 0) != 0) {
-    std::ifstream in(where, std::ios::binary);
-    if (!in) return Fail(ErrorCode::kInvalidArgument, "--profiles " + where + ": cannot open");
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-  }
-  auto location = ParseS3Uri(where);
-  if (!location) return Fail(ErrorCode::kInvalidArgument, location.error().message);
-  AwsContext aws(config);
-  auto s3 = aws.S3();
-  if (!s3) return tl::unexpected(s3.error());
-  std::string text;
-  auto got = (*s3)->GetObject(location->bucket, location->key, {},
-                              [&text](std::string_view bytes) -> Status {
-                                if (text.size() + bytes.size() > kMaxProfilesBytes) {
-                                  return Fail(ErrorCode::kLimitExceeded, "larger than 1 MiB");
-                                }
-                                text.append(bytes);
-                                return Ok();
-                              });
-  if (!got) return Fail(got.error().code, "--profiles " + where + ": " + got.error().message);
-  return text;
-}
+constexpr std::size_t kMaxProfilesBytes = 1 << 20;  // --profiles from S3
 
 }  // namespace
 
@@ -48,7 +18,7 @@ Result<DialectChooser> MakeDialectChooser(const Config& config) {
   if (!flags) return tl::unexpected(flags.error());
   auto profiles = std::make_shared<ProfileSet>();
   if (!config.profiles.empty()) {
-    auto text = ReadProfilesText(config);
+    auto text = ReadSettingFile(config, "--profiles", config.profiles, kMaxProfilesBytes);
     if (!text) return tl::unexpected(text.error());
     auto parsed = ProfileSet::Parse(*text, config.profiles);
     if (!parsed) return tl::unexpected(parsed.error());
