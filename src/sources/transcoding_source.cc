@@ -32,6 +32,57 @@ iconv_t OpenIconv(const std::string& to, const std::string& from) {
 
 bool IsUtf8(const std::string& encoding) { return encoding == "utf-8"; }
 
+// Encodings whose ASCII characters are single code units of known shape. Billing files are
+// mostly ASCII, and glibc's iconv converts them one character at a time through its generic
+// loop: a run of such units is copied past it instead, and iconv sees only the rest.
+TranscodingSource::AsciiUnits AsciiUnitsOf(const std::string& encoding) {
+  using Units = TranscodingSource::AsciiUnits;
+  if (encoding == "utf-16le") return Units::kUtf16Le;
+  if (encoding == "utf-16be") return Units::kUtf16Be;
+  for (const char* prefix : {"windows-125", "cp125", "iso-8859-", "latin"}) {
+    if (encoding.starts_with(prefix)) return Units::kSingleByte;
+  }
+  return Units::kNone;
+}
+
+bool IsAsciiUnit(TranscodingSource::AsciiUnits units, const char* unit) {
+  const auto byte = [unit](std::size_t i) { return static_cast<unsigned char>(unit[i]); };
+  switch (units) {
+    case TranscodingSource::AsciiUnits::kSingleByte:
+      return byte(0) < 0x80;
+    case TranscodingSource::AsciiUnits::kUtf16Le:
+      return byte(1) == 0 && byte(0) < 0x80;
+    case TranscodingSource::AsciiUnits::kUtf16Be:
+      return byte(0) == 0 && byte(1) < 0x80;
+    case TranscodingSource::AsciiUnits::kNone:
+      return false;
+  }
+  return false;
+}
+
+// Copies the ASCII units at the start of `in` (at most `out_room` of them) as bytes; returns
+// how many.
+std::size_t CopyAsciiUnits(TranscodingSource::AsciiUnits units, std::size_t unit_bytes,
+                           const char* in, std::size_t in_bytes, char* out, std::size_t out_room) {
+  const std::size_t limit = std::min(in_bytes / unit_bytes, out_room);
+  const std::size_t low = units == TranscodingSource::AsciiUnits::kUtf16Be ? 1 : 0;
+  std::size_t n = 0;
+  while (n < limit && IsAsciiUnit(units, in + n * unit_bytes)) {
+    out[n] = in[n * unit_bytes + low];
+    ++n;
+  }
+  return n;
+}
+
+// Bytes of the run of non-ASCII units at the start of `in` (at least one unit, or what is
+// left of a cut one): what iconv is given, so it stops where the next ASCII run begins.
+std::size_t NonAsciiRunBytes(TranscodingSource::AsciiUnits units, std::size_t unit_bytes,
+                             const char* in, std::size_t in_bytes) {
+  std::size_t bytes = std::min(unit_bytes, in_bytes);
+  while (bytes + unit_bytes <= in_bytes && !IsAsciiUnit(units, in + bytes)) bytes += unit_bytes;
+  return bytes;
+}
+
 }  // namespace
 
 TranscodingSource::TranscodingSource(ByteSource* inner, std::string encoding, std::string reason)
@@ -85,6 +136,7 @@ Status TranscodingSource::Start() {
     iconv(decoder_->cd, nullptr, nullptr, nullptr, nullptr);
   }
   unit_bytes_ = encoding_.starts_with("utf-16") ? 2 : encoding_.starts_with("utf-32") ? 4 : 1;
+  ascii_units_ = AsciiUnitsOf(encoding_);
   return Ok();
 }
 
@@ -146,19 +198,31 @@ Result<std::size_t> TranscodingSource::Read(std::span<char> buffer) {
   }
   char* out = buffer.data();
   std::size_t out_left = buffer.size();
-  while (out_left == buffer.size()) {
-    if (input_pos_ == input_end_ || (input_end_ - input_pos_ < 4 && !inner_eof_)) {
+  while (out_left >= kMaxCharBytes) {
+    if (input_end_ - input_pos_ < kMaxCharBytes && !inner_eof_) {
       auto more = Refill();
       if (!more) return tl::unexpected(more.error());
-      if (input_pos_ == input_end_ && inner_eof_) break;
     }
+    if (input_pos_ == input_end_) break;  // the end of the file
     char* in = input_.data() + input_pos_;
     std::size_t in_left = input_end_ - input_pos_;
+    if (ascii_units_ != AsciiUnits::kNone) {
+      const std::size_t copied =
+          CopyAsciiUnits(ascii_units_, unit_bytes_, in, in_left, out, out_left);
+      if (copied > 0) {
+        input_pos_ += copied * unit_bytes_;
+        out += copied;
+        out_left -= copied;
+        continue;
+      }
+      in_left = NonAsciiRunBytes(ascii_units_, unit_bytes_, in, in_left);
+    }
+    const std::size_t run_end = input_pos_ + in_left;
     const std::size_t done = iconv(decoder_->cd, &in, &in_left, &out, &out_left);
     input_pos_ = static_cast<std::size_t>(in - input_.data());
     if (done != static_cast<std::size_t>(-1)) continue;
     if (errno == E2BIG) break;
-    if (errno == EINVAL && !inner_eof_) {
+    if (errno == EINVAL && run_end == input_end_ && !inner_eof_) {
       auto more = Refill();  // a character cut at the buffer's end
       if (!more) return tl::unexpected(more.error());
       if (*more) continue;

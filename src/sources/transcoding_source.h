@@ -45,6 +45,10 @@ class TranscodingSource : public ByteSource {
   // raw_line keeps the original). UTF-8 input returns it unchanged.
   std::string OriginalBytes(std::string_view utf8) const;
 
+  // How an ASCII character looks in the input encoding, when it is one code unit that can be
+  // copied without iconv.
+  enum class AsciiUnits { kNone, kSingleByte, kUtf16Le, kUtf16Be };
+
  private:
   struct Converter;  // an iconv_t with its deleter, kept out of this header
   TranscodingSource(ByteSource* inner, std::string encoding, std::string reason);
@@ -57,6 +61,7 @@ class TranscodingSource : public ByteSource {
   std::unique_ptr<Converter> decoder_;  // null for UTF-8
   mutable std::unique_ptr<Converter> encoder_;
   std::size_t unit_bytes_ = 1;  // code unit of the input encoding (2 for UTF-16)
+  AsciiUnits ascii_units_ = AsciiUnits::kNone;
   std::function<void(std::string_view)> raw_observer_;
   std::vector<char> input_;
   std::size_t input_pos_ = 0;

@@ -68,6 +68,47 @@ TEST(TranscodingSourceTest, Utf16LeWithBomIsDetectedAndTheBomDropped) {
   }
 }
 
+// ASCII runs are copied past iconv; what lies between them still goes through it, across
+// the 64 KiB input buffer's refills and at any read size.
+TEST(TranscodingSourceTest, LongMixedTextDecodesTheSameAtEveryChunkSize) {
+  std::string latin;
+  std::string utf8;
+  for (int i = 0; i < 20000; ++i) {
+    latin += std::to_string(i) + ";B\xE4\xE4" + "ckerei;\x80\n";
+    utf8 += std::to_string(i) + ";B\xC3\xA4\xC3\xA4" + "ckerei;\xE2\x82\xAC\n";
+  }
+  std::string le;
+  std::string be;
+  for (char c : latin) {
+    const char16_t unit = c == '\x80' ? u'\u20AC' : static_cast<unsigned char>(c);
+    le += static_cast<char>(unit & 0xFF);
+    le += static_cast<char>(unit >> 8);
+    be += static_cast<char>(unit >> 8);
+    be += static_cast<char>(unit & 0xFF);
+  }
+  for (std::size_t chunk : {std::size_t{4}, std::size_t{7}, std::size_t{1} << 16}) {
+    auto single = Drain(latin, "windows-1252", chunk, 4093);
+    ASSERT_TRUE(single) << single.error().message;
+    EXPECT_EQ(*single, utf8) << chunk;
+    auto little = Drain(le, "utf-16le", chunk, 4093);
+    ASSERT_TRUE(little) << little.error().message;
+    EXPECT_EQ(*little, utf8) << chunk;
+    auto big = Drain(be, "utf-16be", chunk, 4093);
+    ASSERT_TRUE(big) << big.error().message;
+    EXPECT_EQ(*big, utf8) << chunk;
+  }
+}
+
+TEST(TranscodingSourceTest, Utf16SurrogatePairBetweenAsciiRuns) {
+  // U+1F600 is D83D DE00 in UTF-16, F0 9F 98 80 in UTF-8.
+  const std::string bytes = Utf16Le("a,") + std::string("\x3D\xD8\x00\xDE", 4) + Utf16Le(",z\n");
+  for (std::size_t inner : {std::size_t{1}, std::size_t{3}, std::size_t{1} << 20}) {
+    auto text = Drain(bytes, "utf-16le", 4, inner);
+    ASSERT_TRUE(text) << text.error().message;
+    EXPECT_EQ(*text, "a,\xF0\x9F\x98\x80,z\n") << inner;
+  }
+}
+
 TEST(TranscodingSourceTest, Utf8BomIsDroppedAndTextPassesThrough) {
   auto text = Drain("\xEF\xBB\xBFid,x\n1,\xC3\xA9\n", "");
   ASSERT_TRUE(text);
