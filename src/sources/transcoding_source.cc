@@ -3,7 +3,9 @@
 #include <iconv.h>
 
 #include <algorithm>
+#include <bit>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 
 #include "sources/encoding_detection.h"
@@ -64,14 +66,69 @@ bool IsAsciiUnit(TranscodingSource::AsciiUnits units, const char* unit) {
 // how many.
 std::size_t CopyAsciiUnits(TranscodingSource::AsciiUnits units, std::size_t unit_bytes,
                            const char* in, std::size_t in_bytes, char* out, std::size_t out_room) {
+  using Units = TranscodingSource::AsciiUnits;
   const std::size_t limit = std::min(in_bytes / unit_bytes, out_room);
-  const std::size_t low = units == TranscodingSource::AsciiUnits::kUtf16Be ? 1 : 0;
+  const std::size_t low = units == Units::kUtf16Be ? 1 : 0;
   std::size_t n = 0;
-  while (n < limit && IsAsciiUnit(units, in + n * unit_bytes)) {
-    out[n] = in[n * unit_bytes + low];
-    ++n;
+  // Eight input bytes at a time while they are all ASCII units; the loop below does the rest.
+  if constexpr (std::endian::native == std::endian::little) {
+    std::uint64_t word = 0;
+    if (units == Units::kSingleByte) {
+      for (; n + 8 <= limit; n += 8) {
+        std::memcpy(&word, in + n, 8);
+        if ((word & 0x8080808080808080ULL) != 0) break;
+        std::memcpy(out + n, &word, 8);
+      }
+    } else if (units == Units::kUtf16Le || units == Units::kUtf16Be) {
+      const std::uint64_t not_ascii =
+          units == Units::kUtf16Le ? 0xFF80FF80FF80FF80ULL : 0x80FF80FF80FF80FFULL;
+      const int shift = units == Units::kUtf16Le ? 0 : 8;
+      for (; n + 4 <= limit; n += 4) {
+        std::memcpy(&word, in + 2 * n, 8);
+        if ((word & not_ascii) != 0) break;
+        for (int i = 0; i < 4; ++i) {
+          out[n + static_cast<std::size_t>(i)] =
+              static_cast<char>((word >> (16 * i + shift)) & 0xFF);
+        }
+      }
+    }
+  }
+  const auto* bytes = reinterpret_cast<const unsigned char*>(in);
+  switch (units) {
+    case Units::kSingleByte:
+      while (n < limit && bytes[n] < 0x80) {
+        out[n] = in[n];
+        ++n;
+      }
+      break;
+    case Units::kUtf16Le:
+    case Units::kUtf16Be:
+      while (n < limit && bytes[2 * n + low] < 0x80 && bytes[2 * n + 1 - low] == 0) {
+        out[n] = in[2 * n + low];
+        ++n;
+      }
+      break;
+    case Units::kNone:
+      break;
   }
   return n;
+}
+
+// UTF-8 of a code point below U+10000 that is not a surrogate, into `out` (room for 3).
+std::size_t EncodeBmp(std::uint32_t code, char* out) {
+  if (code < 0x80) {
+    out[0] = static_cast<char>(code);
+    return 1;
+  }
+  if (code < 0x800) {
+    out[0] = static_cast<char>(0xC0 | (code >> 6));
+    out[1] = static_cast<char>(0x80 | (code & 0x3F));
+    return 2;
+  }
+  out[0] = static_cast<char>(0xE0 | (code >> 12));
+  out[1] = static_cast<char>(0x80 | ((code >> 6) & 0x3F));
+  out[2] = static_cast<char>(0x80 | (code & 0x3F));
+  return 3;
 }
 
 // Bytes of the run of non-ASCII units at the start of `in` (at least one unit, or what is
@@ -137,6 +194,7 @@ Status TranscodingSource::Start() {
   }
   unit_bytes_ = encoding_.starts_with("utf-16") ? 2 : encoding_.starts_with("utf-32") ? 4 : 1;
   ascii_units_ = AsciiUnitsOf(encoding_);
+  if (ascii_units_ == AsciiUnits::kSingleByte) BuildHighByteTable();
   return Ok();
 }
 
@@ -215,6 +273,13 @@ Result<std::size_t> TranscodingSource::Read(std::span<char> buffer) {
         out_left -= copied;
         continue;
       }
+      // One character without iconv, whose per-call cost is what a mostly-ASCII file pays.
+      if (const std::size_t made = DecodeOne(in, in_left, out); made > 0) {
+        input_pos_ += unit_bytes_;
+        out += made;
+        out_left -= made;
+        continue;
+      }
       in_left = NonAsciiRunBytes(ascii_units_, unit_bytes_, in, in_left);
     }
     const std::size_t run_end = input_pos_ + in_left;
@@ -236,6 +301,48 @@ Result<std::size_t> TranscodingSource::Read(std::span<char> buffer) {
     input_pos_ += unit;
   }
   return buffer.size() - out_left;
+}
+
+void TranscodingSource::BuildHighByteTable() {
+  for (std::size_t i = 0; i < high_bytes_.size(); ++i) {
+    HighByte& entry = high_bytes_[i];
+    entry.length = 0;  // undecodable: iconv's path passes the byte through
+    char byte = static_cast<char>(0x80 + i);
+    char* in = &byte;
+    std::size_t in_left = 1;
+    char* out = entry.utf8.data();
+    std::size_t out_left = entry.utf8.size();
+    iconv(decoder_->cd, nullptr, nullptr, nullptr, nullptr);
+    if (iconv(decoder_->cd, &in, &in_left, &out, &out_left) != static_cast<std::size_t>(-1) &&
+        in_left == 0) {
+      entry.length = static_cast<std::uint8_t>(entry.utf8.size() - out_left);
+    }
+  }
+  iconv(decoder_->cd, nullptr, nullptr, nullptr, nullptr);
+}
+
+std::size_t TranscodingSource::DecodeOne(const char* in, std::size_t in_bytes, char* out) const {
+  const auto* bytes = reinterpret_cast<const unsigned char*>(in);
+  switch (ascii_units_) {
+    case AsciiUnits::kSingleByte: {
+      if (in_bytes < 1 || bytes[0] < 0x80) return 0;
+      const HighByte& entry = high_bytes_[bytes[0] - 0x80];
+      std::memcpy(out, entry.utf8.data(), entry.length);
+      return entry.length;
+    }
+    case AsciiUnits::kUtf16Le:
+    case AsciiUnits::kUtf16Be: {
+      if (in_bytes < 2) return 0;
+      const std::uint32_t unit = ascii_units_ == AsciiUnits::kUtf16Le
+                                     ? (std::uint32_t{bytes[1]} << 8) | bytes[0]
+                                     : (std::uint32_t{bytes[0]} << 8) | bytes[1];
+      if (unit >= 0xD800 && unit <= 0xDFFF) return 0;  // a surrogate: iconv pairs them
+      return EncodeBmp(unit, out);
+    }
+    case AsciiUnits::kNone:
+      return 0;
+  }
+  return 0;
 }
 
 Status TranscodingSource::Rewind() {

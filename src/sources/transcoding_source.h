@@ -1,6 +1,8 @@
 #ifndef BILLFLOW_SOURCES_TRANSCODING_SOURCE_H_
 #define BILLFLOW_SOURCES_TRANSCODING_SOURCE_H_
 
+#include <array>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -54,6 +56,11 @@ class TranscodingSource : public ByteSource {
   TranscodingSource(ByteSource* inner, std::string encoding, std::string reason);
   [[nodiscard]] Status Start();
   [[nodiscard]] Result<bool> Refill();
+  // For single-byte encodings: the UTF-8 of every byte from 0x80 up, decoded once by iconv.
+  void BuildHighByteTable();
+  // The UTF-8 (at most kMaxCharBytes) of the one non-ASCII code unit at `in`, written to
+  // `out`; 0 when iconv must decide (a surrogate, an undecodable byte, a cut unit).
+  std::size_t DecodeOne(const char* in, std::size_t in_bytes, char* out) const;
 
   ByteSource* inner_;
   std::string encoding_;
@@ -62,6 +69,11 @@ class TranscodingSource : public ByteSource {
   mutable std::unique_ptr<Converter> encoder_;
   std::size_t unit_bytes_ = 1;  // code unit of the input encoding (2 for UTF-16)
   AsciiUnits ascii_units_ = AsciiUnits::kNone;
+  struct HighByte {
+    std::array<char, 4> utf8{};
+    std::uint8_t length = 0;  // 0: not decodable
+  };
+  std::array<HighByte, 128> high_bytes_{};
   std::function<void(std::string_view)> raw_observer_;
   std::vector<char> input_;
   std::size_t input_pos_ = 0;

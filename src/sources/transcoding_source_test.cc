@@ -74,8 +74,8 @@ TEST(TranscodingSourceTest, LongMixedTextDecodesTheSameAtEveryChunkSize) {
   std::string latin;
   std::string utf8;
   for (int i = 0; i < 20000; ++i) {
-    latin += std::to_string(i) + ";B\xE4\xE4" + "ckerei;\x80\n";
-    utf8 += std::to_string(i) + ";B\xC3\xA4\xC3\xA4" + "ckerei;\xE2\x82\xAC\n";
+    latin += std::to_string(i) + ";B\xE4\xE4" + "ckerei und Konditorei GmbH;\x80\n";
+    utf8 += std::to_string(i) + ";B\xC3\xA4\xC3\xA4" + "ckerei und Konditorei GmbH;\xE2\x82\xAC\n";
   }
   std::string le;
   std::string be;
