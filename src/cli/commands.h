@@ -25,6 +25,10 @@ int RunRejects(const Config& config, const Logger& log);
 // the custom-runtime loop against AWS_LAMBDA_RUNTIME_API.
 int RunEvent(const Config& config, const Logger& log);
 int RunLambda(const Config& config, const Logger& log);
+// Dialects (sniff_command.cc): `sniff FILE` prints what detection finds and a profile stanza;
+// `profiles check FILE` validates a profiles file (exit 2 when it is bad).
+int RunSniff(const Config& config, const Logger& log);
+int RunProfilesCheck(const Config& config, const Logger& log);
 
 }  // namespace billflow
 

@@ -18,6 +18,18 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitFileFailed = 1;
 inline constexpr int kExitUsage = 2;
 
+// The dialect flags as given; checked by DialectSettingsFromFlags (dialect_settings.h).
+struct DialectFlags {
+  std::optional<std::string> encoding;
+  std::optional<std::string> delimiter;
+  std::optional<std::string> decimal_separator;
+  std::optional<std::string> thousands_separator;
+  std::vector<std::string> date_formats;  // --date-format, repeatable
+  std::optional<std::uint32_t> skip_lines;
+  std::vector<std::string> columns;   // --column 'NAME=field'
+  std::vector<std::string> defaults;  // --default field=VALUE
+};
+
 // Everything the commands need from argv and the environment; main.cc fills it, nothing
 // below the CLI reads getenv.
 struct Config {
@@ -44,6 +56,11 @@ struct Config {
   std::uint64_t max_record_bytes = 1 << 20;
   std::uint64_t max_inflated_bytes = std::uint64_t{20} << 30;  // per .csv.gz input
   std::uint32_t retry_window_seconds = 60;  // a database restart or an Aurora failover
+
+  // file dialect (ingest / watch / lambda): flags > matched profile > detection
+  std::string profiles;  // --profiles FILE|s3://bucket/key, or BILLFLOW_PROFILES
+  std::string profile;   // --profile NAME: forced for every file
+  DialectFlags dialect_flags;
 
   // report
   GroupBy group_by = GroupBy::kCurrency;

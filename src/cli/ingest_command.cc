@@ -178,8 +178,10 @@ int RunIngest(const Config& config, const Logger& log, const std::atomic<bool>& 
       log.Log(LogLevel::kError, summary.error, {{"source", summary.source}});
     } else {
       log.Log(LogLevel::kInfo,
-              summary.display_name + ": " + std::string(FileStatusName(summary.status)),
-              {{"rows_loaded", std::to_string(summary.tally.rows_loaded)},
+              summary.display_name + ": " + std::string(FileStatusName(summary.status)) +
+                  (summary.profile.empty() ? "" : " (profile " + summary.profile + ")"),
+              {{"profile", summary.profile},
+               {"rows_loaded", std::to_string(summary.tally.rows_loaded)},
                {"rows_rejected", std::to_string(summary.tally.rows_rejected)},
                {"usd_total", summary.tally.usd_total.ToString()}});
     }

@@ -4,9 +4,38 @@
 #include <algorithm>
 #include <thread>
 
+#include "cli/dialect_chooser.h"
+
 namespace billflow {
 
+void AddDialectFlags(CLI::App* command, Config* config) {
+  command
+      ->add_option("--profiles", config->profiles,
+                   "TOML file (or s3://bucket/key) of [profile.NAME] dialects")
+      ->envname("BILLFLOW_PROFILES");
+  command->add_option("--profile", config->profile, "use this profile for every file");
+  DialectFlags& flags = config->dialect_flags;
+  command->add_option("--encoding", flags.encoding,
+                      "utf-8, utf-16, utf-16le, utf-16be, windows-1252, iso-8859-1, …");
+  command->add_option("--delimiter", flags.delimiter, "\",\" \";\" \"\\t\" \"|\" or auto");
+  command->add_option("--decimal-separator", flags.decimal_separator, "\".\" or \",\"");
+  command->add_option("--thousands-separator", flags.thousands_separator,
+                      "\".\" \",\" \"'\" \" \" U+00A0 U+202F or none");
+  command
+      ->add_option("--date-format", flags.date_formats,
+                   "bill_date pattern (%Y %m %d %b), tried in order; repeatable")
+      ->allow_extra_args(false);
+  command->add_option("--skip-lines", flags.skip_lines, "title lines before the header");
+  command->add_option("--column", flags.columns, "'HEADER NAME=field' (repeatable)")
+      ->allow_extra_args(false);
+  command
+      ->add_option("--default", flags.defaults,
+                   "field=VALUE for a field the file lacks (repeatable)")
+      ->allow_extra_args(false);
+}
+
 void AddIngestFlags(CLI::App* command, Config* config) {
+  AddDialectFlags(command, config);
   command
       ->add_option("--max-rejects", config->max_rejects,
                    "fail (and roll back) a file with more rejected rows than this")
@@ -59,6 +88,9 @@ Result<IngestSettings> MakeIngestSettings(const Config& config) {
   settings.ingest.max_rejects = config.max_rejects;
   settings.retry.window = std::chrono::seconds(config.retry_window_seconds);
   settings.gzip.max_inflated_bytes = config.max_inflated_bytes;
+  auto dialect_for = MakeDialectChooser(config);
+  if (!dialect_for) return tl::unexpected(dialect_for.error());
+  settings.ingest.dialect_for = std::move(*dialect_for);
   return settings;
 }
 

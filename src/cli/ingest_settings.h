@@ -21,7 +21,7 @@ namespace billflow {
 // converts and retries a file, built from configuration alone. Per-run callbacks (progress,
 // stop requests, reject display, retry logging) are the front door's to add.
 struct IngestSettings {
-  IngestOptions ingest;  // CSV limits, validator, max rejects
+  IngestOptions ingest;  // CSV limits, validator, max rejects, each file's dialect
   RetryPolicy retry;     // retry window and backoff for retryable database errors
   GzipLimits gzip;       // for inputs named *.gz
 };
@@ -35,11 +35,16 @@ struct IngestSettings {
 // way). Values are written into `*config`, which must outlive parsing.
 void AddIngestFlags(CLI::App* command, Config* config);
 
+// The file-dialect part of AddIngestFlags (--profiles/BILLFLOW_PROFILES, --profile, --encoding,
+// --delimiter, …), also declared alone by `sniff`, which reads files without loading them.
+void AddDialectFlags(CLI::App* command, Config* config);
+
 // A RetryPolicy::sleep that returns early once `stop` is set (SIGINT/SIGTERM), so a long
 // retry window never delays a shutdown; `stop` must outlive it.
 std::function<void(std::chrono::milliseconds)> SleepUnlessStopped(const std::atomic<bool>& stop);
 
-// The settings `config` asks for. kInvalidArgument (exit 2) names the flag to fix.
+// The settings `config` asks for. kInvalidArgument (exit 2) names the flag to fix, or the
+// profiles file, line and key. The profiles file (local or s3://) is read here, once.
 [[nodiscard]] Result<IngestSettings> MakeIngestSettings(const Config& config);
 
 }  // namespace billflow

@@ -252,6 +252,17 @@ int main(int argc, char** argv) {
     billflow::AddIngestFlags(lambda, &config);
     lambda->footer(kLambdaHelp);
 
+    CLI::App* sniff = app.add_subcommand(
+        "sniff", "detect a file's encoding, delimiter, columns and formats; print a profile");
+    sniff->add_option("FILE", config.paths, "a file or s3://bucket/key")->required()->expected(1);
+    sniff->add_flag("--json", config.json, "print the findings as JSON");
+    billflow::AddDialectFlags(sniff, &config);
+    CLI::App* profiles_cmd = app.add_subcommand("profiles", "work with profiles files");
+    profiles_cmd->require_subcommand(1);
+    CLI::App* profiles_check =
+        profiles_cmd->add_subcommand("check", "validate a profiles file; load nothing");
+    profiles_check->add_option("FILE", config.profiles, "the profiles file")->required();
+
     CLI::App* migrate = app.add_subcommand("migrate", "create or upgrade the database schema");
     add_db(migrate);
     migrate->footer(kMigrateExamples);
@@ -298,6 +309,8 @@ int main(int argc, char** argv) {
     if (*rates_show) return billflow::RunRatesShow(config, log);
     if (*rejects) return billflow::RunRejects(config, log);
     if (*migrate) return billflow::RunMigrate(config, log);
+    if (*sniff) return billflow::RunSniff(config, log);
+    if (*profiles_check) return billflow::RunProfilesCheck(config, log);
     return billflow::kExitUsage;
   } catch (const std::exception& e) {
     std::cerr << "billflow: internal error: " << e.what() << "\n";

@@ -2,7 +2,9 @@
 
 #include <cstring>
 
+#include "core/amount_format.h"
 #include "core/currency_code.h"
+#include "core/date_format.h"
 
 namespace billflow {
 namespace {
@@ -137,6 +139,93 @@ bool RowValidator::CheckText(Column column, std::string_view value, std::string*
   return true;
 }
 
+bool RowValidator::ParseDate(std::string_view text, CivilDate* date, std::string* reason) const {
+  DateParseError error = DateParseError::kBadFormat;
+  if (options_.date_formats.empty()) {
+    error = ParseCivilDate(text, date);
+  } else {
+    for (const std::string& format : options_.date_formats) {
+      error = ParseDateWithFormat(text, format, date);
+      if (error != DateParseError::kBadFormat) break;
+    }
+  }
+  switch (error) {
+    case DateParseError::kNone:
+      return true;
+    case DateParseError::kBadFormat:
+      reason->assign("bill_date ");
+      AppendQuoted(text, reason);
+      if (options_.date_formats.empty()) {
+        reason->append(" is not YYYY-MM-DD; set date_formats");
+      } else {
+        reason->append(" matches none of date_formats");
+        for (std::size_t i = 0; i < options_.date_formats.size(); ++i) {
+          reason->append(i == 0 ? " " : ", ").append(options_.date_formats[i]);
+        }
+      }
+      return false;
+    case DateParseError::kNotCalendarDate:
+      reason->assign("bill_date ");
+      AppendQuoted(text, reason);
+      reason->append(" is not a calendar date");
+      return false;
+  }
+  return false;
+}
+
+bool RowValidator::ParseAmount(std::string_view text, Decimal* amount, std::string* reason) const {
+  std::string_view digits = text;
+  // Generous: DECIMAL(19,4) needs 21 characters; longer rewritten text cannot be in range.
+  char rewritten[64];
+  const bool plain = options_.decimal_separator == '.' && options_.thousands_separator.empty();
+  if (!plain) {
+    std::size_t size = 0;
+    const AmountStyle style{options_.decimal_separator, options_.thousands_separator};
+    switch (RewriteAmount(text, style, rewritten, sizeof rewritten, &size)) {
+      case AmountFormatError::kNone:
+        digits = std::string_view(rewritten, size);
+        break;
+      case AmountFormatError::kMisplacedThousands:
+        reason->assign("bill_amount ");
+        AppendQuoted(text, reason);
+        reason->append(" has a thousands separator out of place");
+        return false;
+      case AmountFormatError::kTooLong:
+        reason->assign("bill_amount ");
+        AppendQuoted(text, reason);
+        reason->append(" is out of range for DECIMAL(19,4)");
+        return false;
+    }
+  }
+  switch (Decimal::Parse(digits, kAmountScale, kAmountIntegerDigits, amount)) {
+    case DecimalParseError::kNone:
+      return true;
+    case DecimalParseError::kEmpty:
+      reason->assign("bill_amount is empty");
+      return false;
+    case DecimalParseError::kInvalidChar:
+      reason->assign("bill_amount ");
+      AppendQuoted(text, reason);
+      reason->append(" is not a decimal number");
+      // A comma in a plain number is most likely a decimal comma or a thousands separator.
+      if (plain && text.find(',') != std::string_view::npos) {
+        reason->append("; set decimal_separator or thousands_separator");
+      }
+      return false;
+    case DecimalParseError::kTooManyDecimals:
+      reason->assign("bill_amount ");
+      AppendQuoted(text, reason);
+      reason->append(" has more than 4 decimals");
+      return false;
+    case DecimalParseError::kOutOfRange:
+      reason->assign("bill_amount ");
+      AppendQuoted(text, reason);
+      reason->append(" is out of range for DECIMAL(19,4)");
+      return false;
+  }
+  return false;
+}
+
 bool RowValidator::Validate(const RowFields& fields, BillingRecord* out,
                             std::string* reason) const {
   const auto field = [&](Column c) { return fields[static_cast<std::size_t>(c)]; };
@@ -169,20 +258,7 @@ bool RowValidator::Validate(const RowFields& fields, BillingRecord* out,
   }
 
   const std::string_view date_text = field(Column::kBillDate);
-  switch (ParseCivilDate(date_text, &out->bill_date)) {
-    case DateParseError::kNone:
-      break;
-    case DateParseError::kBadFormat:
-      reason->assign("bill_date ");
-      AppendQuoted(date_text, reason);
-      reason->append(" is not YYYY-MM-DD (or YYYY/MM/DD)");
-      return false;
-    case DateParseError::kNotCalendarDate:
-      reason->assign("bill_date ");
-      AppendQuoted(date_text, reason);
-      reason->append(" is not a calendar date");
-      return false;
-  }
+  if (!ParseDate(date_text, &out->bill_date, reason)) return false;
 
   const std::string_view currency_text = TrimSpaces(field(Column::kCurrency));
   if (!NormalizeCurrencyCode(currency_text, out->currency)) {
@@ -206,28 +282,7 @@ bool RowValidator::Validate(const RowFields& fields, BillingRecord* out,
 
   const std::string_view amount_text = field(Column::kBillAmount);
   Decimal amount;
-  switch (Decimal::Parse(amount_text, kAmountScale, kAmountIntegerDigits, &amount)) {
-    case DecimalParseError::kNone:
-      break;
-    case DecimalParseError::kEmpty:
-      reason->assign("bill_amount is empty");
-      return false;
-    case DecimalParseError::kInvalidChar:
-      reason->assign("bill_amount ");
-      AppendQuoted(amount_text, reason);
-      reason->append(" is not a decimal number");
-      return false;
-    case DecimalParseError::kTooManyDecimals:
-      reason->assign("bill_amount ");
-      AppendQuoted(amount_text, reason);
-      reason->append(" has more than 4 decimals");
-      return false;
-    case DecimalParseError::kOutOfRange:
-      reason->assign("bill_amount ");
-      AppendQuoted(amount_text, reason);
-      reason->append(" is out of range for DECIMAL(19,4)");
-      return false;
-  }
+  if (!ParseAmount(amount_text, &amount, reason)) return false;
   // Parse succeeded with scale <= 4, so growing to 4 cannot overflow 128 bits.
   out->bill_amount = *amount.Rescale(kAmountScale, RoundingMode::kHalfEven);
   out->fx_rate = *rate;

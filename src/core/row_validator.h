@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/billing_record.h"
 #include "core/decimal.h"
@@ -36,6 +37,10 @@ struct ValidatorOptions {
   RoundingMode rounding = RoundingMode::kHalfEven;
   std::size_t max_id_bytes = 64;
   std::size_t max_text_chars = 255;
+  // The file's number and date dialect (see Dialect): the defaults are the contract's.
+  char decimal_separator = '.';
+  std::string thousands_separator;        // UTF-8; empty = none
+  std::vector<std::string> date_formats;  // tried in order; empty = YYYY-MM-DD, YYYY/MM/DD
 };
 
 // Applies every row rule of the contract and converts the amount to USD.
@@ -51,6 +56,8 @@ class RowValidator {
 
  private:
   bool CheckText(Column column, std::string_view value, std::string* reason) const;
+  bool ParseDate(std::string_view text, CivilDate* date, std::string* reason) const;
+  bool ParseAmount(std::string_view text, Decimal* amount, std::string* reason) const;
 
   const FxRateTable& rates_;
   ValidatorOptions options_;

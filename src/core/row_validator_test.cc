@@ -69,7 +69,7 @@ TEST_F(RowValidatorTest, DateRules) {
   EXPECT_EQ(ReasonWith(Column::kBillDate, "2023-02-30"),
             "bill_date \"2023-02-30\" is not a calendar date");
   EXPECT_EQ(ReasonWith(Column::kBillDate, "03/04/2024"),
-            "bill_date \"03/04/2024\" is not YYYY-MM-DD (or YYYY/MM/DD)");
+            "bill_date \"03/04/2024\" is not YYYY-MM-DD; set date_formats");
   EXPECT_EQ(ReasonWith(Column::kBillDate, "2023/05/11"), "");
 }
 
@@ -105,7 +105,9 @@ TEST_F(RowValidatorTest, UsdOutOfRangeIsRejected) {
 }
 
 TEST_F(RowValidatorTest, HalfUpModeRoundsTiesAway) {
-  RowValidator half_up(rates_, ValidatorOptions{RoundingMode::kHalfUp});
+  ValidatorOptions options;
+  options.rounding = RoundingMode::kHalfUp;
+  RowValidator half_up(rates_, options);
   RowFields fields = GoodRow();
   fields[static_cast<std::size_t>(Column::kCurrency)] = "MXN";
   fields[static_cast<std::size_t>(Column::kBillAmount)] = "0.5";  // 0.025 USD
@@ -121,6 +123,80 @@ TEST(AppendQuotedTest, LongValuesAreCut) {
   std::string out;
   AppendQuoted(std::string(50, 'a'), &out);
   EXPECT_EQ(out, "\"" + std::string(40, 'a') + "\xE2\x80\xA6\"");
+}
+
+}  // namespace
+}  // namespace billflow
+
+namespace billflow {
+namespace {
+
+class DialectValidatorTest : public ::testing::Test {
+ protected:
+  std::string Reason(const ValidatorOptions& options, Column column, std::string_view value,
+                     BillingRecord* record) {
+    RowValidator validator(rates_, options);
+    RowFields fields = GoodRow();
+    fields[static_cast<std::size_t>(column)] = value;
+    std::string reason;
+    return validator.Validate(fields, record, &reason) ? "" : reason;
+  }
+  FxRateTable rates_ = FxRateTable::Default();
+};
+
+TEST_F(DialectValidatorTest, DecimalCommaWithDotThousandsIsExact) {
+  ValidatorOptions options;
+  options.decimal_separator = ',';
+  options.thousands_separator = ".";
+  BillingRecord record;
+  ASSERT_EQ(Reason(options, Column::kBillAmount, " 1.234,56 ", &record), "");
+  EXPECT_EQ(record.bill_amount.ToString(), "1234.5600");
+  EXPECT_EQ(record.bill_amount_usd.ToString(), "975.30");  // 1234.56 x 0.79, half-even
+  ASSERT_EQ(Reason(options, Column::kBillAmount, "-0,0001", &record), "");
+  EXPECT_EQ(record.bill_amount.ToString(), "-0.0001");
+  EXPECT_EQ(Reason(options, Column::kBillAmount, "1.23.4,5", &record),
+            "bill_amount \"1.23.4,5\" has a thousands separator out of place");
+  EXPECT_EQ(Reason(options, Column::kBillAmount, "1234,5.6", &record),
+            "bill_amount \"1234,5.6\" is not a decimal number");
+  EXPECT_EQ(Reason(options, Column::kBillAmount, "1,23456", &record),
+            "bill_amount \"1,23456\" has more than 4 decimals");
+}
+
+TEST_F(DialectValidatorTest, NoBreakSpaceThousandsSeparator) {
+  ValidatorOptions options;
+  options.decimal_separator = ',';
+  options.thousands_separator = "\xE2\x80\xAF";  // U+202F, as French exports write it
+  BillingRecord record;
+  ASSERT_EQ(Reason(options, Column::kBillAmount,
+                   "12\xE2\x80\xAF"
+                   "345\xE2\x80\xAF"
+                   "678,9",
+                   &record),
+            "");
+  EXPECT_EQ(record.bill_amount.ToString(), "12345678.9000");
+}
+
+TEST_F(DialectValidatorTest, DecimalCommaOnTheDefaultPathNamesTheSetting) {
+  BillingRecord record;
+  EXPECT_EQ(Reason(ValidatorOptions{}, Column::kBillAmount, "1.234,56", &record),
+            "bill_amount \"1.234,56\" is not a decimal number; set decimal_separator or "
+            "thousands_separator");
+  EXPECT_EQ(Reason(ValidatorOptions{}, Column::kBillAmount, "12x", &record),
+            "bill_amount \"12x\" is not a decimal number");
+}
+
+TEST_F(DialectValidatorTest, DateFormatsAreTriedInOrder) {
+  ValidatorOptions options;
+  options.date_formats = {"%m/%d/%Y", "%d-%b-%Y"};
+  BillingRecord record;
+  ASSERT_EQ(Reason(options, Column::kBillDate, "6/2/2023", &record), "");
+  EXPECT_EQ(record.bill_date.ToString(), "2023-06-02");
+  ASSERT_EQ(Reason(options, Column::kBillDate, "07-may-2023", &record), "");
+  EXPECT_EQ(record.bill_date.ToString(), "2023-05-07");
+  EXPECT_EQ(Reason(options, Column::kBillDate, "2/30/2023", &record),
+            "bill_date \"2/30/2023\" is not a calendar date");
+  EXPECT_EQ(Reason(options, Column::kBillDate, "2023-05-07", &record),
+            "bill_date \"2023-05-07\" matches none of date_formats %m/%d/%Y, %d-%b-%Y");
 }
 
 }  // namespace

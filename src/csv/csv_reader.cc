@@ -71,29 +71,71 @@ Result<bool> CsvReader::Fill() {
 }
 
 void CsvReader::RepairHeaderIfNeeded() {
-  if (!options_.repair_header_quote || pos_ >= end_ || buffer_[pos_] != '"') return;
+  if (!options_.repair_header_quote || pos_ >= end_ || buffer_[pos_] != options_.quote) return;
   const char* begin = buffer_.data() + pos_;
   const char* end = buffer_.data() + end_;
   const char* newline = FindByte(begin, end, '\n');
   const char* line_end = newline != nullptr ? newline : end;
-  if (FindByte(begin + 1, line_end, '"') == nullptr) {
+  if (FindByte(begin + 1, line_end, options_.quote) == nullptr) {
     ++pos_;
     header_repaired_ = true;
   }
 }
 
-Result<bool> CsvReader::Next(CsvRecord* record) {
-  if (!started_) {
-    // Enough bytes to see the BOM and the whole first line (or the buffer's worth).
-    while (!eof_ && end_ < buffer_.size()) {
-      auto filled = Fill();
-      if (!filled) return tl::unexpected(filled.error());
-      if (FindByte(buffer_.data(), buffer_.data() + end_, '\n') != nullptr) break;
-    }
-    if (end_ - pos_ >= 3 && std::memcmp(buffer_.data() + pos_, "\xEF\xBB\xBF", 3) == 0) pos_ += 3;
-    RepairHeaderIfNeeded();
-    started_ = true;
+Status CsvReader::Start() {
+  if (started_) return Ok();
+  // Enough bytes to see the BOM and the whole first line (or the buffer's worth).
+  while (!eof_ && end_ < buffer_.size()) {
+    auto filled = Fill();
+    if (!filled) return tl::unexpected(filled.error());
+    if (FindByte(buffer_.data(), buffer_.data() + end_, '\n') != nullptr) break;
   }
+  if (end_ - pos_ >= 3 && std::memcmp(buffer_.data() + pos_, "\xEF\xBB\xBF", 3) == 0) pos_ += 3;
+  BILLFLOW_TRY(SkipTitleLines());
+  RepairHeaderIfNeeded();
+  started_ = true;
+  return Ok();
+}
+
+Status CsvReader::SkipTitleLines() {
+  for (std::uint32_t skipped = 0; skipped < options_.skip_lines;) {
+    const char* newline = FindByte(buffer_.data() + pos_, buffer_.data() + end_, '\n');
+    if (newline != nullptr) {
+      pos_ = static_cast<std::size_t>(newline - buffer_.data()) + 1;
+      ++line_number_;
+      ++skipped;
+      continue;
+    }
+    pos_ = end_;
+    if (eof_) return Ok();
+    auto filled = Fill();
+    if (!filled) return tl::unexpected(filled.error());
+  }
+  // The header's first line whole, for the repair and for PeekFirstLine().
+  while (!eof_ && FindByte(buffer_.data() + pos_, buffer_.data() + end_, '\n') == nullptr &&
+         end_ - pos_ < buffer_.size() - options_.read_chunk_bytes) {
+    auto filled = Fill();
+    if (!filled) return tl::unexpected(filled.error());
+  }
+  return Ok();
+}
+
+Result<std::string_view> CsvReader::PeekFirstLine() {
+  BILLFLOW_TRY(Start());
+  std::size_t begin = pos_;
+  // Empty lines carry no record: the header is the first line with something on it.
+  while (begin < end_ && (buffer_[begin] == '\n' || (buffer_[begin] == '\r' && begin + 1 < end_ &&
+                                                     buffer_[begin + 1] == '\n'))) {
+    begin += buffer_[begin] == '\n' ? std::size_t{1} : std::size_t{2};
+  }
+  const std::string_view rest(buffer_.data() + begin, end_ - begin);
+  std::string_view line = rest.substr(0, rest.find('\n'));
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  return line;
+}
+
+Result<bool> CsvReader::Next(CsvRecord* record) {
+  BILLFLOW_TRY(Start());
   while (true) {
     if (pos_ == end_ || (buffer_[pos_] == '\r' && pos_ + 1 == end_ && !eof_)) {
       if (eof_ && pos_ == end_) return false;
@@ -133,8 +175,8 @@ CsvReader::Scan CsvReader::ScanRecord(CsvRecord* record) {
   const char* field = begin;
   const char* stop = begin;
   while (true) {
-    stop = FindAny(stop, end, ',', '"', '\n');
-    if (stop == end || *stop != ',') break;
+    stop = FindAny(stop, end, options_.delimiter, options_.quote, '\n');
+    if (stop == end || *stop != options_.delimiter) break;
     fields_.emplace_back(field, static_cast<std::size_t>(stop - field));
     field = ++stop;
     // A line of countless fields may not be complete yet: do not collect them all to learn it.
@@ -142,7 +184,7 @@ CsvReader::Scan CsvReader::ScanRecord(CsvRecord* record) {
       return Scan::kNeedMore;
     }
   }
-  if (stop != end && *stop == '"') return ScanQuotedRecord(pos_, record);
+  if (stop != end && *stop == options_.quote) return ScanQuotedRecord(pos_, record);
   const char* newline = stop != end ? stop : nullptr;
   if (newline == nullptr && !eof_) return Scan::kNeedMore;
   const char* line_end = newline != nullptr ? newline : end;
@@ -156,15 +198,44 @@ CsvReader::Scan CsvReader::ScanRecord(CsvRecord* record) {
   record->fields = fields_;
   record->raw = std::string_view(begin, raw_size);
   record->error = CsvRecordError::kNone;
+  if (expected_fields_ == 0) expected_fields_ = fields_.size();
   pos_ = static_cast<std::size_t>(line_end - base) + (newline != nullptr ? 1 : 0);
   ++line_number_;
   return Scan::kComplete;
 }
 
 CsvReader::Scan CsvReader::ScanQuotedRecord(std::size_t start, CsvRecord* record) {
+  const Scan scan = ScanQuoted(start, buffer_.data() + end_, eof_, record);
+  if (scan != Scan::kComplete) return scan;
+  const char* begin = buffer_.data() + start;
+  const bool malformed = record->error == CsvRecordError::kCharAfterQuote ||
+                         (record->error == CsvRecordError::kNone && expected_fields_ != 0 &&
+                          record->fields.size() != expected_fields_);
+  if (!malformed || record->raw.find('\n') == std::string_view::npos) {
+    if (expected_fields_ == 0 && record->error == CsvRecordError::kNone) {
+      expected_fields_ = record->fields.size();
+    }
+    return scan;
+  }
+  // Exports rarely hold line breaks inside fields: a malformed span over several lines is a
+  // stray quote, so its first line is read alone and the next ones get their own turn.
+  pos_ = start;
+  line_number_ = record->line_number;
+  const char* newline = FindByte(begin, buffer_.data() + end_, '\n');
+  const Scan line_scan = ScanQuoted(start, newline, true, record);
+  if (line_scan == Scan::kComplete && pos_ == static_cast<std::size_t>(newline - buffer_.data())) {
+    pos_ += 1;  // the line break the line-only scan stopped in front of
+    ++line_number_;
+  }
+  return line_scan;
+}
+
+CsvReader::Scan CsvReader::ScanQuoted(std::size_t start, const char* end, bool at_eof,
+                                      CsvRecord* record) {
   const char* base = buffer_.data();
-  const char* end = base + end_;
   const char* p = base + start;
+  const char delimiter = options_.delimiter;
+  const char quote_char = options_.quote;
   fields_.clear();
   scratch_.clear();
   CsvRecordError error = CsvRecordError::kNone;
@@ -172,14 +243,14 @@ CsvReader::Scan CsvReader::ScanQuotedRecord(std::size_t start, CsvRecord* record
   const char* next = nullptr;        // where the following record starts
 
   while (record_end == nullptr) {
-    if (p < end && *p == '"') {
+    if (p < end && *p == quote_char) {
       const char* segment = ++p;
       bool escaped = false;
       const std::size_t scratch_start = scratch_.size();
       while (true) {
-        const char* quote = FindByte(p, end, '"');
+        const char* quote = FindByte(p, end, quote_char);
         if (quote == nullptr) {
-          if (!eof_) return Scan::kNeedMore;
+          if (!at_eof) return Scan::kNeedMore;
           // Unterminated: report the first line alone and resume on the next one, so the
           // lines a stray quote would swallow are read as records of their own.
           const char* first_newline = FindByte(base + start, end, '\n');
@@ -189,8 +260,8 @@ CsvReader::Scan CsvReader::ScanQuotedRecord(std::size_t start, CsvRecord* record
           error = CsvRecordError::kUnterminatedQuote;
           break;
         }
-        if (quote + 1 == end && !eof_) return Scan::kNeedMore;
-        if (quote + 1 < end && quote[1] == '"') {
+        if (quote + 1 == end && !at_eof) return Scan::kNeedMore;
+        if (quote + 1 < end && quote[1] == quote_char) {
           scratch_.append(segment, static_cast<std::size_t>(quote + 1 - segment));
           escaped = true;
           p = quote + 2;
@@ -208,18 +279,18 @@ CsvReader::Scan CsvReader::ScanQuotedRecord(std::size_t start, CsvRecord* record
       }
       if (record_end != nullptr) break;
       if (p == end) {
-        if (!eof_) return Scan::kNeedMore;
+        if (!at_eof) return Scan::kNeedMore;
         record_end = next = end;
-      } else if (*p == ',') {
+      } else if (*p == delimiter) {
         ++p;
-        if (p == end && eof_) {  // a trailing comma at the end of the input: one empty field
+        if (p == end && at_eof) {  // a trailing delimiter at the end of the input: one empty field
           fields_.emplace_back();
           record_end = next = end;
         }
       } else if (*p == '\n') {
         record_end = p;
         next = p + 1;
-      } else if (*p == '\r' && (p + 1 < end || eof_)) {
+      } else if (*p == '\r' && (p + 1 < end || at_eof)) {
         if (p + 1 < end && p[1] == '\n') {
           record_end = p;
           next = p + 2;
@@ -236,19 +307,19 @@ CsvReader::Scan CsvReader::ScanQuotedRecord(std::size_t start, CsvRecord* record
       }
       if (error == CsvRecordError::kCharAfterQuote) {
         const char* newline = FindByte(p, end, '\n');
-        if (newline == nullptr && !eof_) return Scan::kNeedMore;
+        if (newline == nullptr && !at_eof) return Scan::kNeedMore;
         record_end = newline != nullptr ? newline : end;
         next = newline != nullptr ? newline + 1 : end;
         if (record_end > p && record_end[-1] == '\r') --record_end;
       }
     } else {
       const char* field = p;
-      p = FindAny(p, end, ',', '\n', '\n');
-      if (p == end && !eof_) return Scan::kNeedMore;
-      if (p < end && *p == ',') {
+      p = FindAny(p, end, delimiter, '\n', '\n');
+      if (p == end && !at_eof) return Scan::kNeedMore;
+      if (p < end && *p == delimiter) {
         fields_.emplace_back(field, static_cast<std::size_t>(p - field));
         ++p;
-        if (p == end && eof_) {
+        if (p == end && at_eof) {
           fields_.emplace_back();
           record_end = next = end;
         }

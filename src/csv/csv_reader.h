@@ -21,13 +21,18 @@ struct CsvOptions {
   std::size_t read_chunk_bytes = 1 << 20;
   // Repair a first line that opens a quote it never closes (see CONTRACT.md).
   bool repair_header_quote = true;
+  char delimiter = ',';  // between fields; never the quote, CR or LF
+  char quote = '"';
+  // Physical lines dropped before the header (the title rows of an export). They are
+  // counted in line numbers but never returned as records.
+  std::uint32_t skip_lines = 0;
 };
 
 // Why a record could not be split into fields. The reader always resynchronises and goes on.
 enum class CsvRecordError {
   kNone,
   kUnterminatedQuote,  // a quoted field still open at the end of the input
-  kCharAfterQuote,     // a closing quote followed by something other than , or end of line
+  kCharAfterQuote,     // a closing quote followed by something other than the delimiter or EOL
   kTooLarge,           // longer than max_record_bytes; skipped to the next line
 };
 
@@ -40,10 +45,15 @@ struct CsvRecord {
   CsvRecordError error = CsvRecordError::kNone;
 };
 
-// Streaming RFC 4180 reader: quoted fields with commas, doubled quotes and line breaks; LF or
-// CRLF; a UTF-8 BOM skipped; the last line may lack a newline; empty lines skipped. A quote
+// Streaming RFC 4180 reader: quoted fields with delimiters, doubled quotes and line breaks; LF
+// or CRLF; a UTF-8 BOM skipped; the last line may lack a newline; empty lines skipped. A quote
 // inside an unquoted field is kept as a literal character. Allocates nothing per field once
 // warmed up. `source` must outlive the reader. Not thread-safe.
+//
+// A stray quote costs at most its own line: when a quoted span crosses line breaks and the
+// record it yields is malformed (kCharAfterQuote, or a field count other than the header's,
+// i.e. the first record's), the span is read again line by line, so the lines it swallowed
+// come back as records of their own. A well-formed multi-line quoted field is one field.
 class CsvReader {
  public:
   CsvReader(ByteSource* source, CsvOptions options);
@@ -51,6 +61,13 @@ class CsvReader {
   // Reads the next record into *record. Returns false at the end of the input.
   // An I/O error from the source is returned as an error (the file fails).
   [[nodiscard]] Result<bool> Next(CsvRecord* record);
+
+  // The header line's bytes (after the BOM, skip_lines and empty lines), without consuming
+  // them, for detection before the first Next(): valid until the next call. Empty when the
+  // input has no line with something on it.
+  [[nodiscard]] Result<std::string_view> PeekFirstLine();
+  // Changes the delimiter; only before the first Next().
+  void set_delimiter(char delimiter) { options_.delimiter = delimiter; }
 
   // True when the first line's unclosed leading quote was dropped.
   bool header_repaired() const { return header_repaired_; }
@@ -64,7 +81,11 @@ class CsvReader {
   enum class Scan { kComplete, kNeedMore, kTooLarge };
   [[nodiscard]] Result<bool> Fill();
   Scan ScanRecord(CsvRecord* record);
+  [[nodiscard]] Status Start();
+  [[nodiscard]] Status SkipTitleLines();
   Scan ScanQuotedRecord(std::size_t start, CsvRecord* record);
+  // The quote-aware scan of the bytes [start, end); `at_eof` says nothing follows them.
+  Scan ScanQuoted(std::size_t start, const char* end, bool at_eof, CsvRecord* record);
   [[nodiscard]] Result<bool> SkipOversized(CsvRecord* record);
   void RepairHeaderIfNeeded();
 
@@ -79,6 +100,7 @@ class CsvReader {
   bool eof_ = false;
   bool started_ = false;
   bool header_repaired_ = false;
+  std::size_t expected_fields_ = 0;  // the first record's field count; 0 until known
   std::vector<std::string_view> fields_;
   std::string scratch_;  // unescaped text of fields with doubled quotes
   std::string oversized_raw_;

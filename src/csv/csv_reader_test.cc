@@ -113,7 +113,7 @@ TEST(CsvReaderTest, OversizedRecordIsSkippedAndReaderResynchronises) {
 
 TEST(CsvReaderTest, EveryChunkSizeGivesTheSameRecords) {
   const std::string text =
-      "\"id,x\r\n1,\"a,\"\"b\"\"\",c\r\n\r\n2,\"multi\r\nline\",\r\n3,plain,\"\"\r\n4,e,f";
+      "\"id,x,y\r\n1,\"a,\"\"b\"\"\",c\r\n\r\n2,\"multi\r\nline\",\r\n3,plain,\"\"\r\n4,e,f";
   const auto expected = ParseAll(text);
   ASSERT_EQ(expected.rows.size(), 5u);
   for (std::size_t chunk = 1; chunk <= 9; ++chunk) {
@@ -125,6 +125,93 @@ TEST(CsvReaderTest, EveryChunkSizeGivesTheSameRecords) {
     EXPECT_EQ(parsed.lines, expected.lines) << "chunk " << chunk;
     EXPECT_EQ(parsed.raws, expected.raws) << "chunk " << chunk;
   }
+}
+
+TEST(CsvReaderTest, SemicolonDelimiterKeepsCommasInFields) {
+  CsvOptions options;
+  options.delimiter = ';';
+  const auto parsed = ParseAll("a;b\n1,5;\"x;y\"\n", 1 << 20, options);
+  EXPECT_EQ(parsed.rows, (Rows{{"a", "b"}, {"1,5", "x;y"}}));
+}
+
+TEST(CsvReaderTest, TabAndPipeDelimiters) {
+  CsvOptions options;
+  options.delimiter = '\t';
+  EXPECT_EQ(ParseAll("a\tb\r\n1\t\"2\"\r\n", 1 << 20, options).rows,
+            (Rows{{"a", "b"}, {"1", "2"}}));
+  options.delimiter = '|';
+  EXPECT_EQ(ParseAll("a|b\n1|2", 1 << 20, options).rows, (Rows{{"a", "b"}, {"1", "2"}}));
+}
+
+TEST(CsvReaderTest, TitleLinesAreSkippedAndCounted) {
+  CsvOptions options;
+  options.skip_lines = 2;
+  for (std::size_t chunk : {std::size_t{1}, std::size_t{4}, std::size_t{1} << 20}) {
+    options.read_chunk_bytes = chunk;
+    const auto parsed = ParseAll("Report \"June\nexported 2025\nid,v\n1,a\n", chunk, options);
+    EXPECT_EQ(parsed.rows, (Rows{{"id", "v"}, {"1", "a"}})) << chunk;
+    EXPECT_EQ(parsed.lines, (std::vector<std::uint64_t>{3, 4})) << chunk;
+  }
+}
+
+TEST(CsvReaderTest, PeekFirstLineSeesTheHeaderWithoutConsumingIt) {
+  MemorySource source("\xEF\xBB\xBFtitle\nid;v\r\n1;a\n");
+  CsvOptions options;
+  options.skip_lines = 1;
+  CsvReader reader(&source, options);
+  auto line = reader.PeekFirstLine();
+  ASSERT_TRUE(line);
+  EXPECT_EQ(*line, "id;v");
+  reader.set_delimiter(';');
+  CsvRecord record;
+  ASSERT_TRUE(*reader.Next(&record));
+  EXPECT_EQ(std::vector<std::string_view>(record.fields.begin(), record.fields.end()),
+            (std::vector<std::string_view>{"id", "v"}));
+  EXPECT_EQ(record.line_number, 2u);
+}
+
+// A stray quote on line 2 used to run to the next quote in the file (line 1002) and swallow
+// the 999 rows between them into one rejected record.
+TEST(CsvReaderTest, StrayQuoteCostsOnlyItsOwnLine) {
+  std::string text = "id,name,amount\n";
+  text += "1,\"Stray Co,5\n";
+  for (int i = 3; i <= 2002; ++i) {
+    const std::string name = i == 1002 ? "\"Quoted Co\"" : "Co" + std::to_string(i);
+    text += std::to_string(i) + "," + name + "," + std::to_string(i) + "\n";
+  }
+  for (std::size_t chunk : {std::size_t{7}, std::size_t{1} << 20}) {
+    CsvOptions options;
+    options.read_chunk_bytes = chunk;
+    const auto parsed = ParseAll(text, chunk, options);
+    ASSERT_EQ(parsed.rows.size(), 2002u) << chunk;  // header + 2,001 records
+    std::size_t bad = 0;
+    for (std::size_t r = 0; r < parsed.rows.size(); ++r) {
+      if (parsed.errors[r] != CsvRecordError::kNone || parsed.rows[r].size() != 3) ++bad;
+    }
+    EXPECT_EQ(bad, 1u) << chunk;
+    EXPECT_EQ(parsed.errors[1], CsvRecordError::kUnterminatedQuote);
+    EXPECT_EQ(parsed.raws[1], "1,\"Stray Co,5");
+    EXPECT_EQ(parsed.lines[2], 3u);
+    EXPECT_EQ(parsed.rows[1001], (std::vector<std::string>{"1002", "Quoted Co", "1002"}));
+    EXPECT_EQ(parsed.lines[2001], 2002u);
+  }
+}
+
+TEST(CsvReaderTest, StrayQuoteClosedByALaterFieldCountMismatchIsReadLineByLine) {
+  // The span from line 2 closes on line 4 and is followed by a delimiter: well formed
+  // quoting, but 4 fields where the header has 3.
+  const auto parsed = ParseAll("a,b,c\n1,\"x,y\n2,p,q\n3,z\",w,v\n4,k,l\n");
+  ASSERT_EQ(parsed.rows.size(), 5u);
+  EXPECT_EQ(parsed.errors[1], CsvRecordError::kUnterminatedQuote);
+  EXPECT_EQ(parsed.rows[2], (std::vector<std::string>{"2", "p", "q"}));
+  EXPECT_EQ(parsed.rows[3], (std::vector<std::string>{"3", "z\"", "w", "v"}));
+  EXPECT_EQ(parsed.rows[4], (std::vector<std::string>{"4", "k", "l"}));
+}
+
+TEST(CsvReaderTest, WellFormedMultiLineFieldStillLoadsAsOne) {
+  const auto parsed = ParseAll("a,b,c\n1,\"two\nlines\",x\n2,y,z\n");
+  EXPECT_EQ(parsed.rows, (Rows{{"a", "b", "c"}, {"1", "two\nlines", "x"}, {"2", "y", "z"}}));
+  EXPECT_EQ(parsed.lines, (std::vector<std::uint64_t>{1, 2, 4}));
 }
 
 std::string ReadFile(const std::filesystem::path& path) {

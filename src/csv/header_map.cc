@@ -3,9 +3,13 @@
 namespace billflow {
 namespace {
 
-std::string NormalizeName(std::string_view name) {
+std::string_view Trim(std::string_view name) {
   while (!name.empty() && (name.front() == ' ' || name.front() == '\t')) name.remove_prefix(1);
   while (!name.empty() && (name.back() == ' ' || name.back() == '\t')) name.remove_suffix(1);
+  return name;
+}
+
+std::string Lower(std::string_view name) {
   std::string out(name);
   for (char& c : out) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
@@ -15,24 +19,79 @@ std::string NormalizeName(std::string_view name) {
 
 }  // namespace
 
-Result<HeaderMap> HeaderMap::FromHeader(std::span<const std::string_view> header) {
+std::string HeaderMap::MatchKey(std::string_view name) {
+  std::string key = Lower(Trim(name));
+  for (char& c : key) {
+    if (c == ' ' || c == '-') c = '_';
+  }
+  return key;
+}
+
+int HeaderMap::ColumnOfField(std::string_view field) {
+  for (std::size_t c = 0; c < kColumnNames.size(); ++c) {
+    if (field == kColumnNames[c]) return static_cast<int>(c);
+  }
+  return -1;
+}
+
+int HeaderMap::ColumnOfHeader(std::string_view name, const HeaderOptions& options) {
+  const std::string key = MatchKey(name);
+  for (const auto& [alias, field] : options.columns) {
+    if (MatchKey(alias) == key) return ColumnOfField(field);
+  }
+  return ColumnOfField(key);
+}
+
+int HeaderMap::CountMapped(std::span<const std::string_view> header, const HeaderOptions& options) {
+  std::array<bool, kColumnCount> found{};
+  int count = 0;
+  for (const std::string_view name : header) {
+    const int column = ColumnOfHeader(name, options);
+    if (column < 0 || found[static_cast<std::size_t>(column)]) continue;
+    found[static_cast<std::size_t>(column)] = true;
+    ++count;
+  }
+  return count;
+}
+
+Result<HeaderMap> HeaderMap::FromHeader(std::span<const std::string_view> header,
+                                        const HeaderOptions& options) {
+  for (const auto& [alias, field] : options.columns) {
+    if (ColumnOfField(field) < 0) {
+      return Fail(ErrorCode::kInvalidData,
+                  "columns maps \"" + alias + "\" to unknown field " + field);
+    }
+  }
   HeaderMap map;
   map.field_count_ = header.size();
   std::array<bool, kColumnCount> found{};
   for (std::size_t i = 0; i < header.size(); ++i) {
-    const std::string name = NormalizeName(header[i]);
-    bool known = false;
-    for (std::size_t c = 0; c < kColumnNames.size(); ++c) {
-      if (name != kColumnNames[c]) continue;
-      if (found[c]) {
-        return Fail(ErrorCode::kInvalidData, "header names column " + name + " twice");
+    const int column = ColumnOfHeader(header[i], options);
+    if (column < 0) {
+      if (++map.extra_column_count_ <= kNamedExtraColumns) {
+        map.extra_columns_.push_back(Lower(Trim(header[i])));
       }
-      found[c] = true;
-      map.positions_[c] = i;
-      known = true;
+      continue;
     }
-    if (known) continue;
-    if (++map.extra_column_count_ <= kNamedExtraColumns) map.extra_columns_.push_back(name);
+    const auto c = static_cast<std::size_t>(column);
+    if (found[c]) {
+      return Fail(ErrorCode::kInvalidData,
+                  "header names column " + std::string(kColumnNames[c]) + " twice");
+    }
+    found[c] = true;
+    map.positions_[c] = i;
+    map.source_names_[c] = std::string(Trim(header[i]));
+  }
+  for (const auto& [field, value] : options.defaults) {
+    const int column = ColumnOfField(field);
+    if (column < 0) {
+      return Fail(ErrorCode::kInvalidData, "defaults names unknown field " + field);
+    }
+    const auto c = static_cast<std::size_t>(column);
+    if (found[c]) continue;  // the file's own column wins
+    found[c] = true;
+    map.positions_[c] = kFromDefault;
+    map.defaults_[c] = value;
   }
   std::string missing;
   for (std::size_t c = 0; c < kColumnNames.size(); ++c) {
@@ -48,7 +107,9 @@ Result<HeaderMap> HeaderMap::FromHeader(std::span<const std::string_view> header
 
 RowFields HeaderMap::Select(std::span<const std::string_view> fields) const {
   RowFields row;
-  for (std::size_t c = 0; c < row.size(); ++c) row[c] = fields[positions_[c]];
+  for (std::size_t c = 0; c < row.size(); ++c) {
+    row[c] = positions_[c] == kFromDefault ? std::string_view(defaults_[c]) : fields[positions_[c]];
+  }
   return row;
 }
 

@@ -87,6 +87,7 @@ Result<EventOutcome> LambdaHandler::ProcessEvent(
                           {"request_id", request_id},
                           {"source", file.source},
                           {"status", std::string(FileStatusName(file.status))},
+                          {"profile", file.profile},
                           {"rows_loaded", file.tally.rows_loaded},
                           {"rows_rejected", file.tally.rows_rejected},
                           {"error", file.error}}));

@@ -4,8 +4,10 @@
 #include <vector>
 
 #include "crypto/sha256.h"
+#include "csv/delimiter_detection.h"
 #include "csv/header_map.h"
 #include "pipeline/staged_rows.h"
+#include "sources/transcoding_source.h"
 
 namespace billflow {
 
@@ -43,10 +45,34 @@ std::string_view CsvErrorReason(CsvRecordError error) {
   return "unreadable record";
 }
 
+constexpr std::string_view kInvalidUtf8 = " is not valid UTF-8";
+
+// The dialect's settings win over the reader's and validator's own: one source of truth.
+void ApplyDialect(const Dialect& dialect, CsvOptions* csv, ValidatorOptions* validator) {
+  csv->delimiter = dialect.delimiter;
+  csv->quote = dialect.quote;
+  csv->skip_lines = dialect.skip_lines;
+  validator->decimal_separator = dialect.decimal_separator;
+  validator->thousands_separator = dialect.thousands_separator;
+  validator->date_formats = dialect.date_formats;
+}
+
+// The ledger's key for how a file was read: the effective settings, after detection, so that
+// stating what detection found changes nothing and a detected change (a BOM added) is another
+// version. The contract's own dialect is "" (what the ledger holds for files read before
+// dialects).
+std::string SettingsHash(const Dialect& effective) {
+  Dialect contract;
+  contract.encoding = "utf-8";
+  contract.delimiter = ',';
+  const std::string canonical = effective.CanonicalText();
+  return canonical == contract.CanonicalText() ? "" : ToHex(Sha256::Of(canonical));
+}
+
 }  // namespace
 
 IngestJob::IngestJob(const FxRateTable& rates, IngestOptions options)
-    : rates_(rates), options_(std::move(options)), validator_(rates_, options_.validator) {}
+    : rates_(rates), options_(std::move(options)) {}
 
 Result<std::string> IngestJob::HashWhole(ByteSource& source) {
   Sha256 hasher;
@@ -59,6 +85,35 @@ Result<std::string> IngestJob::HashWhole(ByteSource& source) {
   }
   BILLFLOW_TRY(source.Rewind());
   return ToHex(hasher.Finish());
+}
+
+Result<IngestJob::OpenedText> IngestJob::OpenText(
+    ByteSource& source, const FileDialect& dialect, const CsvOptions& csv_options,
+    const HeaderOptions& header_options, std::function<void(std::string_view)> raw_observer) {
+  OpenedText opened;
+  auto decoded = TranscodingSource::Open(&source, dialect.dialect.encoding);
+  if (!decoded) return tl::unexpected(decoded.error());
+  opened.text = std::move(*decoded);
+  if (raw_observer) opened.text->set_raw_observer(std::move(raw_observer));
+  opened.reader = std::make_unique<CsvReader>(opened.text.get(), csv_options);
+  opened.effective = dialect.dialect;
+  opened.effective.encoding = opened.text->encoding();
+  opened.effective.delimiter = csv_options.delimiter;
+  if (csv_options.delimiter == '\0') {
+    auto line = opened.reader->PeekFirstLine();
+    if (!line) return tl::unexpected(line.error());
+    auto choice = line->empty() ? Result<DelimiterChoice>(DelimiterChoice{})
+                                : DetectDelimiter(*line, header_options, csv_options.quote);
+    if (!choice) {
+      const std::uint64_t header_line = std::uint64_t{csv_options.skip_lines} + 1;
+      return Fail(ErrorCode::kInvalidData, source.Info().display_name + ":" +
+                                               std::to_string(header_line) + ": " +
+                                               choice.error().message);
+    }
+    opened.reader->set_delimiter(choice->delimiter);
+    opened.effective.delimiter = choice->delimiter;
+  }
+  return opened;
 }
 
 IngestSummary FailedSummary(std::string source, std::string display_name, const Error& error) {
@@ -77,7 +132,15 @@ IngestSummary IngestJob::Run(ByteSource& source, RecordSink* sink) {
   IngestSummary summary;
   summary.source = info.uri;
   summary.display_name = info.display_name;
-  const Status streamed = Stream(source, sink, &summary);
+  Result<FileDialect> dialect = FileDialect{options_.dialect, options_.profile};
+  if (options_.dialect_for) dialect = options_.dialect_for(info);
+  Status streamed;
+  if (!dialect) {
+    streamed = tl::unexpected(dialect.error());
+  } else {
+    summary.profile = dialect->profile;
+    streamed = Stream(source, sink, *dialect, &summary);
+  }
   if (!streamed) {
     summary.status = FileStatus::kFailed;
     summary.error_code = streamed.error().code;
@@ -87,13 +150,9 @@ IngestSummary IngestJob::Run(ByteSource& source, RecordSink* sink) {
     // failures are not the file's fault, so they are not recorded against it.
     if (sink != nullptr && !IsRetryable(summary.error_code) &&
         summary.error_code != ErrorCode::kCancelled) {
-      const FileIdentity identity{info.uri,
-                                  summary.content_sha256,
-                                  info.size_bytes.value_or(0),
-                                  info.version_tag,
-                                  info.version_order,
-                                  "",
-                                  ""};
+      const FileIdentity identity{
+          info.uri,           summary.content_sha256, info.size_bytes.value_or(0), info.version_tag,
+          info.version_order, summary.profile,        summary.settings_sha256};
       if (auto recorded = sink->RecordFailure(identity, summary.error); !recorded) {
         summary.warnings.push_back("could not record the failure in the ledger: " +
                                    recorded.error().message);
@@ -105,26 +164,44 @@ IngestSummary IngestJob::Run(ByteSource& source, RecordSink* sink) {
   return summary;
 }
 
-Status IngestJob::Stream(ByteSource& source, RecordSink* sink, IngestSummary* summary) {
+Status IngestJob::Stream(ByteSource& source, RecordSink* sink, const FileDialect& dialect,
+                         IngestSummary* summary) {
   const SourceInfo& info = source.Info();
   const std::string& name = info.display_name;
   FileIdentity identity{
-      info.uri, "", info.size_bytes.value_or(0), info.version_tag, info.version_order, "", ""};
+      info.uri,         "", info.size_bytes.value_or(0), info.version_tag, info.version_order,
+      summary->profile, ""};
+  CsvOptions csv_options = options_.csv;
+  ValidatorOptions validator_options = options_.validator;
+  ApplyDialect(dialect.dialect, &csv_options, &validator_options);
+  HeaderOptions header_options;
+  header_options.columns = dialect.dialect.columns;
+  header_options.defaults = dialect.dialect.defaults;
 
   if (sink != nullptr) {
     // Fast path for re-runs: same size as what is loaded -> compare hashes before parsing.
+    // Detection reads only the first line, so the effective settings cost no full pass.
     auto existing = sink->FindFile(info.uri);
     if (!existing) return tl::unexpected(existing.error());
     if (*existing && (*existing)->IsLoaded() && info.size_bytes &&
         (*existing)->size_bytes == *info.size_bytes && source.CanRewind()) {
-      auto hash = HashWhole(source);
-      if (!hash) return tl::unexpected(hash.error());
-      FileIdentity read = identity;
-      read.content_sha256 = *hash;
-      if ((*existing)->Holds(read)) {
-        summary->status = FileStatus::kUnchanged;
-        summary->content_sha256 = *hash;
-        return Ok();
+      std::optional<std::string> settings;  // none: the full read below reports why
+      if (auto detected = OpenText(source, dialect, csv_options, header_options, nullptr)) {
+        settings = SettingsHash(detected->effective);
+      }
+      BILLFLOW_TRY(source.Rewind());
+      if (settings) {
+        auto hash = HashWhole(source);
+        if (!hash) return tl::unexpected(hash.error());
+        FileIdentity read = identity;
+        read.content_sha256 = *hash;
+        read.settings_sha256 = *settings;
+        if ((*existing)->Holds(read)) {
+          summary->status = FileStatus::kUnchanged;
+          summary->content_sha256 = *hash;
+          summary->settings_sha256 = *settings;
+          return Ok();
+        }
       }
     }
     auto begun = sink->BeginFile(identity);
@@ -140,27 +217,37 @@ Status IngestJob::Stream(ByteSource& source, RecordSink* sink, IngestSummary* su
     return tl::unexpected(std::move(error));
   };
 
+  const RowValidator validator(rates_, validator_options);
   Sha256 hasher;
-  CsvReader reader(&source, options_.csv);
-  // The hash is the file's identity in the ledger; a dry run has no ledger to consult.
-  if (sink != nullptr) {
-    reader.set_byte_observer([&hasher](std::string_view bytes) { hasher.Update(bytes); });
-  }
+  // The hash is the file's identity in the ledger (its bytes as they are); a dry run has no
+  // ledger to consult.
+  std::function<void(std::string_view)> observe;
+  if (sink != nullptr) observe = [&hasher](std::string_view bytes) { hasher.Update(bytes); };
+  auto opened = OpenText(source, dialect, csv_options, header_options, std::move(observe));
+  if (!opened) return fail(opened.error());
+  TranscodingSource& text = *opened->text;
+  CsvReader& reader = *opened->reader;
+  summary->encoding = opened->effective.encoding;
+  summary->delimiter = opened->effective.delimiter;
+  summary->settings_sha256 = SettingsHash(opened->effective);
+  identity.settings_sha256 = summary->settings_sha256;
+
   CsvRecord first;
 
   auto has_header = reader.Next(&first);
   if (!has_header) return fail(has_header.error());
   if (!*has_header)
     return fail({ErrorCode::kInvalidData, name + ": file is empty (no header line)"});
+  const std::string at_header = name + ":" + std::to_string(first.line_number) + ": ";
   if (first.error != CsvRecordError::kNone) {
-    return fail({ErrorCode::kInvalidData, name + ":1: header is not readable CSV: " +
+    return fail({ErrorCode::kInvalidData, at_header + "header is not readable CSV: " +
                                               std::string(CsvErrorReason(first.error))});
   }
-  auto header = HeaderMap::FromHeader(first.fields);
-  if (!header) return fail({ErrorCode::kInvalidData, name + ":1: " + header.error().message});
+  auto header = HeaderMap::FromHeader(first.fields, header_options);
+  if (!header) return fail({ErrorCode::kInvalidData, at_header + header.error().message});
   if (reader.header_repaired()) {
     summary->warnings.push_back(
-        name + ":1: header began with a quote that never closes; the quote was ignored");
+        at_header + "header began with a quote that never closes; the quote was ignored");
   }
   if (!header->extra_columns().empty()) {
     std::string extra;
@@ -171,14 +258,17 @@ Status IngestJob::Stream(ByteSource& source, RecordSink* sink, IngestSummary* su
                std::to_string(header->extra_column_count() - header->extra_columns().size()) +
                " more";
     }
-    summary->warnings.push_back(name + ":1: extra column(s) ignored: " + extra);
+    summary->warnings.push_back(at_header + "extra column(s) ignored: " + extra);
   }
 
   LoadTally tally;
   std::string reason;
+  std::uint64_t invalid_utf8_rows = 0;
+  std::string original;  // a reject's bytes in the file's own encoding
   const auto reject = [&](std::uint64_t line, std::string_view why,
                           std::string_view raw) -> Status {
     ++tally.rows_rejected;
+    if (why.ends_with(kInvalidUtf8)) ++invalid_utf8_rows;
     if (options_.on_reject) options_.on_reject(RejectedRow{line, why, raw});
     if (options_.max_rejects && tally.rows_rejected > *options_.max_rejects) {
       return Fail(ErrorCode::kLimitExceeded,
@@ -186,13 +276,17 @@ Status IngestJob::Stream(ByteSource& source, RecordSink* sink, IngestSummary* su
                       " rows rejected (--max-rejects); nothing of the file was loaded");
     }
     if (sink == nullptr) return Ok();
+    if (text.transcodes()) {
+      original = text.OriginalBytes(raw);
+      raw = original;
+    }
     if (raw.size() > options_.max_reject_raw_bytes)
       raw = raw.substr(0, options_.max_reject_raw_bytes);
     return sink->AddReject(RejectedRow{line, why, raw});
   };
 
   // Reading and validating run on two threads of their own; this one stores the rows.
-  StagedRows staged(reader, *header, validator_);
+  StagedRows staged(reader, *header, validator);
   const auto stop_and_fail = [&](Error error) -> Status {
     staged.Stop();
     return fail(std::move(error));
@@ -235,6 +329,12 @@ Status IngestJob::Stream(ByteSource& source, RecordSink* sink, IngestSummary* su
     staged.Recycle(std::move(batch));
   }
   staged.Stop();  // both threads are done: the reader and the hash may be read again
+  if (invalid_utf8_rows > 0 && text.encoding() == "utf-8") {
+    summary->warnings.push_back(
+        name + ": " + std::to_string(invalid_utf8_rows) +
+        " row(s) rejected as not valid UTF-8; the file is likely windows-1252 or iso-8859-1: "
+        "set encoding (--encoding windows-1252)");
+  }
 
   summary->bytes_read = reader.bytes_consumed();
   identity.content_sha256 = sink != nullptr ? ToHex(hasher.Finish()) : "";

@@ -3,14 +3,18 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 
+#include "core/dialect.h"
 #include "core/fx_rate_table.h"
 #include "core/row_validator.h"
 #include "csv/csv_reader.h"
+#include "csv/header_map.h"
 #include "pipeline/ingest_summary.h"
 #include "sinks/record_sink.h"
 #include "sources/byte_source.h"
+#include "sources/transcoding_source.h"
 
 namespace billflow {
 
@@ -20,9 +24,24 @@ struct IngestProgress {
   std::optional<std::uint64_t> bytes_total;
 };
 
+// The dialect one file is read with, and the profile it came from (empty = none).
+struct FileDialect {
+  Dialect dialect;
+  std::string profile;
+};
+
 struct IngestOptions {
   CsvOptions csv;
   ValidatorOptions validator;
+  // How the file is written (encoding, delimiter, numbers, dates, title lines, columns). Its
+  // settings override the matching ones of `csv` and `validator`; '\0' delimiter and empty
+  // encoding are detected per file.
+  Dialect dialect;
+  // The profile the dialect came from, for the summary; empty = none.
+  std::string profile;
+  // When set, chooses each file's dialect and profile from what is known of its source
+  // before it is read (replacing `dialect` and `profile`); an error fails that file alone.
+  std::function<Result<FileDialect>(const SourceInfo&)> dialect_for;
   // More rejected rows than this fails the file (rolled back). nullopt = no limit.
   std::optional<std::uint64_t> max_rejects;
   // Raw bytes kept per reject; longer lines are cut (the reason says the line's length).
@@ -54,11 +73,22 @@ class IngestJob {
  private:
   // Content hash of a rewindable source (then rewound), for the unchanged-file fast path.
   Result<std::string> HashWhole(ByteSource& source);
-  Status Stream(ByteSource& source, RecordSink* sink, IngestSummary* summary);
+  // The file's text as UTF-8 and a reader on it, with the effective dialect: the encoding
+  // and delimiter detection chose (from the first bytes and the header line) filled in.
+  // `raw_observer` (may be empty) sees the file's bytes as read. Errors name the file.
+  struct OpenedText {
+    std::unique_ptr<TranscodingSource> text;
+    std::unique_ptr<CsvReader> reader;
+    Dialect effective;
+  };
+  [[nodiscard]] static Result<OpenedText> OpenText(
+      ByteSource& source, const FileDialect& dialect, const CsvOptions& csv_options,
+      const HeaderOptions& header_options, std::function<void(std::string_view)> raw_observer);
+  [[nodiscard]] Status Stream(ByteSource& source, RecordSink* sink, const FileDialect& dialect,
+                              IngestSummary* summary);
 
   const FxRateTable& rates_;
   IngestOptions options_;
-  RowValidator validator_;
 };
 
 }  // namespace billflow

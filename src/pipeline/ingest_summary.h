@@ -33,6 +33,13 @@ struct IngestSummary {
   std::vector<std::string> warnings;
   double seconds = 0;
   std::uint64_t bytes_read = 0;
+  std::string profile;  // the profile whose settings were used; empty = none
+  // SHA-256 (hex) of the dialect settings as stated (flags and profile; Dialect::CanonicalText),
+  // before detection: the same bytes read with other settings are another version of the
+  // file. Empty when nothing is stated (the contract's dialect, detection only).
+  std::string settings_sha256;
+  std::string encoding;  // effective encoding ("utf-8", "windows-1252", ...); empty if unread
+  char delimiter = 0;    // effective delimiter; 0 if the header was not reached
 };
 
 // A file that failed before or outside IngestJob::Run (it could not be opened, listed or

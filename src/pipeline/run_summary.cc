@@ -32,6 +32,7 @@ std::string RunSummaryJson(const RunSummary& run, int indent) {
     files.push_back({{"source", s.source},
                      {"path", s.display_name},
                      {"status", FileStatusName(s.status)},
+                     {"profile", s.profile.empty() ? json(nullptr) : json(s.profile)},
                      {"rows_read", s.tally.rows_read},
                      {"rows_loaded", s.tally.rows_loaded},
                      {"rows_rejected", s.tally.rows_rejected},

@@ -72,7 +72,7 @@ class SampleFilesTest(CliTestCase):
         self.assertTrue(rejects[0][3].startswith("8,Dulces de Oaxaca"), rejects[0][3])
         self.assertEqual([r[:3] for r in rejects[1:]], [
             ("billing_dairy_2025_06.csv", 7, 'bill_date "2025-06-31" is not a calendar date'),
-            ("billing_meat_2025_06.csv", 7, 'bill_date "06/07/2025" is not YYYY-MM-DD (or YYYY/MM/DD)'),
+            ("billing_meat_2025_06.csv", 7, 'bill_date "06/07/2025" is not YYYY-MM-DD; set date_formats'),
         ])
         self.assertIn(b'header began with a quote that never closes', p.stderr)
 

@@ -27,27 +27,88 @@ def _valid_date(text):
     return f"{y:04d}-{mo:02d}-{d:02d}" if 1 <= d <= days else None
 
 
-def expected(data: bytes, rates=None, rounding=ROUND_HALF_EVEN):
-    """Returns {"valid": [(id, date, usd, currency)], "rejected": n, "usd_total": Decimal}."""
+_MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+
+
+def _date_with(text, fmt):
+    """strptime-like, restated: %Y four digits, %m/%d one or two, %b Jan..Dec (any case)."""
+    pattern = ""
+    i = 0
+    while i < len(fmt):
+        if fmt[i] == "%" and i + 1 < len(fmt):
+            pattern += {"Y": r"(?P<Y>\d{4})", "m": r"(?P<m>\d{1,2})", "d": r"(?P<d>\d{1,2})",
+                        "b": r"(?P<b>[A-Za-z]{3})"}[fmt[i + 1]]
+            i += 2
+        else:
+            pattern += re.escape(fmt[i])
+            i += 1
+    m = re.fullmatch(pattern, text)
+    if not m:
+        return None
+    g = m.groupdict()
+    month = _MONTHS.index(g["b"].lower()) + 1 if g.get("b") else int(g["m"])
+    return _valid_date(f"{int(g['Y']):04d}-{month:02d}-{int(g['d']):02d}")
+
+
+def _plain_amount(text, decimal, thousands):
+    """The amount in '.'-decimal form, or None when its grouping is wrong."""
+    text = text.strip()
+    if decimal == "." and not thousands:
+        return text
+    whole, _, frac = text.partition(decimal)
+    if "." in frac or "," in frac:
+        return None
+    if thousands and thousands in whole:
+        sign = whole[:1] if whole[:1] in "+-" else ""
+        groups = whole[len(sign):].split(thousands)
+        if not (1 <= len(groups[0]) <= 3) or any(len(g) != 3 for g in groups[1:]):
+            return None
+        whole = sign + "".join(groups)
+    if "." in whole or "," in whole:
+        return None
+    return whole + ("." + frac if decimal in text else "")
+
+
+def _key(name):
+    return name.strip().lower().replace(" ", "_").replace("-", "_")
+
+
+def expected(data: bytes, rates=None, rounding=ROUND_HALF_EVEN, dialect=None):
+    """Returns {"valid": [(id, date, usd, currency)], "rejected": n, "usd_total": Decimal}.
+
+    `dialect` (optional) restates a profile: encoding, delimiter, decimal_separator,
+    thousands_separator, date_formats, skip_lines, columns {header: field}, defaults."""
     rates = rates or DEFAULT_RATES
-    text = data.decode("utf-8-sig")
+    d = dialect or {}
+    text = data.decode(d.get("encoding", "utf-8-sig"))
+    text = text.lstrip("\ufeff")
+    for _ in range(d.get("skip_lines", 0)):
+        text = text.split("\n", 1)[1]
     first = text.split("\n", 1)[0]
     if first.startswith('"') and '"' not in first[1:]:
         text = text[1:]  # the contract's header repair
-    rows = list(csv.reader(io.StringIO(text, newline="")))
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=d.get("delimiter", ",")))
     rows = [r for r in rows if r]
-    header = [h.strip().lower() for h in rows[0]]
-    pos = {c: header.index(c) for c in COLUMNS}
+    aliases = {_key(k): v for k, v in d.get("columns", {}).items()}
+    header = [aliases.get(_key(h), _key(h)) for h in rows[0]]
+    defaults = {c: v for c, v in d.get("defaults", {}).items() if c not in header}
+    pos = {c: header.index(c) for c in COLUMNS if c not in defaults}
+    decimal = d.get("decimal_separator", ".")
+    thousands = d.get("thousands_separator", "")
+    formats = d.get("date_formats")
     valid, rejected, seen = [], 0, set()
     for r in rows[1:]:
         if len(r) != len(header):
             rejected += 1
             continue
-        f = {c: r[pos[c]] for c in COLUMNS}
-        date = _valid_date(f["bill_date"])
+        f = {c: (r[pos[c]] if c in pos else defaults[c]) for c in COLUMNS}
+        if formats:
+            date = next((x for x in (_date_with(f["bill_date"], fm) for fm in formats) if x), None)
+        else:
+            date = _valid_date(f["bill_date"])
         cur = f["currency"].strip().upper()
-        amt = f["bill_amount"].strip()
-        m = _AMOUNT.match(amt)
+        amt = _plain_amount(f["bill_amount"], decimal, thousands)
+        m = _AMOUNT.match(amt) if amt is not None else None
         ok = (f["id"].strip() != "" and len(f["id"].encode()) <= 64 and f["id"] not in seen
               and len(f["country"]) == 2 and f["country"].isalpha() and date is not None
               and cur in rates and m is not None and (m.group(1) or m.group(2))
