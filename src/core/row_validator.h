@@ -36,6 +36,7 @@ struct ValidatorOptions {
   RoundingMode rounding = RoundingMode::kHalfEven;
   std::size_t max_id_bytes = 64;
   std::size_t max_text_chars = 255;
+  RateAgeLimit rate_age;  // how old the rate a row uses may be
 };
 
 // Applies every row rule of the contract and converts the amount to USD.

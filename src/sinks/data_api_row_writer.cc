@@ -7,9 +7,10 @@ namespace {
 
 constexpr char kInsertRow[] =
     "INSERT INTO billing_data (file_id, id, line_number, company_name, country, city, "
-    "product_line, item, bill_date, currency, bill_amount, fx_rate, bill_amount_usd) VALUES "
-    "(:file_id, :id, :line_number, :company_name, :country, :city, :product_line, :item, "
-    ":bill_date, :currency, :bill_amount, :fx_rate, :bill_amount_usd)";
+    "product_line, item, bill_date, currency, bill_amount, fx_rate, bill_amount_usd, "
+    "fx_rate_date, fx_rate_source) VALUES (:file_id, :id, :line_number, :company_name, "
+    ":country, :city, :product_line, :item, :bill_date, :currency, :bill_amount, :fx_rate, "
+    ":bill_amount_usd, :fx_rate_date, :fx_rate_source)";
 constexpr char kInsertReject[] =
     "INSERT INTO billing_rejects (file_id, line_number, reason, raw_line) VALUES "
     "(:file_id, :line_number, :reason, :raw_line)";
@@ -179,19 +180,24 @@ Status DataApiRowWriter::AddRow(const BillingRecord& row) {
   } else {
     char date[10];
     row.bill_date.Format(date);
-    SqlParameterSet set = {Long("file_id", file_id_),
-                           Text("id", row.id),
-                           Long("line_number", static_cast<std::int64_t>(row.line_number)),
-                           Text("company_name", row.company_name),
-                           Text("country", row.country),
-                           Text("city", row.city),
-                           Text("product_line", row.product_line),
-                           Text("item", row.item),
-                           SqlParameter{"bill_date", std::string(date, 10), TypeHint::kDate},
-                           Text("currency", row.currency_code()),
-                           Dec("bill_amount", row.bill_amount),
-                           Dec("fx_rate", row.fx_rate),
-                           Dec("bill_amount_usd", row.bill_amount_usd)};
+    char rate_date[10];
+    row.fx_rate_date.Format(rate_date);
+    SqlParameterSet set = {
+        Long("file_id", file_id_),
+        Text("id", row.id),
+        Long("line_number", static_cast<std::int64_t>(row.line_number)),
+        Text("company_name", row.company_name),
+        Text("country", row.country),
+        Text("city", row.city),
+        Text("product_line", row.product_line),
+        Text("item", row.item),
+        SqlParameter{"bill_date", std::string(date, 10), TypeHint::kDate},
+        Text("currency", row.currency_code()),
+        Dec("bill_amount", row.bill_amount),
+        Dec("fx_rate", row.fx_rate),
+        Dec("bill_amount_usd", row.bill_amount_usd),
+        SqlParameter{"fx_rate_date", std::string(rate_date, 10), TypeHint::kDate},
+        Text("fx_rate_source", row.fx_rate_source)};
     const std::size_t bytes = DataApiClient::ParameterSetJson(set).size() + 1;
     if (!rows_.sets.empty() && rows_.bytes + bytes > limits_.max_request_bytes) {
       // This row would pass the budget: the pending ones go first.

@@ -33,7 +33,8 @@ constexpr char kCreateStage[] =
     "NULL, "
     "item VARCHAR(1000) NOT NULL, bill_date DATE NOT NULL, currency CHAR(3) NOT NULL, "
     "bill_amount DECIMAL(19,4) NOT NULL, fx_rate DECIMAL(20,10) NOT NULL, "
-    "bill_amount_usd DECIMAL(19,2) NOT NULL) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=";
+    "bill_amount_usd DECIMAL(19,2) NOT NULL, fx_rate_date DATE, fx_rate_source VARCHAR(1024)) "
+    "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=";
 // A no-op update: the duplicate stays as first stored and counts 0 affected rows.
 constexpr char kOnDuplicateKeep[] =
     " ON DUPLICATE KEY UPDATE line_number = billing_data.line_number";

@@ -136,11 +136,18 @@ Result<int> MysqlSink::StoredSchemaVersion() {
 }
 
 Status MysqlSink::UpgradeTables(int from_version) {
-  const std::vector<std::string> upgrades = MysqlSchemaUpgrades();
-  for (int v = from_version; v < kLedgerSchemaVersion; ++v) {
-    BILLFLOW_TRY(impl_->conn->Exec(upgrades[static_cast<std::size_t>(v - 1)], "upgrade schema"));
-  }
-  return Ok();
+  MysqlConnection& conn = *impl_->conn;
+  SchemaUpgradeOps ops;
+  ops.has_column = [&conn](std::string_view table, std::string_view column) -> Result<bool> {
+    auto rows =
+        conn.Query(kMysqlHasColumnQuery,
+                   {MysqlParam::Text(std::string(table)), MysqlParam::Text(std::string(column))},
+                   "read table columns");
+    if (!rows) return tl::unexpected(rows.error());
+    return !rows->empty() && !rows->front().empty() && rows->front().front() != "0";
+  };
+  ops.exec = [&conn](const std::string& sql) { return conn.Exec(sql, "upgrade schema"); };
+  return UpgradeColumns(kMysqlAddedColumns, from_version, ops);
 }
 
 Status MysqlSink::RecordSchemaVersion(int version) {

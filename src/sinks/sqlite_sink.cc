@@ -73,10 +73,19 @@ Result<int> SqliteSink::StoredSchemaVersion() {
 }
 
 Status SqliteSink::UpgradeTables(int from_version) {
-  for (int v = from_version; v < kLedgerSchemaVersion; ++v) {
-    BILLFLOW_TRY(impl_->Exec(kSqliteUpgrades[v - 1]));
-  }
-  return Ok();
+  Impl& s = *impl_;
+  SchemaUpgradeOps ops;
+  ops.has_column = [&s](std::string_view table, std::string_view column) -> Result<bool> {
+    auto stmt = s.Prepare("SELECT COUNT(*) FROM pragma_table_info(?) WHERE name = ?");
+    if (!stmt) return tl::unexpected(stmt.error());
+    BindText(stmt->get(), 1, table);
+    BindText(stmt->get(), 2, column);
+    const int rc = sqlite3_step(stmt->get());
+    if (rc != SQLITE_ROW) return tl::unexpected(s.Fail("read table columns", rc));
+    return sqlite3_column_int64(stmt->get(), 0) > 0;
+  };
+  ops.exec = [&s](const std::string& sql) { return s.Exec(sql.c_str()); };
+  return UpgradeColumns(kSqliteAddedColumns, from_version, ops);
 }
 
 Status SqliteSink::RecordSchemaVersion(int version) {
@@ -110,8 +119,9 @@ Status SqliteSink::OpenFile(const FileIdentity& /*file*/) {
   if (s.insert_row) return Ok();
   auto row = s.Prepare(
       "INSERT INTO billing_data(file_id, id, line_number, company_name, country, city, "
-      "product_line, item, bill_date, currency, bill_amount, fx_rate, bill_amount_usd) "
-      "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING");
+      "product_line, item, bill_date, currency, bill_amount, fx_rate, bill_amount_usd, "
+      "fx_rate_date, fx_rate_source) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
+      "ON CONFLICT DO NOTHING");
   auto reject = s.Prepare(
       "INSERT INTO billing_rejects(file_id, line_number, reason, raw_line) VALUES (?,?,?,?)");
   auto line = s.Prepare("SELECT line_number FROM billing_data WHERE file_id = ? AND id = ?");
@@ -162,6 +172,8 @@ Status SqliteSink::AddRow(const BillingRecord& row) {
   };
   char date[10];
   row.bill_date.Format(date);
+  char rate_date[10];
+  row.fx_rate_date.Format(rate_date);
   char amount[Decimal::kMaxChars];
   char rate[Decimal::kMaxChars];
   char usd[Decimal::kMaxChars];
@@ -181,6 +193,8 @@ Status SqliteSink::AddRow(const BillingRecord& row) {
   bind_view(11, std::string_view(amount, amount_size));
   bind_view(12, std::string_view(rate, rate_size));
   bind_view(13, std::string_view(usd, usd_size));
+  bind_view(14, std::string_view(rate_date, 10));
+  bind_view(15, row.fx_rate_source);
   BILLFLOW_TRY(s.StepDone(stmt, "insert row"));
   if (sqlite3_changes(s.db.get()) == 1) return Ok();
 
