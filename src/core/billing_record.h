@@ -37,6 +37,9 @@ struct RejectedRow {
   std::uint64_t line_number = 0;
   std::string_view reason;
   std::string_view raw_line;
+  // Set when the only fault was a missing rate: the row's fields as core/retry_fields.h
+  // encodes them, so it can be validated again once the rate exists. Empty otherwise.
+  std::string_view retry_fields;
 };
 
 }  // namespace billflow

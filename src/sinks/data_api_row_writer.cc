@@ -12,8 +12,8 @@ constexpr char kInsertRow[] =
     ":country, :city, :product_line, :item, :bill_date, :currency, :bill_amount, :fx_rate, "
     ":bill_amount_usd, :fx_rate_date, :fx_rate_source)";
 constexpr char kInsertReject[] =
-    "INSERT INTO billing_rejects (file_id, line_number, reason, raw_line) VALUES "
-    "(:file_id, :line_number, :reason, :raw_line)";
+    "INSERT INTO billing_rejects (file_id, line_number, reason, raw_line, retry_fields) VALUES "
+    "(:file_id, :line_number, :reason, :raw_line, :retry_fields)";
 // An id lookup's answer holds at most the ids it asked for, each with its line: its request's
 // id JSON is kept under this, so the answer stays well under the service's 1 MiB.
 constexpr std::size_t kLookupBytes = 512 * 1024;
@@ -83,10 +83,12 @@ Status DataApiRowWriter::FlushRejects() {
 }
 
 Status DataApiRowWriter::AddReject(std::uint64_t line_number, std::string_view reason,
-                                   std::string_view raw_line) {
+                                   std::string_view raw_line, std::string_view retry_fields) {
   SqlParameterSet set = {
       Long("file_id", file_id_), Long("line_number", static_cast<std::int64_t>(line_number)),
-      Text("reason", reason), SqlParameter{"raw_line", SqlBlob{std::string(raw_line)}, {}}};
+      Text("reason", reason), SqlParameter{"raw_line", SqlBlob{std::string(raw_line)}, {}},
+      retry_fields.empty() ? SqlParameter{"retry_fields", std::monostate{}, TypeHint::kNone}
+                           : Text("retry_fields", retry_fields)};
   // Where the next set would pass the budget, the pending ones go first.
   const std::size_t bytes = DataApiClient::ParameterSetJson(set).size() + 1;
   if (!rejects_.sets.empty() && rejects_.bytes + bytes > limits_.max_request_bytes) {

@@ -212,7 +212,8 @@ Result<std::optional<std::int64_t>> MysqlSink::InsertEntry(const FileIdentity& f
 Status MysqlSink::AddRow(const BillingRecord& row) { return impl_->writer->AddRow(row, file_id()); }
 
 Status MysqlSink::AddReject(const RejectedRow& reject) {
-  return impl_->writer->AddReject(file_id(), reject.line_number, reject.reason, reject.raw_line);
+  return impl_->writer->AddReject(file_id(), reject.line_number, reject.reason, reject.raw_line,
+                                  reject.retry_fields);
 }
 
 Status MysqlSink::FlushFile() { return impl_->writer->Flush(file_id()); }

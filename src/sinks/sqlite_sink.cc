@@ -123,7 +123,8 @@ Status SqliteSink::OpenFile(const FileIdentity& /*file*/) {
       "fx_rate_date, fx_rate_source) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
       "ON CONFLICT DO NOTHING");
   auto reject = s.Prepare(
-      "INSERT INTO billing_rejects(file_id, line_number, reason, raw_line) VALUES (?,?,?,?)");
+      "INSERT INTO billing_rejects(file_id, line_number, reason, raw_line, retry_fields) "
+      "VALUES (?,?,?,?,?)");
   auto line = s.Prepare("SELECT line_number FROM billing_data WHERE file_id = ? AND id = ?");
   if (!row) return tl::unexpected(row.error());
   if (!reject) return tl::unexpected(reject.error());
@@ -208,7 +209,7 @@ Status SqliteSink::AddRow(const BillingRecord& row) {
   if (rc != SQLITE_ROW) return tl::unexpected(s.Fail("find the first line of a duplicate id", rc));
   auto reason = NoteDuplicate(row.id, static_cast<std::uint64_t>(first_line), row.bill_amount_usd);
   if (!reason) return tl::unexpected(reason.error());
-  return AddReject(RejectedRow{row.line_number, *reason, row.raw_line});
+  return AddReject(RejectedRow{row.line_number, *reason, row.raw_line, {}});
 }
 
 Status SqliteSink::AddReject(const RejectedRow& reject) {
@@ -221,6 +222,7 @@ Status SqliteSink::AddReject(const RejectedRow& reject) {
   // Raw bytes may be invalid UTF-8: keep them exactly, as a BLOB.
   sqlite3_bind_blob(stmt, 4, reject.raw_line.data(), static_cast<int>(reject.raw_line.size()),
                     SQLITE_STATIC);
+  BindOptionalText(stmt, 5, reject.retry_fields);
   return s.StepDone(stmt, "insert reject");
 }
 

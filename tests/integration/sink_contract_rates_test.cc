@@ -62,6 +62,19 @@ TEST_P(SinkContractTest, BillThirtyDaysAfterTheNewestEcbRateIsARateMissingReject
             "2025-06-02 (ecb, 30 days older); import newer rates or raise --max-rate-age-days");
 }
 
+TEST_P(SinkContractTest, RateMissingRejectsKeepTheirFieldsForARetryOthersDoNot) {
+  const std::string body = std::string(kHeader) +
+                           "1,\"A\tB\",DE,X,P,I,2025/07/02,eur, 100.5\n"  // no rate yet
+                           "2,A,DE,X,P,I,2025-02-30,EUR,100\n";           // never valid
+  const auto s = Load("retry.csv", body);
+  ASSERT_EQ(s.status, FileStatus::kLoaded) << s.error;
+  EXPECT_EQ(db_->Query("SELECT retry_fields FROM billing_rejects WHERE line_number = 2"),
+            "1\tA\\tB\tDE\tX\tP\tI\t2025-07-02\tEUR\t100.5000");
+  EXPECT_EQ(db_->Query("SELECT COUNT(*) FROM billing_rejects WHERE line_number = 3 AND "
+                       "retry_fields IS NULL"),
+            "1");
+}
+
 TEST_P(SinkContractTest, MaxRateAgeDaysAppliesToEverySource) {
   const FxRateTable rates = EcbAndFileRates();
   ValidatorOptions validator;
