@@ -3,6 +3,7 @@
 #include <chrono>
 #include <vector>
 
+#include "core/retry_fields.h"
 #include "crypto/sha256.h"
 #include "csv/delimiter_detection.h"
 #include "csv/header_map.h"
@@ -265,11 +266,12 @@ Status IngestJob::Stream(ByteSource& source, RecordSink* sink, const FileDialect
   std::string reason;
   std::uint64_t invalid_utf8_rows = 0;
   std::string original;  // a reject's bytes in the file's own encoding
-  const auto reject = [&](std::uint64_t line, std::string_view why,
-                          std::string_view raw) -> Status {
+  std::string retry_fields;
+  const auto reject = [&](std::uint64_t line, std::string_view why, std::string_view raw,
+                          std::string_view retry = {}) -> Status {
     ++tally.rows_rejected;
     if (why.ends_with(kInvalidUtf8)) ++invalid_utf8_rows;
-    if (options_.on_reject) options_.on_reject(RejectedRow{line, why, raw});
+    if (options_.on_reject) options_.on_reject(RejectedRow{line, why, raw, retry});
     if (options_.max_rejects && tally.rows_rejected > *options_.max_rejects) {
       return Fail(ErrorCode::kLimitExceeded,
                   name + ": more than " + std::to_string(*options_.max_rejects) +
@@ -282,7 +284,7 @@ Status IngestJob::Stream(ByteSource& source, RecordSink* sink, const FileDialect
     }
     if (raw.size() > options_.max_reject_raw_bytes)
       raw = raw.substr(0, options_.max_reject_raw_bytes);
-    return sink->AddReject(RejectedRow{line, why, raw});
+    return sink->AddReject(RejectedRow{line, why, raw, retry});
   };
 
   // Reading and validating run on two threads of their own; this one stores the rows.
@@ -310,6 +312,10 @@ Status IngestJob::Stream(ByteSource& source, RecordSink* sink, const FileDialect
             .append(" fields, found ")
             .append(std::to_string(record.field_count));
         step = reject(record.line_number, reason, record.raw);
+      } else if (!record.valid && record.rate_missing) {
+        retry_fields.clear();
+        AppendRetryFields(record.row, &retry_fields);
+        step = reject(record.line_number, record.reason, record.raw, retry_fields);
       } else if (!record.valid) {
         step = reject(record.line_number, record.reason, record.raw);
       } else {

@@ -105,6 +105,9 @@ void MysqlRowBatch::Add(const BillingRecord& row, std::int64_t file_id) {
   char date[10];
   row.bill_date.Format(date);
   const std::string_view date_text(date, 10);
+  char rate_date[10];
+  row.fx_rate_date.Format(rate_date);
+  const std::string_view rate_date_text(rate_date, 10);
   if (encoding_ == Encoding::kTsv) {
     const auto text = [this](std::string_view value) {
       AppendTsvField(value, &data_);
@@ -125,6 +128,9 @@ void MysqlRowBatch::Add(const BillingRecord& row, std::int64_t file_id) {
     AppendDecimal(row.fx_rate, &data_);
     data_.push_back('\t');
     AppendDecimal(row.bill_amount_usd, &data_);
+    data_.push_back('\t');
+    text(rate_date_text);
+    AppendTsvField(row.fx_rate_source, &data_);
     data_.push_back('\n');
     return;
   }
@@ -151,6 +157,8 @@ void MysqlRowBatch::Add(const BillingRecord& row, std::int64_t file_id) {
   AppendDecimal(row.fx_rate, &data_);
   data_.push_back(',');
   AppendDecimal(row.bill_amount_usd, &data_);
+  text(rate_date_text);
+  text(row.fx_rate_source);
   data_.push_back(')');
 }
 
