@@ -175,7 +175,7 @@ Result<std::string> LambdaHandler::Handle(const Invocation& invocation) {
     for (const IngestSummary& file : outcome->run.files()) {
       if (file.status != FileStatus::kFailed) continue;
       message += " " + file.error + ";";
-      code = file.error_code;
+      code = file.error_code.value_or(ErrorCode::kInternal);
     }
     message.pop_back();
     return Fail(code, message);
