@@ -2,14 +2,17 @@
 """Test-only TCP fault proxy for HTTP/1.1 (keep-alive) clients, e.g. billflow → Data API emulator.
 
   /usr/bin/python3 tools/tcp_fault_proxy.py --upstream-port P [--upstream-host 127.0.0.1]
-      [--fault KIND@OP#N ...] [--stall-seconds S] [--log FILE]
+      [--fault KIND@OP[~SQL]#N ...] [--stall-seconds S] [--log FILE]
 
 Forwards each HTTP request read from a client connection to the upstream (one upstream
 connection per client connection), and the upstream's answer back, unless a fault rule
 matches. OP is the request path without its slash (the Data API's BeginTransaction,
 Execute, BatchExecute, CommitTransaction, RollbackTransaction) or * for any; N counts the
-requests of that OP since the proxy started (1-based): N, a range A-B, or * for every one. The first rule
-that matches a request applies. Kinds:
+requests of that OP since the proxy started (1-based): N, a range A-B, or * for every one. With
+~SQL, the rule sees only the requests of OP whose JSON body's "sql" contains SQL (a plain,
+case-sensitive substring, e.g. Execute~LAST_INSERT_ID#1 or BatchExecute~billing_rejects#1),
+and N counts those: a case then aims at a statement, not at a position that moves whenever
+another read is added. The first rule that matches a request applies. Kinds:
 
   rst_request    read the headers and half the body, then reset the connection (RST); the
                  upstream never sees the request
@@ -27,7 +30,9 @@ that matches a request applies. Kinds:
                  every connection for S seconds (a commit that happened, then the link down)
 
 Prints the listening port on stdout when ready. --log FILE appends one JSON line per request:
-{"op", "n", "fault", "forwarded", "status"} (status: the upstream's HTTP status, or null).
+{"op", "n", "fault", "forwarded", "status", "sql"} (status: the upstream's HTTP status, or null;
+sql: the statement (its first 2,000 characters) when a ~SQL rule made the proxy read the body
+before forwarding, else null; n: the count the matching rule used).
 """
 import argparse
 import json
@@ -46,19 +51,32 @@ class Closed(Exception):
 
 
 def parse_rule(text):
+    """KIND@OP[~SQL]#N -> (kind, op, sql or None, (first, last) or None)."""
     try:
         kind, rest = text.split("@", 1)
-        op, n = rest.split("#", 1)
+        target, n = rest.rsplit("#", 1)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"fault {text!r}: expected KIND@OP#N") from None
+        raise argparse.ArgumentTypeError(f"fault {text!r}: expected KIND@OP[~SQL]#N") from None
+    op, _, sql = target.partition("~")
     if kind not in KINDS:
         raise argparse.ArgumentTypeError(f"fault {text!r}: unknown kind {kind!r}")
+    if "~" in target and not sql:
+        raise argparse.ArgumentTypeError(f"fault {text!r}: empty SQL after ~")
     if n == "*":
-        return kind, op, None
+        return kind, op, sql or None, None
     first, _, last = n.partition("-")
     if not first.isdigit() or not (last or first).isdigit():
         raise argparse.ArgumentTypeError(f"fault {text!r}: N must be a number, A-B or *")
-    return kind, op, (int(first), int(last or first))
+    return kind, op, sql or None, (int(first), int(last or first))
+
+
+def statement_of(body):
+    """The "sql" of a Data API request body ("" when it has none or is not JSON)."""
+    try:
+        sql = json.loads(body).get("sql", "")
+    except (ValueError, AttributeError):
+        return ""
+    return sql if isinstance(sql, str) else ""
 
 
 def _quietly(action, *args):
@@ -135,14 +153,23 @@ def main():
             with lock, open(args.log, "a", encoding="utf-8") as f:
                 f.write(json.dumps(entry) + "\n")
 
-    def choose(op):
+    def needs_statement(op):
+        return any(sql is not None and rule_op in ("*", op) for _, rule_op, sql, _ in args.fault)
+
+    def choose(op, statement):
+        # Counts per OP, and per (OP, SQL) for every ~SQL rule the statement contains.
         with lock:
             counts[op] = counts.get(op, 0) + 1
-            n = counts[op]
-        for kind, rule_op, rule_n in args.fault:
-            if rule_op in ("*", op) and (rule_n is None or rule_n[0] <= n <= rule_n[1]):
+            seen = {None: counts[op]}
+            for sql in {sql for _, rule_op, sql, _ in args.fault
+                        if sql is not None and rule_op in ("*", op) and sql in statement}:
+                counts[(op, sql)] = counts.get((op, sql), 0) + 1
+                seen[sql] = counts[(op, sql)]
+        for kind, rule_op, sql, rule_n in args.fault:
+            n = seen.get(sql)
+            if rule_op in ("*", op) and n is not None and (rule_n is None or rule_n[0] <= n <= rule_n[1]):
                 return n, kind
-        return n, None
+        return seen[None], None
 
     def in_outage():
         with lock:
@@ -164,10 +191,16 @@ def main():
                 parts = request_line.split(" ")
                 path = parts[1] if len(parts) > 1 else "/"
                 op = path.split("?", 1)[0].lstrip("/")
-                n, fault = choose(op)
-                entry = {"op": op, "n": n, "fault": fault, "forwarded": False, "status": None}
+                # The body is read before the choice only when a ~SQL rule must see it; else
+                # rst_request and close_request cut the request mid-body, as the client sends it.
+                body = reader.body(length) if needs_statement(op) else None
+                statement = statement_of(body) if body is not None else ""
+                n, fault = choose(op, statement)
+                entry = {"op": op, "n": n, "fault": fault, "forwarded": False, "status": None,
+                         "sql": statement[:2000] if body is not None else None}
                 if fault in ("rst_request", "close_request"):
-                    reader.body(length // 2)
+                    if body is None:
+                        reader.body(length // 2)
                     log(entry)
                     (reset if fault == "rst_request" else close)(client)
                     return
@@ -177,7 +210,8 @@ def main():
                     log(entry)
                     reset(client)
                     return
-                body = reader.body(length)
+                if body is None:
+                    body = reader.body(length)
                 if fault == "stall_request":
                     time.sleep(args.stall_seconds)
                 if upstream is None:

@@ -340,3 +340,13 @@ variable "alarm_email" {
     error_message = "alarm_email must be one e-mail address (name@example.com) or null."
   }
 }
+
+# ---------------------------------------------------------------------------------------------------
+# Rates
+# ---------------------------------------------------------------------------------------------------
+
+variable "rates_fetch_schedule_enabled" {
+  description = "Run the daily ECB rates fetch (weekdays 17:00 Europe/Berlin, an hour after the ECB publishes). false keeps the schedule but disables it, e.g. where rates are imported by hand."
+  type        = bool
+  default     = true
+}

@@ -82,6 +82,21 @@ Result<LambdaEvent> ParseLambdaEvent(std::string_view json_text) {
     return Fail(ErrorCode::kInvalidData, "invocation payload is not valid JSON");
   }
   LambdaEvent event;
+  if (document.is_object() && StringAt(document, "detail-type") == "Scheduled Event") {
+    const std::string source = StringAt(document, "source");
+    if (source != "aws.events" && source != "aws.scheduler") {
+      return Fail(ErrorCode::kInvalidData, "scheduled event from source \"" + source +
+                                               "\": expected aws.events or aws.scheduler");
+    }
+    event.kind = LambdaEvent::Kind::kScheduled;
+    event.scheduled.source = source;
+    event.scheduled.time = StringAt(document, "time");
+    if (auto it = document.find("resources");
+        it != document.end() && it->is_array() && !it->empty() && it->front().is_string()) {
+      event.scheduled.resource = it->front().get<std::string>();
+    }
+    return event;
+  }
   bool is_sqs = document.is_object() && document.contains("Records") &&
                 document["Records"].is_array() && !document["Records"].empty() &&
                 StringAt(document["Records"][0], "eventSource") == "aws:sqs";

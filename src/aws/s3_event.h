@@ -43,16 +43,28 @@ struct SqsMessage {
   Result<S3Notification> notification;  // the parsed body, or why it is not an S3 event
 };
 
-// What a Lambda invocation carries: S3 notifications directly, or an SQS batch of them.
+// A timer: EventBridge (CloudWatch Events) rule or EventBridge Scheduler schedule, both in the
+// EventBridge envelope {"detail-type":"Scheduled Event","source":"aws.events"|"aws.scheduler",…}.
+struct ScheduledEvent {
+  std::string source;    // "aws.events" or "aws.scheduler"
+  std::string time;      // the envelope's "time" ("2025-06-23T15:00:00Z"); empty when absent
+  std::string resource;  // the first of "resources" (rule or schedule ARN); empty when absent
+};
+
+// What a Lambda invocation carries: S3 notifications directly, an SQS batch of them, or a
+// scheduled event.
 struct LambdaEvent {
-  enum class Kind { kS3, kSqs };
+  enum class Kind { kS3, kSqs, kScheduled };
   Kind kind = Kind::kS3;
   S3Notification s3;                 // kind == kS3
   std::vector<SqsMessage> messages;  // kind == kSqs
+  ScheduledEvent scheduled;          // kind == kScheduled
 };
 
-// Tells the two shapes apart by Records[].eventSource ("aws:sqs"). Fails only when the
-// payload is not JSON or has neither shape; a bad SQS body fails only its own message.
+// Tells the shapes apart: "detail-type":"Scheduled Event" from source aws.events or
+// aws.scheduler is a scheduled event; Records[].eventSource "aws:sqs" an SQS batch; anything
+// else must be an S3 notification. Fails only when the payload is not JSON or has none of the
+// shapes; a bad SQS body fails only its own message.
 [[nodiscard]] Result<LambdaEvent> ParseLambdaEvent(std::string_view json);
 
 // A sequencer left-padded with '0' to 32 upper-case hex digits, so that comparing two

@@ -103,6 +103,36 @@ TEST(S3EventTest, DirectS3EventIsNotSqs) {
   EXPECT_EQ(event->s3.records.size(), 2u);
 }
 
+TEST(S3EventTest, EventBridgeRuleScheduledEventIsRecognized) {
+  Result<LambdaEvent> event = ParseLambdaEvent(R"({"version":"0","id":"53dc4d37",
+    "detail-type":"Scheduled Event","source":"aws.events","account":"123456789012",
+    "time":"2025-06-23T15:00:00Z","region":"eu-central-1",
+    "resources":["arn:aws:events:eu-central-1:123456789012:rule/rates"],"detail":{}})");
+  ASSERT_TRUE(event) << event.error().message;
+  EXPECT_EQ(event->kind, LambdaEvent::Kind::kScheduled);
+  EXPECT_EQ(event->scheduled.source, "aws.events");
+  EXPECT_EQ(event->scheduled.time, "2025-06-23T15:00:00Z");
+  EXPECT_EQ(event->scheduled.resource, "arn:aws:events:eu-central-1:123456789012:rule/rates");
+}
+
+TEST(S3EventTest, SchedulerScheduledEventIsRecognized) {
+  Result<LambdaEvent> event =
+      ParseLambdaEvent(R"({"detail-type":"Scheduled Event","source":"aws.scheduler"})");
+  ASSERT_TRUE(event) << event.error().message;
+  EXPECT_EQ(event->kind, LambdaEvent::Kind::kScheduled);
+  EXPECT_EQ(event->scheduled.source, "aws.scheduler");
+  EXPECT_EQ(event->scheduled.time, "");
+  EXPECT_EQ(event->scheduled.resource, "");
+}
+
+TEST(S3EventTest, ScheduledEventFromAnotherSourceIsRefused) {
+  Result<LambdaEvent> event =
+      ParseLambdaEvent(R"({"detail-type":"Scheduled Event","source":"my.app"})");
+  ASSERT_FALSE(event);
+  EXPECT_EQ(event.error().message,
+            "scheduled event from source \"my.app\": expected aws.events or aws.scheduler");
+}
+
 TEST(S3EventTest, SequencerOrderPadsSoTextOrderIsEventOrder) {
   EXPECT_LT(SequencerOrder("FFFF"), SequencerOrder("0055AED6DCD90281E5"));
   EXPECT_LT(SequencerOrder("0055aed6dcd90281e5"), SequencerOrder("0055AED6DCD90281E6"));

@@ -4,8 +4,6 @@
 #include <cstdio>
 #include <set>
 
-#include "core/rate_import.h"
-
 namespace billflow {
 namespace {
 
@@ -53,23 +51,36 @@ Result<ImportedRates> ImportedFromRatesCsv(std::string_view text, std::string or
   return out;
 }
 
-int StoreImportedRates(const Config& config, const Logger& log, Database& db,
-                       const std::vector<FxRate>& stored, const ImportedRates& imported) {
-  RateImportPlan plan = PlanRateImport(stored, imported.rates);
+Result<RatesStored> SaveImportedRates(Database& db, const std::vector<FxRate>& stored,
+                                      const ImportedRates& imported) {
+  RatesStored result;
+  result.plan = PlanRateImport(stored, imported.rates);
+  RateImportPlan& plan = result.plan;
   const auto is_usd = [](const FxRate& r) { return r.currency == "USD"; };
   if (std::none_of(stored.begin(), stored.end(), is_usd) &&
       std::none_of(imported.rates.begin(), imported.rates.end(), is_usd)) {
     plan.to_save.push_back({"USD", CivilDate{1970, 1, 1}, Decimal(1, 0), "default"});
   }
-  if (!plan.to_save.empty()) {
-    if (auto saved = db.SaveRates(plan.to_save); !saved) {
-      log.Error(saved.error().message);
-      return kExitFileFailed;
-    }
-  }
-  const std::vector<CivilDate> gaps =
-      imported.from_ecb ? EcbGapsAfterImport(stored, imported.rates) : std::vector<CivilDate>{};
+  if (!plan.to_save.empty()) BILLFLOW_TRY(db.SaveRates(plan.to_save));
+  if (imported.from_ecb) result.gaps = EcbGapsAfterImport(stored, imported.rates);
+  return result;
+}
 
+int StoreImportedRates(const Config& config, const Logger& log, Database& db,
+                       const std::vector<FxRate>& stored, const ImportedRates& imported) {
+  auto result = SaveImportedRates(db, stored, imported);
+  if (!result) {
+    log.Error(result.error().message);
+    return kExitFileFailed;
+  }
+  PrintImportedRates(config, log, imported, *result);
+  return kExitOk;
+}
+
+void PrintImportedRates(const Config& config, const Logger& log, const ImportedRates& imported,
+                        const RatesStored& result) {
+  const RateImportPlan& plan = result.plan;
+  const std::vector<CivilDate>& gaps = result.gaps;
   std::set<std::string> currencies;
   for (const FxRate& r : imported.rates) currencies.insert(r.currency);
   std::size_t dates = 0;
@@ -117,7 +128,6 @@ int StoreImportedRates(const Config& config, const Logger& log, Database& db,
            {"rates_unchanged", std::to_string(plan.rates_unchanged)},
            {"gaps", std::to_string(gaps.size())},
            {"skipped_currencies", Joined(imported.skipped_currencies)}});
-  return kExitOk;
 }
 
 }  // namespace billflow

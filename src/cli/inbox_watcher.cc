@@ -310,7 +310,7 @@ int InboxWatcher::LoadOne(const std::string& name) {
     log_.Warn(name + ": stopped before the end and rolled back; it stays in the inbox");
     return kExitOk;
   }
-  if (IsRetryable(summary.error_code)) {
+  if (summary.FailedRetryably()) {
     db_.reset();  // a fresh connection for the next window
     RetryLater(name, summary.error);
     return kExitOk;

@@ -10,6 +10,7 @@
 #include "aws/lambda_runtime.h"
 #include "cli/aws_context.h"
 #include "cli/commands.h"
+#include "cli/ecb_rates_fetch.h"
 #include "cli/ingest_settings.h"
 #include "cli/open_database.h"
 #include "cli/rate_resolution.h"
@@ -59,7 +60,28 @@ struct HandlerSetup {
     handler.connect = connect;
     handler.clock = SystemClock();
     handler.log = std::move(log);
+    if (auto name = config.environment.find("AWS_LAMBDA_FUNCTION_NAME");
+        name != config.environment.end() && !name->second.empty()) {
+      handler.function_name = name->second;
+    }
+    handler.fetch_rates = [this, &config](Database& db) { return FetchRates(config, db); };
     return handler;
+  }
+
+  // A scheduled event's work: the same fetch as `billflow rates fetch`.
+  Result<RatesFetchReport> FetchRates(const Config& config, Database& db) {
+    auto fetched = FetchEcbRates(config, db);
+    if (!fetched) return tl::unexpected(fetched.error());
+    // Rate-missing rejects that the new rates settle are to be retried here, once that retry
+    // exists as a function (the same one `rates import` and `rates fetch` call).
+    // The files this warm process loads next convert at the new rates.
+    auto table = ResolveRates(config, &db);
+    if (!table) return tl::unexpected(table.error());
+    *rates = std::move(*table);
+    const RateImportPlan& plan = fetched->stored.plan;
+    return RatesFetchReport{fetched->imported.origin, fetched->imported.rates.size(),
+                            plan.dates_added,         plan.rates_added,
+                            plan.rates_changed,       fetched->stored.gaps.size()};
   }
 };
 

@@ -5,14 +5,12 @@
 #include <map>
 #include <sstream>
 
-#include "cli/aws_context.h"
 #include "cli/commands.h"
+#include "cli/ecb_rates_fetch.h"
 #include "cli/imported_rates.h"
 #include "cli/open_database.h"
 #include "core/currency_code.h"
 #include "ecb/ecb_document.h"
-#include "ecb/ecb_download.h"
-#include "http/curl_http_client.h"
 
 namespace billflow {
 namespace {
@@ -24,6 +22,19 @@ int OpenOrReport(const Config& config, const Logger& log, std::unique_ptr<Databa
     return opened.error().code == ErrorCode::kInvalidArgument ? kExitUsage : kExitFileFailed;
   }
   *db = std::move(*opened);
+  return kExitOk;
+}
+
+// Opens the database and reads every stored rate; the exit code when either fails.
+int OpenWithStoredRates(const Config& config, const Logger& log, std::unique_ptr<Database>* db,
+                        std::vector<FxRate>* stored) {
+  if (int code = OpenOrReport(config, log, db); code != kExitOk) return code;
+  auto rates = (*db)->LoadRates();
+  if (!rates) {
+    log.Error(rates.error().message);
+    return kExitFileFailed;
+  }
+  *stored = std::move(*rates);
   return kExitOk;
 }
 
@@ -60,51 +71,27 @@ int RunRatesImport(const Config& config, const Logger& log) {
     return kExitFileFailed;
   }
   std::unique_ptr<Database> db;
-  if (int code = OpenOrReport(config, log, &db); code != kExitOk) return code;
-  auto stored = db->LoadRates();
-  if (!stored) {
-    log.Error(stored.error().message);
-    return kExitFileFailed;
-  }
-  return StoreImportedRates(config, log, *db, *stored, *imported);
+  std::vector<FxRate> stored;
+  if (int code = OpenWithStoredRates(config, log, &db, &stored); code != kExitOk) return code;
+  return StoreImportedRates(config, log, *db, stored, *imported);
 }
 
 int RunRatesFetch(const Config& config, const Logger& log) {
-  const std::string location = config.ecb_url.empty() ? kEcbFeedsBaseUrl : config.ecb_url;
-  if (auto valid = ValidateEcbLocation(location); !valid) {
-    log.Error("--ecb-url (or BILLFLOW_ECB_URL): " + valid.error().message);
+  // Checked before the database is opened, so a wrong URL creates no database file.
+  if (auto location = EcbFetchLocation(config); !location) {
+    log.Error(location.error().message);
     return kExitUsage;
   }
   std::unique_ptr<Database> db;
   if (int code = OpenOrReport(config, log, &db); code != kExitOk) return code;
-  auto stored = db->LoadRates();
-  if (!stored) {
-    log.Error(stored.error().message);
+  auto fetched = FetchEcbRates(config, *db);
+  if (!fetched) {
+    log.Error(fetched.error().message);
     return kExitFileFailed;
   }
-  std::optional<CivilDate> newest_ecb;
-  for (const FxRate& r : *stored) {
-    if (r.source == kEcbSource && (!newest_ecb || *newest_ecb < r.valid_from)) {
-      newest_ecb = r.valid_from;
-    }
-  }
-  CurlHttpClient http(AwsContext(config).HttpOptions());
-  auto downloaded = DownloadEcbRates(http, location, newest_ecb);
-  if (!downloaded) {
-    std::string message = "rates fetch: " + downloaded.error().message;
-    if (downloaded.error().code == ErrorCode::kPermissionDenied) {
-      message +=
-          "; the server's certificate must chain to a CA of the system store or of the bundle "
-          "SSL_CERT_FILE (or CURL_CA_BUNDLE) names";
-    } else {
-      message += " (set --ecb-url or BILLFLOW_ECB_URL to another feed or mirror)";
-    }
-    log.Error(message);
-    return kExitFileFailed;
-  }
-  for (const std::string& url : downloaded->urls) std::printf("downloaded %s\n", url.c_str());
-  return StoreImportedRates(config, log, *db, *stored,
-                            ImportedFromEcb(std::move(downloaded->document), downloaded->url));
+  for (const std::string& url : fetched->urls) std::printf("downloaded %s\n", url.c_str());
+  PrintImportedRates(config, log, fetched->imported, fetched->stored);
+  return kExitOk;
 }
 
 int RunRatesShow(const Config& config, const Logger& log) {
@@ -118,20 +105,16 @@ int RunRatesShow(const Config& config, const Logger& log) {
     currency.assign(code, 3);
   }
   std::unique_ptr<Database> db;
-  if (int code = OpenOrReport(config, log, &db); code != kExitOk) return code;
-  auto stored = db->LoadRates();
-  if (!stored) {
-    log.Error(stored.error().message);
-    return kExitFileFailed;
-  }
-  if (stored->empty()) {
+  std::vector<FxRate> stored;
+  if (int code = OpenWithStoredRates(config, log, &db, &stored); code != kExitOk) return code;
+  if (stored.empty()) {
     log.Warn("no rates stored yet in " + config.db_url + " (ingest stores the default table)");
     return kExitOk;
   }
   if (!currency.empty()) {
     // The history of one currency, newest first.
     std::vector<FxRate> rows;
-    for (FxRate& r : *stored) {
+    for (FxRate& r : stored) {
       if (r.currency == currency) rows.push_back(std::move(r));
     }
     if (rows.empty()) {
@@ -149,7 +132,7 @@ int RunRatesShow(const Config& config, const Logger& log) {
   }
   // The rate now in force per currency (the latest valid_from), and how many are stored.
   std::map<std::string, std::pair<FxRate, int>> latest;
-  for (FxRate& r : *stored) {
+  for (FxRate& r : stored) {
     auto [it, inserted] = latest.try_emplace(r.currency, r, 0);
     ++it->second.second;
     if (!inserted && it->second.first.valid_from < r.valid_from) it->second.first = std::move(r);

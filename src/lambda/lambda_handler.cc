@@ -15,6 +15,15 @@ std::string Dump(const json& value) {
   return value.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
+json ReportJson(const RatesFetchReport& report) {
+  return json{{"url", report.url},
+              {"rates_read", report.rates_read},
+              {"dates_added", report.dates_added},
+              {"rates_added", report.rates_added},
+              {"rates_changed", report.rates_changed},
+              {"gaps", report.gaps}};
+}
+
 }  // namespace
 
 LambdaHandler::LambdaHandler(LambdaHandlerConfig config, S3Client* s3, const FxRateTable* rates)
@@ -68,6 +77,27 @@ IngestSummary LambdaHandler::LoadObject(
   return IngestWithRetry(job, **input, &db_, config_.connect, retry);
 }
 
+Result<RatesFetchReport> LambdaHandler::FetchRates() {
+  if (config_.dry_run) {
+    return Fail(ErrorCode::kInvalidArgument,
+                "scheduled event: the rates fetch writes to the database and this is a dry run; "
+                "nothing fetched");
+  }
+  if (!config_.fetch_rates) {
+    return Fail(ErrorCode::kInvalidArgument,
+                "scheduled event: no rates fetch is configured (LambdaHandlerConfig::fetch_rates)");
+  }
+  if (!db_) {
+    auto opened = config_.connect();
+    if (!opened) return tl::unexpected(opened.error());
+    db_ = std::move(*opened);
+  }
+  Result<RatesFetchReport> report = config_.fetch_rates(*db_);
+  // A connection that failed this time is opened afresh by the next invocation.
+  if (!report && IsRetryable(report.error().code)) db_.reset();
+  return report;
+}
+
 Result<EventOutcome> LambdaHandler::ProcessEvent(
     std::string_view payload, std::optional<std::chrono::system_clock::time_point> deadline,
     const std::string& request_id) {
@@ -82,6 +112,26 @@ Result<EventOutcome> LambdaHandler::ProcessEvent(
     stop_at = *deadline - std::max(margin, std::chrono::system_clock::duration::zero());
   }
   EventOutcome outcome;
+  if (event->kind == LambdaEvent::Kind::kScheduled) {
+    outcome.is_scheduled = true;
+    Result<RatesFetchReport> fetched = FetchRates();
+    json line{{"request_id", request_id},
+              {"event_source", event->scheduled.source},
+              {"schedule", event->scheduled.resource},
+              {"scheduled_time", event->scheduled.time}};
+    if (fetched) {
+      line["level"] = "info";
+      line["message"] = "scheduled rates fetch stored rates from " + fetched->url;
+      line["rates_fetch"] = ReportJson(*fetched);
+      outcome.response_json = Dump(json{{"rates_fetch", ReportJson(*fetched)}});
+    } else {
+      line["level"] = "error";
+      line["message"] = "scheduled rates fetch failed: " + fetched.error().message;
+    }
+    config_.log(Dump(line));
+    outcome.rates_fetch = std::move(fetched);
+    return outcome;
+  }
   auto log_file = [&](const IngestSummary& file) {
     config_.log(Dump(json{{"level", file.status == FileStatus::kFailed ? "error" : "info"},
                           {"request_id", request_id},
@@ -146,29 +196,42 @@ Result<std::string> LambdaHandler::Handle(const Invocation& invocation) {
       rejected += file.tally.rows_rejected;
     }
   }
-  // CloudWatch Embedded Metric Format: one line per invocation becomes four metrics.
+  // CloudWatch Embedded Metric Format: one line per invocation; every number in it is declared
+  // as a metric, so each can be graphed and alarmed on (the failed_files alarm needs its own).
   std::int64_t now_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(config_.clock().time_since_epoch())
           .count();
+  json line{{"function", config_.function_name},
+            {"request_id", invocation.request_id},
+            {"files", files},
+            {"rows_loaded", loaded},
+            {"rows_rejected", rejected},
+            {"failed_files", outcome ? outcome->run.failed_files() : 0},
+            {"duration_ms", duration_ms.count()}};
   json metrics = json::array();
-  for (const char* name : {"files", "rows_loaded", "rows_rejected"}) {
+  for (const char* name : {"files", "rows_loaded", "rows_rejected", "failed_files"}) {
     metrics.push_back({{"Name", name}, {"Unit", "Count"}});
   }
   metrics.push_back({{"Name", "duration_ms"}, {"Unit", "Milliseconds"}});
-  config_.log(Dump(json{{"_aws",
-                         {{"Timestamp", now_ms},
-                          {"CloudWatchMetrics",
-                           json::array({{{"Namespace", "billflow"},
-                                         {"Dimensions", json::array({json::array({"function"})})},
-                                         {"Metrics", metrics}}})}}},
-                        {"function", "billflow"},
-                        {"request_id", invocation.request_id},
-                        {"files", files},
-                        {"rows_loaded", loaded},
-                        {"rows_rejected", rejected},
-                        {"failed_files", outcome ? outcome->run.failed_files() : 0},
-                        {"duration_ms", duration_ms.count()}}));
+  if (outcome && outcome->rates_fetch) {
+    const Result<RatesFetchReport>& fetched = *outcome->rates_fetch;
+    line["rates_fetch_failed"] = fetched ? 0 : 1;
+    line["rates_added"] = fetched ? fetched->rates_added : 0;
+    line["rates_changed"] = fetched ? fetched->rates_changed : 0;
+    for (const char* name : {"rates_fetch_failed", "rates_added", "rates_changed"}) {
+      metrics.push_back({{"Name", name}, {"Unit", "Count"}});
+    }
+  }
+  line["_aws"] = {
+      {"Timestamp", now_ms},
+      {"CloudWatchMetrics", json::array({{{"Namespace", "billflow"},
+                                          {"Dimensions", json::array({json::array({"function"})})},
+                                          {"Metrics", metrics}}})}};
+  config_.log(Dump(line));
   if (!outcome) return tl::unexpected(outcome.error());
+  if (outcome->rates_fetch && !*outcome->rates_fetch) {
+    return tl::unexpected(outcome->rates_fetch->error());
+  }
   if (!outcome->is_sqs && outcome->run.failed_files() > 0) {
     std::string message = std::to_string(outcome->run.failed_files()) + " of " +
                           std::to_string(outcome->run.files().size()) + " files failed:";
@@ -176,7 +239,7 @@ Result<std::string> LambdaHandler::Handle(const Invocation& invocation) {
     for (const IngestSummary& file : outcome->run.files()) {
       if (file.status != FileStatus::kFailed) continue;
       message += " " + file.error + ";";
-      code = file.error_code;
+      code = file.error_code.value_or(ErrorCode::kInternal);
     }
     message.pop_back();
     return Fail(code, message);

@@ -21,6 +21,19 @@
 
 namespace billflow {
 
+// What a scheduled rates fetch did (for the log line, the EMF line and the response).
+struct RatesFetchReport {
+  std::string url;  // the feed whose rates were stored
+  std::size_t rates_read = 0;
+  std::size_t dates_added = 0;
+  std::size_t rates_added = 0;
+  std::size_t rates_changed = 0;
+  std::size_t gaps = 0;  // TARGET working days still without ECB rates
+};
+
+// Runs the ECB rates fetch into `db` and reports what it stored.
+using RatesFetcher = std::function<Result<RatesFetchReport>(Database& db)>;
+
 struct LambdaHandlerConfig {
   IngestOptions ingest;     // validator, CSV, max rejects…
   RetryPolicy retry;        // per file, for retryable database errors; cut to the deadline
@@ -36,6 +49,11 @@ struct LambdaHandlerConfig {
   // arrived), at most `max_safety_margin`: a 3 s function keeps 300 ms, a 15 min one 5 s.
   int safety_margin_percent = 10;
   std::chrono::milliseconds max_safety_margin{std::chrono::seconds(5)};
+  // For scheduled events (EventBridge rule or Scheduler): the rates fetch, run into the
+  // database `connect` opens. Unset: a scheduled event fails, naming this setting.
+  RatesFetcher fetch_rates;
+  // The EMF line's "function" dimension: AWS_LAMBDA_FUNCTION_NAME under Lambda.
+  std::string function_name = "billflow";
   Clock clock;  // SystemClock() outside tests
   // Told the deadline of each invocation (e.g. DataApiClient::set_deadline).
   std::function<void(std::optional<std::chrono::system_clock::time_point>)> on_deadline;
@@ -49,12 +67,17 @@ struct EventOutcome {
   std::vector<std::string> failed_message_ids;  // SQS: messages to deliver again
   bool is_sqs = false;
   bool test_event = false;
+  bool is_scheduled = false;
+  // Scheduled events: what the rates fetch stored, or why it failed.
+  std::optional<Result<RatesFetchReport>> rates_fetch;
   // The invocation's answer: RunSummaryJson for S3 events, {"batchItemFailures":[…]} for SQS
-  // batches.
+  // batches, {"rates_fetch":{…}} for a scheduled event whose fetch succeeded.
   std::string response_json;
 };
 
-// Loads the files an S3 event (or an SQS batch of them) names. Every record is processed;
+// Loads the files an S3 event (or an SQS batch of them) names, or runs the rates fetch for a
+// scheduled event (EventBridge rule or Scheduler; a failed fetch fails the invocation, so the
+// scheduler's retry policy applies). Every record is processed;
 // keys are decoded; a deleted object is skipped with a warning; a failed file fails only
 // itself (S3: the invocation reports an error so AWS retries; SQS: only its message is
 // listed in batchItemFailures). `s3` and `rates` must outlive the handler; the database
@@ -78,6 +101,7 @@ class LambdaHandler {
   IngestSummary LoadObject(const std::string& bucket, const std::string& key,
                            const std::string& version_id,
                            std::optional<std::chrono::system_clock::time_point> stop_at);
+  Result<RatesFetchReport> FetchRates();
   LambdaHandlerConfig config_;
   S3Client* s3_;
   const FxRateTable* rates_;

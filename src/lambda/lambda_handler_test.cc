@@ -225,5 +225,112 @@ TEST_F(LambdaHandlerTest, NoFileStartsInsideTheLastTenthOfTheBudget) {
             "s3://bills/two.csv: not started, the invocation deadline is too close");
 }
 
+// The EMF line of the invocation (the one with "_aws").
+nlohmann::json EmfLine(const std::vector<std::string>& logs) {
+  for (const std::string& line : logs) {
+    nlohmann::json json = nlohmann::json::parse(line);
+    if (json.contains("_aws")) return json;
+  }
+  return nullptr;
+}
+
+std::vector<std::string> DeclaredMetrics(const nlohmann::json& emf) {
+  std::vector<std::string> names;
+  for (const auto& metric : emf["_aws"]["CloudWatchMetrics"][0]["Metrics"]) {
+    names.push_back(metric["Name"]);
+  }
+  return names;
+}
+
+constexpr char kScheduledEvent[] = R"({"version":"0","id":"53dc4d37",
+  "detail-type":"Scheduled Event","source":"aws.scheduler","account":"123456789012",
+  "time":"2025-06-23T15:00:00Z","region":"eu-central-1",
+  "resources":["arn:aws:scheduler:eu-central-1:123456789012:schedule/default/rates"],
+  "detail":{}})";
+
+TEST_F(LambdaHandlerTest, EmfLineDeclaresFailedFilesAndNamesTheFunction) {
+  s3_objects_.objects["/bills/bad.csv"] = "id,company_name\n1,Acme\n";
+  config_.function_name = "billflow-prod";
+  LambdaHandler handler(config_, &s3_, &rates_);
+  ASSERT_FALSE(handler.Handle(MakeInvocation(
+      "req-6", R"({"Records":[{"s3":{"bucket":{"name":"bills"},"object":{"key":"bad.csv"}}}]})")));
+  nlohmann::json emf = EmfLine(logs_);
+  ASSERT_FALSE(emf.is_null()) << ::testing::PrintToString(logs_);
+  EXPECT_EQ(emf["function"], "billflow-prod");
+  EXPECT_EQ(emf["failed_files"], 1);
+  EXPECT_EQ(emf["_aws"]["CloudWatchMetrics"][0]["Dimensions"],
+            nlohmann::json::parse(R"([["function"]])"));
+  EXPECT_EQ(DeclaredMetrics(emf), (std::vector<std::string>{"files", "rows_loaded", "rows_rejected",
+                                                            "failed_files", "duration_ms"}));
+}
+
+TEST_F(LambdaHandlerTest, ScheduledEventRunsTheRatesFetchIntoTheDatabase) {
+  config_.fetch_rates = [](Database& db) -> Result<RatesFetchReport> {
+    BILLFLOW_TRY(db.SaveRates({{"EUR", CivilDate{2025, 6, 23}, Decimal(11512, 4), "ecb"}}));
+    return RatesFetchReport{"https://ecb.local/eurofxref-hist-90d.xml", 1, 1, 1, 0, 0};
+  };
+  LambdaHandler handler(config_, &s3_, &rates_);
+  Result<std::string> answer = handler.Handle(MakeInvocation("req-7", kScheduledEvent));
+  ASSERT_TRUE(answer) << answer.error().message;
+  EXPECT_EQ(*answer,
+            R"({"rates_fetch":{"dates_added":1,"gaps":0,"rates_added":1,"rates_changed":0,)"
+            R"("rates_read":1,"url":"https://ecb.local/eurofxref-hist-90d.xml"}})");
+  auto db = config_.connect();
+  ASSERT_TRUE(db) << db.error().message;
+  auto stored = (*db)->LoadRates();
+  ASSERT_TRUE(stored) << stored.error().message;
+  ASSERT_EQ(stored->size(), 1u);
+  EXPECT_EQ((*stored)[0].currency, "EUR");
+  EXPECT_EQ((*stored)[0].rate_to_usd.ToString(), "1.1512");
+  ASSERT_EQ(logs_.size(), 2u);
+  nlohmann::json line = nlohmann::json::parse(logs_[0]);
+  EXPECT_EQ(line["level"], "info");
+  EXPECT_EQ(line["message"],
+            "scheduled rates fetch stored rates from https://ecb.local/eurofxref-hist-90d.xml");
+  EXPECT_EQ(line["schedule"], "arn:aws:scheduler:eu-central-1:123456789012:schedule/default/rates");
+  EXPECT_EQ(line["rates_fetch"]["rates_added"], 1);
+  nlohmann::json emf = EmfLine(logs_);
+  EXPECT_EQ(emf["rates_added"], 1);
+  EXPECT_EQ(emf["rates_fetch_failed"], 0);
+  EXPECT_EQ(emf["files"], 0);
+  EXPECT_EQ(DeclaredMetrics(emf),
+            (std::vector<std::string>{"files", "rows_loaded", "rows_rejected", "failed_files",
+                                      "duration_ms", "rates_fetch_failed", "rates_added",
+                                      "rates_changed"}));
+}
+
+TEST_F(LambdaHandlerTest, FailedScheduledFetchFailsTheInvocation) {
+  config_.fetch_rates = [](Database&) -> Result<RatesFetchReport> {
+    return Fail(ErrorCode::kUnavailable, "rates fetch: GET https://ecb.local/: HTTP 503");
+  };
+  LambdaHandler handler(config_, &s3_, &rates_);
+  Result<std::string> answer = handler.Handle(MakeInvocation("req-8", kScheduledEvent));
+  ASSERT_FALSE(answer);
+  EXPECT_EQ(answer.error().code, ErrorCode::kUnavailable);
+  EXPECT_EQ(answer.error().message, "rates fetch: GET https://ecb.local/: HTTP 503");
+  nlohmann::json line = nlohmann::json::parse(logs_.at(0));
+  EXPECT_EQ(line["level"], "error");
+  EXPECT_EQ(line["message"],
+            "scheduled rates fetch failed: rates fetch: GET https://ecb.local/: HTTP 503");
+  EXPECT_EQ(EmfLine(logs_)["rates_fetch_failed"], 1);
+}
+
+TEST_F(LambdaHandlerTest, ScheduledEventWithoutAFetcherOrInADryRunFails) {
+  LambdaHandler unconfigured(config_, &s3_, &rates_);
+  Result<std::string> answer = unconfigured.Handle(MakeInvocation("req-9", kScheduledEvent));
+  ASSERT_FALSE(answer);
+  EXPECT_EQ(answer.error().message,
+            "scheduled event: no rates fetch is configured (LambdaHandlerConfig::fetch_rates)");
+  config_.dry_run = true;
+  config_.fetch_rates = [](Database&) -> Result<RatesFetchReport> { return RatesFetchReport{}; };
+  LambdaHandler dry(config_, &s3_, &rates_);
+  answer = dry.Handle(MakeInvocation("req-10", kScheduledEvent));
+  ASSERT_FALSE(answer);
+  EXPECT_EQ(answer.error().message,
+            "scheduled event: the rates fetch writes to the database and this is a dry run; "
+            "nothing fetched");
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "t.db"));
+}
+
 }  // namespace
 }  // namespace billflow

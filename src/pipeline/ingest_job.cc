@@ -149,7 +149,7 @@ IngestSummary IngestJob::Run(ByteSource& source, RecordSink* sink) {
     summary.tally = LoadTally{};
     // Leave a trace in the ledger (never over a loaded version). Retryable and cancelled
     // failures are not the file's fault, so they are not recorded against it.
-    if (sink != nullptr && !IsRetryable(summary.error_code) &&
+    if (sink != nullptr && !summary.FailedRetryably() &&
         summary.error_code != ErrorCode::kCancelled) {
       const FileIdentity identity{
           info.uri,           summary.content_sha256, info.size_bytes.value_or(0), info.version_tag,

@@ -97,6 +97,17 @@ TEST_F(IngestJobTest, GoodRowsLoadAndBadRowsAreRejectedWithLineAndReason) {
   EXPECT_EQ(sink_.commits, 1);
 }
 
+TEST_F(IngestJobTest, LoadedFileCarriesNoErrorCodeAndAFailedOneItsOwn) {
+  // A success used to carry kInternal, which reads as "a bug happened".
+  const auto loaded = Run(std::string(kHeader) + "1,A,US,X,P,I,2023-05-01,USD,10\n");
+  EXPECT_EQ(loaded.status, FileStatus::kLoaded) << loaded.error;
+  EXPECT_EQ(loaded.error_code, std::nullopt);
+  EXPECT_FALSE(loaded.FailedRetryably());
+  const auto failed = Run("id,company_name\n1,A\n");
+  EXPECT_EQ(failed.status, FileStatus::kFailed);
+  EXPECT_EQ(failed.error_code, ErrorCode::kInvalidData);
+}
+
 TEST_F(IngestJobTest, MissingColumnFailsTheFileAndRollsBack) {
   const auto summary = Run("id,company_name\n1,A\n");
   EXPECT_EQ(summary.status, FileStatus::kFailed);

@@ -68,7 +68,7 @@ class Retrier {
         }
       }
       if (Step done = Attempt(resolve_only)) return *std::move(done);
-      if (!IsRetryable(last_.error_code) || stop_) return Unresolved();
+      if (!last_.FailedRetryably() || stop_) return Unresolved();
       if (resolve_only) break;
     }
     char spent[160];
@@ -165,7 +165,7 @@ class Retrier {
     }
     source_read_ = true;
     IngestSummary summary = job_.Run(source_, db_->get());
-    if (summary.status != FileStatus::kFailed || !IsRetryable(summary.error_code)) return summary;
+    if (summary.status != FileStatus::kFailed || !summary.FailedRetryably()) return summary;
     if (summary.error_code == ErrorCode::kAmbiguousCommit) {
       ambiguous_sha_ = summary.content_sha256;
       replaced_before_ = loaded;
@@ -181,7 +181,7 @@ class Retrier {
     resolved.tally = *tally;
     resolved.content_sha256 = *ambiguous_sha_;
     resolved.error.clear();
-    resolved.error_code = ErrorCode::kInternal;
+    resolved.error_code.reset();
     resolved.warnings.push_back(info_.display_name +
                                 ": the connection broke during COMMIT; the ledger shows the "
                                 "commit happened, so the file was not loaded again");

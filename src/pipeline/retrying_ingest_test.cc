@@ -138,6 +138,7 @@ TEST_F(RetryingIngestTest, AmbiguousCommitThatHappenedIsNotLoadedAgain) {
   MemorySource source(kBody);
   const auto summary = Run(source);
   ASSERT_EQ(summary.status, FileStatus::kLoaded) << summary.error;
+  EXPECT_EQ(summary.error_code, std::nullopt);
   EXPECT_EQ(server_.commits, 1);
   EXPECT_EQ(summary.tally.rows_loaded, 2u);
   EXPECT_EQ(summary.tally.usd_total.ToString(), "15.00");

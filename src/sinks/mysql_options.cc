@@ -2,31 +2,17 @@
 
 #include <charconv>
 
+#include "http/url.h"
+
 namespace billflow {
 namespace {
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// Percent-decodes `text`; false on a malformed escape or an encoded NUL.
-bool PercentDecode(std::string_view text, std::string* out) {
-  out->clear();
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] != '%') {
-      out->push_back(text[i]);
-      continue;
-    }
-    if (i + 2 >= text.size()) return false;
-    const int hi = HexValue(text[i + 1]);
-    const int lo = HexValue(text[i + 2]);
-    if (hi < 0 || lo < 0 || (hi == 0 && lo == 0)) return false;
-    out->push_back(static_cast<char>(hi * 16 + lo));
-    i += 2;
-  }
+// Percent-decodes `text`; false on a malformed escape or an encoded NUL (which would end the
+// C string libmariadb is handed).
+bool DecodeUrlPart(std::string_view text, std::string* out) {
+  Result<std::string> decoded = PercentDecode(text, /*plus_as_space=*/false);
+  if (!decoded || decoded->find('\0') != std::string::npos) return false;
+  *out = std::move(*decoded);
   return true;
 }
 
@@ -100,7 +86,7 @@ Result<MysqlOptions> ParseMysqlUrl(std::string_view url) {
         "a password in the URL is refused; pass it in BILLFLOW_DB_PASSWORD or "
         "--password-file");
   }
-  if (!PercentDecode(userinfo, &options.user) || options.user.empty()) {
+  if (!DecodeUrlPart(userinfo, &options.user) || options.user.empty()) {
     return Bad("user is empty or badly percent-encoded");
   }
   std::string_view hostport = authority.substr(at + 1);
@@ -135,7 +121,7 @@ Result<MysqlOptions> ParseMysqlUrl(std::string_view url) {
     }
     options.port = static_cast<std::uint16_t>(port);
   }
-  if (!PercentDecode(db, &options.database) || options.database.empty() ||
+  if (!DecodeUrlPart(db, &options.database) || options.database.empty() ||
       options.database.find('/') != std::string::npos) {
     return Bad("database name is empty or invalid (mysql://USER@HOST/DB)");
   }
@@ -150,7 +136,7 @@ Result<MysqlOptions> ParseMysqlUrl(std::string_view url) {
     const auto eq = pair.find('=');
     const std::string_view key = pair.substr(0, eq);
     std::string value;
-    if (eq == std::string_view::npos || !PercentDecode(pair.substr(eq + 1), &value)) {
+    if (eq == std::string_view::npos || !DecodeUrlPart(pair.substr(eq + 1), &value)) {
       return Bad("parameter \"" + std::string(key) + "\" needs a value");
     }
     if (key == "tls" || key == "ssl-mode" || key == "sslmode") {

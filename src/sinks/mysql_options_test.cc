@@ -71,6 +71,10 @@ TEST(ParseMysqlUrlTest, MalformedUrlsNameTheProblem) {
   EXPECT_EQ(message("mysql://u@127.0.0.1/b?ca=/x.pem"),
             "--db mysql URL: ca= is set but tls=disable; use tls=verify-ca or tls=verify-identity");
   EXPECT_EQ(message("mysql://u%zz@h/b"), "--db mysql URL: user is empty or badly percent-encoded");
+  // An encoded NUL would cut the C string libmariadb is handed.
+  EXPECT_EQ(message("mysql://u%00x@h/b"), "--db mysql URL: user is empty or badly percent-encoded");
+  EXPECT_EQ(message("mysql://u@h/b%4"),
+            "--db mysql URL: database name is empty or invalid (mysql://USER@HOST/DB)");
 }
 
 }  // namespace

@@ -340,6 +340,68 @@ check('IAM: the function role grants exactly what billflow uses, on this stack o
   expect(missing.length === 0, `policy document ${name} lacks ${missing.join(', ')}`);
 });
 
+// The rates schedule's role: assumed only by EventBridge Scheduler for this account, and allowed
+// nothing but invoking this function (not its versions or aliases, not any other function).
+check('IAM: the rates scheduler role grants exactly lambda:InvokeFunction on the function', (m) => {
+  const [, schedule] = single(m, 'aws_scheduler_schedule');
+  const fn = single(m, 'aws_lambda_function')[0];
+  const scheduleTarget = asList(schedule.target)[0];
+  const role = target(m, scheduleTarget?.role_arn, 'aws_iam_role');
+  expect(role, `schedule role_arn ${textOf(scheduleTarget?.role_arn)} is not a declared aws_iam_role`);
+  const { name: trustName, doc: trust } = policyDocument(m, m.resource.aws_iam_role[role].assume_role_policy,
+    `aws_iam_role.${role} assume_role_policy`);
+  const assume = statements(trust);
+  expect(assume.length === 1 && asList(assume[0].actions).join() === 'sts:AssumeRole',
+    `policy document ${trustName} must have one sts:AssumeRole statement`);
+  const principals = asList(assume[0].principals).flatMap((p) => asList(p.identifiers));
+  expect(principals.join() === 'scheduler.amazonaws.com',
+    `aws_iam_role.${role} is assumable by ${principals.join(', ')}, expected scheduler.amazonaws.com only`);
+  const account = asList(assume[0].condition).find((c) => c.test === 'StringEquals' && c.variable === 'aws:SourceAccount');
+  expect(account && /data\.aws_caller_identity\.current\.account_id/.test(textOf(account.values)),
+    `aws_iam_role.${role} trust has no StringEquals aws:SourceAccount = this account`);
+  const policies = all(m, 'aws_iam_role_policy').filter(([, p]) => target(m, p.role, 'aws_iam_role') === role);
+  expect(policies.length === 1, `expected one aws_iam_role_policy on aws_iam_role.${role}, found ${policies.length}`);
+  const { name, doc } = policyDocument(m, policies[0][1].policy, 'aws_iam_role_policy');
+  const grants = statements(doc);
+  for (const st of grants) {
+    expect(st.effect === 'Allow', `policy document ${name} has a ${st.effect} statement`);
+    for (const action of asList(st.actions)) {
+      expect(action === 'lambda:InvokeFunction', `policy document ${name} grants ${action}; the scheduler only invokes`);
+    }
+    for (const r of asList(st.resources).map(textOf)) {
+      expect(refersTo(m, r, 'aws_lambda_function', fn, 'arn') && r === `\${aws_lambda_function.${fn}.arn}`,
+        `lambda:InvokeFunction is granted on ${r}, expected aws_lambda_function.${fn}.arn exactly`);
+    }
+  }
+  expect(grants.some((st) => asList(st.actions).includes('lambda:InvokeFunction')),
+    `policy document ${name} lacks lambda:InvokeFunction`);
+});
+
+check('Rates schedule: weekdays in Frankfurt time after the ECB publishes, a Scheduled Event to the function', (m) => {
+  const [name, schedule] = single(m, 'aws_scheduler_schedule');
+  const fn = single(m, 'aws_lambda_function')[0];
+  const where = `aws_scheduler_schedule.${name}`;
+  const scheduleTarget = asList(schedule.target)[0];
+  const cron = textOf(literal(m, schedule.schedule_expression)).match(/^cron\((\d+) (\d+) \? \* ([A-Z,-]+) \*\)$/);
+  expect(cron, `${where} schedule_expression ${textOf(schedule.schedule_expression)} is not cron(M H ? * DAYS *)`);
+  expect(cron[3] === 'MON-FRI', `${where} runs on ${cron[3]}, expected MON-FRI (the ECB publishes on weekdays)`);
+  // Local Frankfurt time, so the margin after the ~16:00 CET publication survives daylight saving.
+  const zone = literal(m, schedule.schedule_expression_timezone);
+  expect(['Europe/Berlin', 'Europe/Frankfurt'].includes(zone) || zone === 'CET',
+    `${where} schedule_expression_timezone is ${zone}, expected Europe/Berlin (the ECB publishes in Frankfurt time)`);
+  const minutes = Number(cron[2]) * 60 + Number(cron[1]);
+  expect(minutes >= 16 * 60 + 15 && minutes < 23 * 60,
+    `${where} runs at ${cron[2]}:${cron[1].padStart(2, '0')} local time, expected after 16:15 (publication is ~16:00 CET) on the same day`);
+  expect(refersTo(m, scheduleTarget?.arn, 'aws_lambda_function', fn, 'arn'),
+    `${where} target ${textOf(scheduleTarget?.arn)} is not aws_lambda_function.${fn}.arn`);
+  const input = textOf(scheduleTarget?.input);
+  expect(/"?detail-type"?\s*=\s*"Scheduled Event"/.test(input) && /source\s*=\s*"aws\.scheduler"/.test(input),
+    `${where} target input is not a "Scheduled Event" from aws.scheduler (billflow would not recognise it): ${input}`);
+  const retry = asList(scheduleTarget?.retry_policy)[0];
+  expect(retry && Number(literal(m, retry.maximum_retry_attempts)) > 0,
+    `${where} has no retry_policy with retries: a failed fetch would wait for the next weekday`);
+});
+
 // --- Monitoring --------------------------------------------------------------------------------
 
 check('CloudWatch: /aws/lambda/<function> log group with retention', (m) => {

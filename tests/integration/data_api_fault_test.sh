@@ -139,6 +139,19 @@ run_case() {
   local first_rc=$rc
   [ "$(jq -s 'map(select(.fault != null)) | length' "$dir/proxy.jsonl")" -gt 0 ] ||
     die "run $runs ($kind): the fault $* never fired"
+  # A case's only fault, aimed by SQL, fired on a statement holding that SQL (the proxy logs
+  # each statement it read). Of several faults, a later one may never be reached.
+  local fault sql
+  if [ $# -eq 1 ]; then
+    for fault in "$@"; do
+      case $fault in *~*) ;; *) continue ;; esac
+      sql=${fault#*~}
+      sql=${sql%#*}
+      jq -e -s --arg k "${fault%%@*}" --arg s "$sql" \
+        'any(.[]; .fault == $k and (.sql // "" | contains($s)))' "$dir/proxy.jsonl" >/dev/null ||
+        die "run $runs ($kind): $fault fired on no statement containing \"$sql\": $(jq -c -s 'map(select(.fault != null))' "$dir/proxy.jsonl")"
+    done
+  fi
   [ "$rc" = 0 ] || [ "$rc" = 1 ] || die "run $runs ($kind): exit code $rc (contract: 0 or 1)"
   local outcome
   if [ "$rc" = 1 ]; then
@@ -229,20 +242,28 @@ ingest_via "$DATA_PORT" "$AWS_TMP/setup/out" "$made"
 [ "$rc" = 0 ] || die "setup load: $(cat "$AWS_TMP/setup/out.err")"
 
 started=$(date +%s%N)
-b() { n=$((1 + RANDOM % 2)); }  # BatchExecute 1 (mid-file, 3000 rows) or 2 (the rest, at commit)
-# 3100-row files: BatchExecute 1 goes mid-file (3000 rows), 2 (the rest) and 3 (rejects) at
-# commit. 1200-row files: 1 (rows) and 2 (rejects) at commit.
-b; run_case batch.rst_request any 1 3100 "rst_request@BatchExecute#$n"
-b; run_case batch.rst_request any 1 3100 "rst_request@BatchExecute#$n-$((n + 1))"
-b; run_case batch.close_request any 1 1200 "close_request@BatchExecute#$n-$((n + 1))"
-b; run_case batch.rst_response any 1 1200 "rst_response@BatchExecute#$n"
-run_case batch.rst_response any 1 1200 "rst_response@BatchExecute#2"  # the rejects' batch
-run_case batch.cut_response any 1 3100 "cut_response@BatchExecute#$((1 + RANDOM % 3))"
-b; run_case batch.stall_request any 1 1200 "stall_request@BatchExecute#$n"
-b; run_case batch.stall_response any 1 1200 "stall_response@BatchExecute#$n"
-b; run_case batch.stall_close any 1 1200 "stall_close@BatchExecute#$n"
+# Faults aim at a statement by its SQL (tcp_fault_proxy.py's KIND@OP~SQL#N counts only the
+# requests whose "sql" contains SQL), never at a position among all requests of an operation:
+# that position moves whenever a read is added or paged, and the case then hits another
+# statement while its name still claims the old one.
+rows_batch="BatchExecute~INSERT INTO billing_data"
+rejects_batch="BatchExecute~INSERT INTO billing_rejects"
+# 3100-row files: two row batches, the first mid-file (3000 rows), the second (the rest) at
+# commit, then the rejects' batch. 1200-row files: one row batch and one rejects' batch, both
+# at commit.
+b() { n=$((1 + RANDOM % 2)); }  # row batch 1 (mid-file) or 2 (at commit) of a 3100-row file
+small_batch() { [ $((RANDOM % 2)) = 0 ] && batch="$rows_batch#1" || batch="$rejects_batch#1"; }
+b; run_case batch.rst_request any 1 3100 "rst_request@$rows_batch#$n"
+b; run_case batch.rst_request any 1 3100 "rst_request@$rows_batch#$n-$((n + 1))"
+run_case batch.close_request any 1 1200 "close_request@$rows_batch#1-2"
+small_batch; run_case batch.rst_response any 1 1200 "rst_response@$batch"
+run_case batch.rst_response any 1 1200 "rst_response@$rejects_batch#1"
+run_case batch.cut_response any 1 3100 "cut_response@BatchExecute#$((1 + RANDOM % 3))"  # any of the 3
+small_batch; run_case batch.stall_request any 1 1200 "stall_request@$batch"
+small_batch; run_case batch.stall_response any 1 1200 "stall_response@$batch"
+small_batch; run_case batch.stall_close any 1 1200 "stall_close@$batch"
 run_case batch.cut_every fail 1 1200 "cut_response@BatchExecute#*"
-b; run_case batch.outage any 4.5 3100,1200 "outage@BatchExecute#$n"
+b; run_case batch.outage any 4.5 3100,1200 "outage@$rows_batch#$n"
 run_case begin.outage any 0.3 1200 "outage@BeginTransaction#1"
 run_case commit.rst_request any 1 1200 "rst_request@CommitTransaction#1"
 run_case commit.rst_request any 1 1200 "rst_request@CommitTransaction#1-2"
@@ -258,14 +279,20 @@ run_case commit.cut_response.replace ledger 1 "replace:$made" "cut_response@Comm
 run_case commit.outage_after_response fail-ledger 9 1200 "outage_after_response@CommitTransaction#1"
 run_case begin.rst_response any 1 1200 "rst_response@BeginTransaction#1"
 run_case begin.cut_response any 1 1200 "cut_response@BeginTransaction#1"
-# Execute numbers in a one-file run: 1-8 schema and rates, 9-10 ledger reads, 11 the ledger
-# row FOR UPDATE, 12 its INSERT, 13 LAST_INSERT_ID(), 14 the ledger UPDATE before commit.
-run_case execute.cut_response any 1 1200 "cut_response@Execute#$((11 + RANDOM % 4))"
-run_case execute.rst_response any 1 1200 "rst_response@Execute#12"
-run_case execute.rst_request any 1 1200 "rst_request@Execute#$((n = 11 + RANDOM % 4))-$((n + 1))"
-run_case execute.cut_response any 1 1200 "cut_response@Execute#$((9 + RANDOM % 2))"
-run_case startup.cut_response fail 1 1200 "cut_response@Execute#$((1 + RANDOM % 8))"
-run_case mixed any 1 3100 "rst_request@BatchExecute#1-2" "stall_response@Execute#14" "cut_response@CommitTransaction#1"
+# The statements of a first load inside its transaction, in order: the ledger row FOR UPDATE,
+# its INSERT, LAST_INSERT_ID(), and the ledger UPDATE just before commit.
+in_transaction=("Execute~ FOR UPDATE" "Execute~INSERT INTO billing_files" "Execute~LAST_INSERT_ID()"
+  "Execute~UPDATE billing_files SET content_sha256")
+# Before it: the ledger read outside the transaction; at start-up: the schema check and the rates.
+ledger_read="Execute~FROM billing_files WHERE source_sha256 = UNHEX(:key)"
+startup=("Execute~FROM schema_version" "Execute~FROM fx_rates")
+run_case execute.cut_response any 1 1200 "cut_response@${in_transaction[RANDOM % 4]}#1"
+run_case execute.rst_response any 1 1200 "rst_response@Execute~INSERT INTO billing_files#1"
+run_case execute.rst_request any 1 1200 "rst_request@${in_transaction[RANDOM % 4]}#1-2"
+run_case execute.cut_response any 1 1200 "cut_response@$ledger_read#1"
+run_case startup.cut_response fail 1 1200 "cut_response@${startup[RANDOM % 2]}#1"
+run_case mixed any 1 3100 "rst_request@$rows_batch#1-2" "stall_response@Execute~UPDATE billing_files SET content_sha256#1" \
+  "cut_response@CommitTransaction#1"
 ended=$(date +%s%N)
 
 check_database

@@ -15,29 +15,10 @@
 #include <string_view>
 
 #include "csv/csv_reader.h"
+#include "sources/memory_source.h"
 
 namespace billflow {
 namespace {
-
-class MemorySource : public ByteSource {
- public:
-  MemorySource(std::string_view data, std::size_t chunk) : data_(data), chunk_(chunk) {}
-  const SourceInfo& Info() const override { return info_; }
-  Result<std::size_t> Read(std::span<char> buffer) override {
-    const std::size_t n = std::min({buffer.size(), chunk_, data_.size() - pos_});
-    std::copy_n(data_.data() + pos_, n, buffer.data());
-    pos_ += n;
-    return n;
-  }
-  Status Rewind() override { return Fail(ErrorCode::kInvalidData, "no rewind"); }
-  bool CanRewind() const override { return false; }
-
- private:
-  SourceInfo info_;
-  std::string_view data_;
-  std::size_t chunk_;
-  std::size_t pos_ = 0;
-};
 
 void AppendHex(std::string_view bytes, std::string* out) {
   static constexpr char kDigits[] = "0123456789abcdef";
@@ -72,7 +53,10 @@ int main() {
       std::fprintf(stderr, "csv_dump: truncated frame\n");
       return 1;
     }
-    billflow::MemorySource source(doc, kChunks[index++ % std::size(kChunks)]);
+    billflow::MemorySource::Options chunked;
+    chunked.chunk_bytes = kChunks[index++ % std::size(kChunks)];
+    chunked.can_rewind = false;
+    billflow::MemorySource source(doc, chunked);
     billflow::CsvOptions options;  // the CLI's defaults: 1 MiB records, header repair on
     CsvReader reader(&source, options);
     billflow::CsvRecord record;

@@ -267,4 +267,27 @@ run "defaults_apply" {
     condition     = length(data.aws_iam_policy_document.billflow.statement) == 6
     error_message = "the function policy has ${length(data.aws_iam_policy_document.billflow.statement)} statements, expected 6 without a KMS key"
   }
+
+  assert {
+    condition     = aws_scheduler_schedule.rates_fetch.state == "ENABLED" && aws_scheduler_schedule.rates_fetch.target[0].arn == aws_lambda_function.billflow.arn
+    error_message = "the rates schedule must be enabled by default and invoke the function"
+  }
+
+  assert {
+    condition     = jsondecode(aws_scheduler_schedule.rates_fetch.target[0].input)["detail-type"] == "Scheduled Event" && jsondecode(aws_scheduler_schedule.rates_fetch.target[0].input).source == "aws.scheduler"
+    error_message = "the schedule's input is not the Scheduled Event billflow recognises: ${aws_scheduler_schedule.rates_fetch.target[0].input}"
+  }
+}
+
+run "rates_schedule_can_be_disabled" {
+  command = plan
+
+  variables {
+    rates_fetch_schedule_enabled = false
+  }
+
+  assert {
+    condition     = aws_scheduler_schedule.rates_fetch.state == "DISABLED"
+    error_message = "rates_fetch_schedule_enabled = false must disable the schedule"
+  }
 }
