@@ -57,8 +57,11 @@ if ((${#missing[@]})); then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   phase_done "apt-get update"
+  # Downloading first, then installing, splits the time between the network and dpkg.
+  apt-get install -y -qq --no-install-recommends --download-only "${missing[@]}" >/dev/null
+  phase_done "apt-get download for ${#missing[@]} packages"
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-  phase_done "apt-get install of ${#missing[@]} packages"
+  phase_done "apt-get unpack and configure of ${#missing[@]} packages"
 fi
 
 # npm packages used only by tests (csv-spectrum, s3rver, hcl2json), pinned in tests/package-lock.json.
