@@ -4,6 +4,7 @@
 # builds everything from scratch, ~30 minutes on 2 cores).
 #
 #   bash scripts/fresh-machine-check.sh [--demo-only] [--keep] [--logs DIR]
+#   bash scripts/fresh-machine-check.sh --rerun ROOT [--logs DIR]
 #
 # Builds a `debootstrap --variant=minbase bookworm` root once and caches it as a tarball in
 # $BILLFLOW_FRESH_CACHE (default /var/cache/billflow-fresh); every run unpacks a new copy, clones
@@ -11,6 +12,9 @@
 # `bash scripts/demo.sh` then `bash scripts/test.sh` there in a chroot with an empty environment.
 # Prints each command's exit code and wall time; full logs go to --logs DIR (default: a new
 # /tmp/billflow-fresh-logs-* directory). --keep leaves the root in place for a look afterwards.
+# --rerun ROOT is the quick way to check a fix: in a root kept by --keep, it moves the clone to
+# this repository's HEAD and runs only `bash scripts/test.sh` again. The root already has every
+# package and a build, so that figure is NOT a fresh-machine result, and it says so.
 # Exits 0 only when every command run exited 0.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -18,12 +22,14 @@ cache=${BILLFLOW_FRESH_CACHE:-/var/cache/billflow-fresh}
 demo_only=0
 keep=0
 logs=
+rerun=
 while (($#)); do
   case $1 in
     --demo-only) demo_only=1 ;;
     --keep) keep=1 ;;
     --logs) logs=$2; shift ;;
-    *) echo "usage: bash scripts/fresh-machine-check.sh [--demo-only] [--keep] [--logs DIR]" >&2; exit 2 ;;
+    --rerun) rerun=$2; shift ;;
+    *) echo "usage: bash scripts/fresh-machine-check.sh [--demo-only] [--keep] [--logs DIR] | --rerun ROOT [--logs DIR]" >&2; exit 2 ;;
   esac
   shift
 done
@@ -32,7 +38,7 @@ die() { echo "fresh-machine-check: $*" >&2; exit 1; }
 
 # The base root: what `debootstrap --variant=minbase` gives, from the mirror this machine uses.
 base=$cache/bookworm-minbase.tar.gz
-if [ ! -f "$base" ]; then
+if [ -z "$rerun" ] && [ ! -f "$base" ]; then
   command -v debootstrap >/dev/null ||
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends debootstrap >/dev/null
   sources=/etc/apt/sources.list.d/debian.sources
@@ -50,8 +56,15 @@ if [ ! -f "$base" ]; then
   rm -rf "$staging"
 fi
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/billflow-fresh-XXXXXX")
-root=$work/root
+if [ -n "$rerun" ]; then
+  root=$(cd "$rerun" && pwd)
+  [ -d "$root/root/billflow/.git" ] || die "$rerun is not a root kept by --keep (no /root/billflow clone)"
+  work=$(dirname "$root")
+  keep=1
+else
+  work=$(mktemp -d "${TMPDIR:-/tmp}/billflow-fresh-XXXXXX")
+  root=$work/root
+fi
 logs=${logs:-$(mktemp -d "${TMPDIR:-/tmp}/billflow-fresh-logs-XXXXXX")}
 mkdir -p "$logs"
 mounted=()
@@ -77,25 +90,27 @@ cleanup() {
 }
 trap cleanup EXIT
 
-mkdir "$root"
-tar -C "$root" -xzf "$base"
-# What any installed machine has and a bare root lacks: a hosts file (mariadb-install-db resolves
-# the host name), a resolver, and the machine's extra CA certificates (the package registries may
-# be reached through a TLS proxy that presents them). The certificates are copied where the
-# ca-certificates package's update-ca-certificates (run when setup.sh installs it) picks them up,
-# and bundled into one file for node, which reads NODE_EXTRA_CA_CERTS.
-printf '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n' >"$root/etc/hosts"
-cp /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null || true
-mkdir -p "$root/usr/local/share/ca-certificates"
-# The bundle's name does not end in .crt, so update-ca-certificates does not add it twice.
 extra_ca=/usr/local/share/ca-certificates/extra-ca-bundle.pem
-: >"$root$extra_ca"
-for crt in /usr/local/share/ca-certificates/*.crt; do
-  [ -f "$crt" ] || continue
-  cp "$crt" "$root/usr/local/share/ca-certificates/"
-  cat "$crt" >>"$root$extra_ca"
-done
-chroot "$root" sh -c 'command -v update-ca-certificates >/dev/null && update-ca-certificates >/dev/null' || true
+if [ -z "$rerun" ]; then
+  mkdir "$root"
+  tar -C "$root" -xzf "$base"
+  # What any installed machine has and a bare root lacks: a hosts file (mariadb-install-db resolves
+  # the host name), a resolver, and the machine's extra CA certificates (the package registries may
+  # be reached through a TLS proxy that presents them). The certificates are copied where the
+  # ca-certificates package's update-ca-certificates (run when setup.sh installs it) picks them up,
+  # and bundled into one file for node, which reads NODE_EXTRA_CA_CERTS.
+  printf '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n' >"$root/etc/hosts"
+  cp /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null || true
+  mkdir -p "$root/usr/local/share/ca-certificates"
+  # The bundle's name does not end in .crt, so update-ca-certificates does not add it twice.
+  : >"$root$extra_ca"
+  for crt in /usr/local/share/ca-certificates/*.crt; do
+    [ -f "$crt" ] || continue
+    cp "$crt" "$root/usr/local/share/ca-certificates/"
+    cat "$crt" >>"$root$extra_ca"
+  done
+  chroot "$root" sh -c 'command -v update-ca-certificates >/dev/null && update-ca-certificates >/dev/null' || true
+fi
 
 for m in proc sys dev dev/pts; do
   mount --bind "/$m" "$root/$m"
@@ -106,7 +121,11 @@ mounted+=("$root/dev/shm")
 
 # The lone clone: HEAD of this repository, with nothing beside it.
 commit=$(git -C "$repo" rev-parse HEAD)
-git clone --quiet --no-hardlinks "$repo" "$root/root/billflow"
+if [ -n "$rerun" ]; then
+  git -C "$root/root/billflow" fetch --quiet "$repo" "$commit"
+else
+  git clone --quiet --no-hardlinks "$repo" "$root/root/billflow"
+fi
 git -C "$root/root/billflow" checkout --quiet --detach "$commit"
 echo "fresh-machine-check: $(git -C "$repo" log -1 --format='%h %s' "$commit")"
 [ -e "$root/root/shared" ] && die "a shared/ folder is beside the clone"
@@ -128,6 +147,13 @@ run_in_root() {  # run_in_root NAME COMMAND: runs COMMAND in the clone; prints e
   fi
   return 0
 }
+if [ -n "$rerun" ]; then
+  echo "fresh-machine-check: RE-RUN of bash scripts/test.sh only, in the kept root $root" \
+    "(packages and build already there: not a fresh-machine figure)"
+  run_in_root test "bash scripts/test.sh"
+  grep -E 'tests passed|tests failed|Total Test time' "$logs/test.log" || true
+  exit "$status"
+fi
 run_in_root demo "bash scripts/demo.sh"
 if [ "$demo_only" -eq 0 ]; then
   run_in_root demo-again "bash scripts/demo.sh"

@@ -14,9 +14,11 @@ case $level in
 esac
 
 # What configuring and compiling every target needs (GoogleTest too: the top-level CMakeLists.txt
-# finds it, so a configure without it fails even when only `billflow` is built).
+# finds it, so a configure without it fails even when only `billflow` is built). g++ rather than
+# build-essential: the build runs Ninja, so make and dpkg-dev (and the perl they pull in) are not
+# needed.
 build_packages=(
-  build-essential cmake ninja-build pkg-config ca-certificates
+  g++ cmake ninja-build pkg-config ca-certificates
   libexpected-dev libcli11-dev nlohmann-json3-dev libsqlite3-dev libssl-dev
   libgtest-dev libgmock-dev libmariadb-dev libcurl4-openssl-dev zlib1g-dev
   libtomlplusplus-dev libzip-dev libpugixml-dev libpq-dev
@@ -47,11 +49,19 @@ if [ "$level" = test ]; then
   done
   missing=("${kept[@]}")
 fi
+# Each phase prints its wall time on stderr, so a slow first run shows where the time went.
+phase_started=$SECONDS
+phase_done() { echo "setup: $1 in $((SECONDS - phase_started)) s" >&2; phase_started=$SECONDS; }
 if ((${#missing[@]})); then
   echo "setup: installing ${missing[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
+  phase_done "apt-get update"
+  # Downloading first, then installing, splits the time between the network and dpkg.
+  apt-get install -y -qq --no-install-recommends --download-only "${missing[@]}" >/dev/null
+  phase_done "apt-get download for ${#missing[@]} packages"
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  phase_done "apt-get unpack and configure of ${#missing[@]} packages"
 fi
 
 # npm packages used only by tests (csv-spectrum, s3rver, hcl2json), pinned in tests/package-lock.json.
@@ -61,24 +71,32 @@ if [ "$level" = test ]; then
     echo "setup: npm install in tests/" >&2
     (cd tests && npm install --no-audit --no-fund --loglevel=error >/dev/null)
     touch tests/node_modules/.stamp
+    phase_done "npm install"
   fi
 fi
 
 build_dir=${BILLFLOW_BUILD_DIR:-build}
 # Configure once per level: a tree configured by the demo found no node or clang++, so the tests
 # that need them (deploy checks, fuzz targets) appear only after configuring again.
+# The build level compiles the Quick type (-O1, no debug info: what a first demo waits for); the
+# test level configures RelWithDebInfo, and a later demo keeps that tree as it is.
+build_type=RelWithDebInfo
+[ "$level" = build ] && build_type=Quick
 if [ ! -f "$build_dir/build.ninja" ] || [ "$(cat "$build_dir/.setup-level" 2>/dev/null)" != "$level" ]; then
   if [ ! -f "$build_dir/build.ninja" ] || [ "$level" = test ]; then
-    cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+    cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE="$build_type" >/dev/null
     echo "$level" >"$build_dir/.setup-level"
+    phase_done "cmake configure ($build_type)"
   fi
 fi
 targets=()
-[ "$level" = build ] && targets=(--target billflow)
+built="every target"
+[ "$level" = build ] && targets=(--target billflow) && built=billflow
 # The build's own exit status decides (under pipefail, `… | grep || true` would hide a failure).
 if ! cmake --build "$build_dir" "${targets[@]}" -- -j"$(nproc)" >"$build_dir/setup-build.log" 2>&1; then
   grep -v '^\[' "$build_dir/setup-build.log" >&2 || true
   echo "setup: the build failed (log: $build_dir/setup-build.log)" >&2
   exit 1
 fi
+phase_done "build of $built (-j$(nproc))"
 grep -v '^\[' "$build_dir/setup-build.log" || true
