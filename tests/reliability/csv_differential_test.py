@@ -21,6 +21,10 @@ Documented differences, which the expectation applies rather than excludes:
      report the first line as kUnterminatedQuote and resume after it    -> injected, asserted
   6. a bare CR (not before LF) outside quotes: Python ends the record, we keep it as data
      -> the generator puts bare CRs only inside quoted fields (csv.writer quotes them)
+  7. a quoted span crossing line breaks whose record has another field count than the first
+     record is re-read line by line (stray-quote recovery); Python keeps it as one record
+     -> the generator writes every document's rows at one width, so well-formed multi-line
+        fields must still come out whole
 Exit 1 with the first mismatches shown. Prints one JSON summary line.
 """
 import argparse
@@ -68,10 +72,10 @@ def write_rows(rng, rows):
     return text, terminator
 
 
-def random_rows(rng, max_rows=8):
-    width = rng.randint(1, 6)
-    return [[random_field(rng) for _ in range(width if rng.random() < 0.8 else rng.randint(1, 7))]
-            for _ in range(rng.randint(1, max_rows))]
+def random_rows(rng, max_rows=8, width=None):
+    """Rows of one width (difference 7: a multi-line record of another width is re-read)."""
+    width = width or rng.randint(1, 6)
+    return [[random_field(rng) for _ in range(width)] for _ in range(rng.randint(1, max_rows))]
 
 
 def python_records(text):
@@ -99,23 +103,25 @@ def make_document(rng):
     roll = rng.random()
     if roll < 0.06:
         # 4: char after a closing quote, between two well-formed parts.
-        head, term = write_rows(rng, random_rows(rng, 4))
+        width = rng.randint(1, 6)
+        head, term = write_rows(rng, random_rows(rng, 4, width))
         if head and not head.endswith("\n"):
             head += term
-        tail, _ = write_rows(rng, random_rows(rng, 4))
+        tail, _ = write_rows(rng, random_rows(rng, 4, width))
         if repaired(head or '"'):
-            head = "safe" + term + head
+            head = ",".join(["safe"] * width) + term + head
         bad = '"' + rng.choice(["x", "", "a,b"]) + '"' + rng.choice(["y", " ", "z\"", "q,w"]) + ",2"
         doc = head + bad + term + tail
         want = expected_plain(head) + [(None, 2)] + expected_plain(tail, at_start=False)
         return doc, want, "char_after_quote"
     if roll < 0.10:
         # 5: an unterminated quote, followed only by quote-free lines.
-        head, term = write_rows(rng, random_rows(rng, 4))
+        width = rng.randint(1, 6)
+        head, term = write_rows(rng, random_rows(rng, 4, width))
         if head and not head.endswith("\n"):
             head += term
         if repaired(head or '"'):
-            head = "safe" + term + head
+            head = ",".join(["safe"] * width) + term + head
         plain = [[w for w in (rng.choice(["p", "q r", "7", "名"]) for _ in range(3))] for _ in range(rng.randint(0, 3))]
         tail = "".join(",".join(r) + term for r in plain)
         bad = "1,\"never closed " + rng.choice(["", "a,b", "名前"])
@@ -124,14 +130,15 @@ def make_document(rng):
         return doc, want, "unterminated_quote"
     if roll < 0.13:
         # 3: the sample file's stray quote before the header, then well-formed rows.
-        body, term = write_rows(rng, random_rows(rng, 5))
+        body, term = write_rows(rng, random_rows(rng, 5, 2))
         doc = '"id,company_name' + term + body
         return doc, [(["id", "company_name"], 0)] + expected_plain(body, at_start=False), "header_repair"
-    text, term = write_rows(rng, random_rows(rng))
+    width = rng.randint(1, 6)
+    text, term = write_rows(rng, random_rows(rng, width=width))
     if repaired(text):
         # A quoted first field holding a line break looks like the stray header quote (3);
         # the repair then makes the rest malformed, so such documents get a plain first line.
-        text = "h" + term + text
+        text = ",".join(["h"] * width) + term + text
     if rng.random() < 0.05:
         text = BOM + text
     return text, expected_plain(text), "plain"
