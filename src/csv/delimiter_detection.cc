@@ -22,11 +22,31 @@ std::vector<std::string> SplitLine(std::string_view line, char delimiter, char q
   return fields;
 }
 
-int Mapped(std::string_view line, char delimiter, char quote, const HeaderOptions& options,
-           std::vector<std::string>* fields) {
-  *fields = SplitLine(line, delimiter, quote);
-  const std::vector<std::string_view> views(fields->begin(), fields->end());
-  return HeaderMap::CountMapped(views, options);
+// Counts the contract columns the split supplies, one field at a time: a header of millions
+// of fields costs one field's bytes, not a vector of them.
+int Mapped(std::string_view line, char delimiter, char quote, const HeaderOptions& options) {
+  std::array<bool, kColumnCount> found{};
+  int count = 0;
+  std::string field;
+  const auto settle = [&] {
+    const int column = HeaderMap::ColumnOfHeader(field, options);
+    field.clear();
+    if (column < 0 || found[static_cast<std::size_t>(column)]) return;
+    found[static_cast<std::size_t>(column)] = true;
+    ++count;
+  };
+  bool quoted = false;
+  for (const char c : line) {
+    if (c == quote) {
+      quoted = !quoted;
+    } else if (c == delimiter && !quoted) {
+      settle();
+    } else {
+      field.push_back(c);
+    }
+  }
+  settle();
+  return count;
 }
 
 }  // namespace
@@ -39,11 +59,10 @@ std::string DelimiterName(char delimiter) {
 Result<DelimiterChoice> DetectDelimiter(std::string_view header_line, const HeaderOptions& options,
                                         char quote) {
   std::array<int, kDelimiterCandidates.size()> counts{};
-  std::vector<std::string> fields;
   std::size_t best = 0;
   bool tie = false;
   for (std::size_t i = 0; i < kDelimiterCandidates.size(); ++i) {
-    counts[i] = Mapped(header_line, kDelimiterCandidates[i], quote, options, &fields);
+    counts[i] = Mapped(header_line, kDelimiterCandidates[i], quote, options);
     if (i == 0 || counts[i] > counts[best]) {
       best = i;
       tie = false;
@@ -58,7 +77,7 @@ Result<DelimiterChoice> DetectDelimiter(std::string_view header_line, const Head
              std::to_string(counts[i]);
   }
   if (tie || counts[best] == 0) {
-    Mapped(header_line, ',', quote, options, &fields);
+    const std::vector<std::string> fields = SplitLine(header_line, ',', quote);
     const std::vector<std::string_view> views(fields.begin(), fields.end());
     auto comma = HeaderMap::FromHeader(views, options);
     std::string message = comma ? "header is ambiguous" : comma.error().message;

@@ -87,7 +87,7 @@ jq -r '.files[1].error' "$AWS_TMP/bomb.json" >"$AWS_TMP/bomb.err"
 check_grep "decompresses to more than .* \(--max-inflated-bytes\)" "$AWS_TMP/bomb.err" \
   "the error names --max-inflated-bytes"
 keys() { jq -c "$1"' | keys' "$2"; }
-want_file='["content_sha256","error","path","rows_loaded","rows_read","rows_rejected","seconds","source","status","usd_total","warnings"]'
+want_file='["content_sha256","error","path","profile","rows_loaded","rows_read","rows_rejected","seconds","source","status","usd_total","warnings"]'
 want_totals='["by_status","failed","files","rows_loaded","rows_read","rows_rejected","usd_total"]'
 check_eq "$(keys '.files[0]' "$AWS_TMP/out.json")" "$want_file" "ingest --json file fields"
 check_eq "$(keys '.files[0]' "$AWS_TMP/dry.json")" "$want_file" "ingest --event file fields are the same"

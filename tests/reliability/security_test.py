@@ -137,6 +137,8 @@ REVIEWED_SQL_BUILDERS = {
         "optional WHERE chosen by a bool; source bound as :key",
     ("sinks/mysql_schema.h", "CREATE TABLE IF NOT EXISTS schema_version (\\n"):
         "table options from a collation name the server listed, restricted to two constants",
+    ("sinks/schema_upgrade.cc", "ALTER TABLE "):
+        "table, column and definition from each dialect's constant AddedColumn list; no run-time input",
     ("sinks/mysql_connection.cc", "SET SESSION sql_mode="):
         "integer from options; this statement also pins sql_mode without NO_BACKSLASH_ESCAPES",
     # mysql_sink.cc and mysql_bulk_writer.cc bind every value of its own statements as a prepared-statement parameter
