@@ -1,0 +1,56 @@
+#ifndef BILLFLOW_SINKS_POSTGRES_BULK_WRITER_H_
+#define BILLFLOW_SINKS_POSTGRES_BULK_WRITER_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "core/billing_record.h"
+#include "core/decimal.h"
+#include "core/result.h"
+#include "sinks/mysql_row_batch.h"
+#include "sinks/postgres_connection.h"
+
+namespace billflow {
+
+// The bulk path of PostgresSink inside one file's transaction: rows are buffered up to
+// `batch_bytes` and sent with one `COPY billing_data FROM STDIN` (text format) each; rejects
+// likewise into billing_rejects. A COPY stops at the first duplicate key, so each batch runs
+// under a savepoint: when it meets an id already in the file, the batch is rolled back to the
+// savepoint and sent again through a temporary staging table with ON CONFLICT DO NOTHING, and
+// every row that was not stored goes to `on_duplicate(id, first_line, usd)`, whose reason is
+// stored as its reject. `conn` must outlive the writer. Not thread-safe.
+class PostgresBulkWriter {
+ public:
+  using DuplicateFn = std::function<Result<std::string>(
+      std::string_view id, std::uint64_t first_line, const Decimal& usd)>;
+
+  PostgresBulkWriter(PgConnection* conn, std::size_t batch_bytes, DuplicateFn on_duplicate);
+
+  [[nodiscard]] Status AddRow(const BillingRecord& row, std::int64_t file_id);
+  [[nodiscard]] Status AddReject(std::int64_t file_id, std::uint64_t line_number,
+                                 std::string_view reason, std::string_view raw_line);
+  // Writes everything buffered.
+  [[nodiscard]] Status Flush(std::int64_t file_id);
+  // Drops everything buffered (after a rollback).
+  void Clear();
+
+ private:
+  [[nodiscard]] Status FlushRows(std::int64_t file_id);
+  [[nodiscard]] Status FlushRejects();
+  [[nodiscard]] Status FlushRowsSkippingDuplicates(std::int64_t file_id);
+  void QueueReject(std::int64_t file_id, std::uint64_t line_number, std::string_view reason,
+                   std::string_view raw);
+
+  PgConnection* conn_;
+  std::size_t batch_bytes_;
+  DuplicateFn on_duplicate_;
+  MysqlRowBatch batch_{MysqlRowBatch::Encoding::kCopyText};
+  std::string rejects_;  // COPY text lines for billing_rejects, not yet sent
+};
+
+}  // namespace billflow
+
+#endif  // BILLFLOW_SINKS_POSTGRES_BULK_WRITER_H_
