@@ -1,5 +1,5 @@
-// The same cases against every Database backend, so SQLite, MySQL and the Data API cannot
-// drift. Each case gets a fresh, migrated database; assertions go through the Database
+// The same cases against every Database backend, so SQLite, MySQL, PostgreSQL and the Data
+// API cannot drift. Each case gets a fresh, migrated database; assertions go through the Database
 // interface, or through SQL that reads the same on every dialect. The Data API backend runs
 // through tools/data_api_emulator.py over the MariaDB the MySQL backend uses.
 #include <gtest/gtest.h>
@@ -12,9 +12,11 @@
 #include "data_api_emulator_process.h"
 #include "http/curl_http_client.h"
 #include "mysql_test_support.h"
+#include "postgres_test_support.h"
 #include "sinks/data_api_sink.h"
 #include "sinks/mysql_connection.h"
 #include "sinks/mysql_sink.h"
+#include "sinks/postgres_sink.h"
 #include "sinks/sqlite_sink.h"
 
 namespace billflow {
@@ -179,11 +181,53 @@ class DataApiTestDatabase : public TestDatabase {
   std::string name_;
 };
 
+class PostgresTestDatabase : public TestDatabase {
+ public:
+  explicit PostgresTestDatabase(const testing::PostgresTestEnv& env)
+      : env_(env), name_(testing::CreatePostgresTestDatabase(env)) {}
+  std::unique_ptr<Database> Open() override {
+    PostgresOptions options = env_.Options(name_);
+    // Tiny batches: every multi-row case crosses several COPY statements.
+    options.batch_bytes = 200;
+    auto sink = PostgresSink::Open(options);
+    EXPECT_TRUE(sink) << sink.error().message;
+    if (!sink) return nullptr;
+    auto migrated = (*sink)->Migrate();
+    EXPECT_TRUE(migrated) << migrated.error().message;
+    return std::move(*sink);
+  }
+  std::string Query(const std::string& sql) override {
+    return testing::PostgresQueryValue(env_, name_, sql);
+  }
+  bool Exec(const std::string& sql) override { return testing::PostgresExec(env_, name_, sql); }
+  bool CorruptCadRate() override {
+    return Exec("ALTER TABLE fx_rates RENAME TO fx_rates_stored") &&
+           Exec(
+               "CREATE VIEW fx_rates AS SELECT currency, valid_from, CASE WHEN currency = "
+               "'CAD' THEN 'not-a-rate' ELSE rate_to_usd::text END AS rate_to_usd, source "
+               "FROM fx_rates_stored");
+  }
+  std::string Label() override { return "postgres " + DescribePostgresTarget(env_.Options(name_)); }
+  bool DowngradeToVersionOne() override {
+    return Exec("ALTER TABLE billing_files DROP COLUMN profile, DROP COLUMN profile_sha256") &&
+           Exec("DELETE FROM schema_version") &&
+           Exec("INSERT INTO schema_version (version, applied_at) VALUES (1, now())");
+  }
+
+ private:
+  const testing::PostgresTestEnv& env_;
+  std::string name_;
+};
+
 class SinkContractTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
     if (GetParam() == "sqlite") {
       db_ = std::make_unique<SqliteTestDatabase>();
+    } else if (GetParam() == "postgres") {
+      const auto& env = testing::PostgresTestEnv::Get();
+      if (!env) GTEST_SKIP() << "BILLFLOW_TEST_POSTGRES_ENV not set (run through ctest)";
+      db_ = std::make_unique<PostgresTestDatabase>(*env);
     } else {
       const auto& env = MysqlTestEnv::Get();
       if (!env) GTEST_SKIP() << "BILLFLOW_TEST_MYSQL_ENV not set (run through ctest)";
@@ -589,7 +633,7 @@ TEST_P(SinkContractTest, ConcurrentLoadsOfOneFileSerializeAndLoadOnce) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, SinkContractTest,
-                         ::testing::Values("sqlite", "mysql", "data_api"),
+                         ::testing::Values("sqlite", "mysql", "postgres", "data_api"),
                          [](const auto& param_info) { return param_info.param; });
 
 }  // namespace
