@@ -1,6 +1,7 @@
 #include "sinks/postgres_bulk_writer.h"
 
 #include <algorithm>
+#include <functional>
 #include <utility>
 
 namespace billflow {
@@ -27,6 +28,10 @@ constexpr char kFindDuplicates[] =
     "ON d.file_id = s.file_id AND d.id = s.id WHERE d.line_number <> s.line_number "
     "ORDER BY s.line_number";
 constexpr std::size_t kRejectBatchBytes = 1u << 20;
+// 64 Mi bits and 3 probes: false positives (rows staged needlessly) about 0.01% of the rows at
+// 1M ids per file, 5% at 10M.
+constexpr std::size_t kFilterWords = (64u << 20) / 64;
+constexpr int kFilterProbes = 3;
 
 void AppendHexBytea(std::string_view bytes, std::string* out) {
   static constexpr char kDigits[] = "0123456789abcdef";
@@ -46,7 +51,39 @@ PostgresBulkWriter::PostgresBulkWriter(PgConnection* conn, std::size_t batch_byt
                                        DuplicateFn on_duplicate)
     : conn_(conn), batch_bytes_(batch_bytes), on_duplicate_(std::move(on_duplicate)) {}
 
+void PostgresBulkWriter::Start() {
+  Clear();
+  std::fill(seen_.begin(), seen_.end(), 0);
+}
+
+bool PostgresBulkWriter::MaybeSeen(std::string_view id) const {
+  if (seen_.empty()) return false;
+  const std::size_t hash = std::hash<std::string_view>{}(id);
+  const std::size_t step = (hash >> 32) | 1;
+  for (int i = 0; i < kFilterProbes; ++i) {
+    const std::size_t bit = (hash + static_cast<std::size_t>(i) * step) % (kFilterWords * 64);
+    if ((seen_[bit / 64] & (std::uint64_t{1} << (bit % 64))) == 0) return false;
+  }
+  return true;
+}
+
+void PostgresBulkWriter::AddSeen(std::string_view id) {
+  if (seen_.empty()) seen_.assign(kFilterWords, 0);
+  const std::size_t hash = std::hash<std::string_view>{}(id);
+  const std::size_t step = (hash >> 32) | 1;
+  for (int i = 0; i < kFilterProbes; ++i) {
+    const std::size_t bit = (hash + static_cast<std::size_t>(i) * step) % (kFilterWords * 64);
+    seen_[bit / 64] |= std::uint64_t{1} << (bit % 64);
+  }
+}
+
 Status PostgresBulkWriter::AddRow(const BillingRecord& row, std::int64_t file_id) {
+  if (MaybeSeen(row.id)) {
+    suspects_.Add(row, file_id);
+    if (suspects_.bytes() < batch_bytes_) return Ok();
+    return FlushSuspects(file_id);
+  }
+  AddSeen(row.id);
   batch_.Add(row, file_id);
   if (batch_.bytes() < batch_bytes_) return Ok();
   return FlushRows(file_id);
@@ -60,13 +97,23 @@ Status PostgresBulkWriter::AddReject(std::int64_t file_id, std::uint64_t line_nu
 }
 
 Status PostgresBulkWriter::Flush(std::int64_t file_id) {
-  BILLFLOW_TRY(FlushRows(file_id));
+  BILLFLOW_TRY(FlushSuspects(file_id));
   return FlushRejects();
 }
 
 void PostgresBulkWriter::Clear() {
   batch_.Clear();
+  suspects_.Clear();
   rejects_.clear();
+}
+
+// Suspects go after every row before them, so the first line of an id is the one stored.
+Status PostgresBulkWriter::FlushSuspects(std::int64_t file_id) {
+  BILLFLOW_TRY(FlushRows(file_id));
+  if (suspects_.empty()) return Ok();
+  BILLFLOW_TRY(FlushRowsSkippingDuplicates(file_id, suspects_));
+  suspects_.Clear();
+  return Ok();
 }
 
 void PostgresBulkWriter::QueueReject(std::int64_t file_id, std::uint64_t line_number,
@@ -94,7 +141,7 @@ Status PostgresBulkWriter::FlushRows(std::int64_t file_id) {
   if (!copied) {
     if (copied.error().code != ErrorCode::kDuplicateKey) return tl::unexpected(copied.error());
     BILLFLOW_TRY(conn_->Exec("ROLLBACK TO SAVEPOINT billflow_batch", "roll back the batch"));
-    BILLFLOW_TRY(FlushRowsSkippingDuplicates(file_id));
+    BILLFLOW_TRY(FlushRowsSkippingDuplicates(file_id, batch_));
   } else if (*copied != batch_.size()) {
     return Fail(ErrorCode::kInternal, "postgres " + conn_->target() + ": COPY stored " +
                                           std::to_string(*copied) + " rows of a batch of " +
@@ -105,17 +152,18 @@ Status PostgresBulkWriter::FlushRows(std::int64_t file_id) {
   return Ok();
 }
 
-// The rare path: a batch holding an id already stored in the file (or twice in itself).
-Status PostgresBulkWriter::FlushRowsSkippingDuplicates(std::int64_t file_id) {
+// Rows that may repeat an id already stored in the file (or in `b` itself).
+Status PostgresBulkWriter::FlushRowsSkippingDuplicates(std::int64_t file_id,
+                                                       const MysqlRowBatch& b) {
   BILLFLOW_TRY(conn_->Exec(kCreateStage, "create staging table"));
   BILLFLOW_TRY(conn_->Exec("TRUNCATE billflow_stage", "clear staging"));
-  auto staged = conn_->CopyIn(kCopyStage, batch_.data(), "copy rows into staging");
+  auto staged = conn_->CopyIn(kCopyStage, b.data(), "copy rows into staging");
   if (!staged) return tl::unexpected(staged.error());
   BILLFLOW_TRY(conn_->Exec(kInsertStaged, "insert rows from staging"));
   const std::uint64_t inserted = conn_->affected_rows();
   auto found = conn_->Query(kFindDuplicates, "find duplicate ids");
   if (!found) return tl::unexpected(found.error());
-  const auto& rows = batch_.rows();
+  const auto& rows = b.rows();
   std::uint64_t duplicates = 0;
   for (const auto& r : *found) {
     const std::uint64_t line = ToU64(r[0]);
@@ -124,14 +172,14 @@ Status PostgresBulkWriter::FlushRowsSkippingDuplicates(std::int64_t file_id) {
                                        return row.line_number < wanted;
                                      });
     if (it == rows.end() || it->line_number != line) continue;
-    auto reason = on_duplicate_(batch_.id(*it), ToU64(r[1]), it->usd);
+    auto reason = on_duplicate_(b.id(*it), ToU64(r[1]), it->usd);
     if (!reason) return tl::unexpected(reason.error());
-    QueueReject(file_id, line, *reason, batch_.raw(*it));
+    QueueReject(file_id, line, *reason, b.raw(*it));
     ++duplicates;
   }
-  if (inserted + duplicates != batch_.size()) {
+  if (inserted + duplicates != b.size()) {
     return Fail(ErrorCode::kInternal, "postgres " + conn_->target() + ": of a batch of " +
-                                          std::to_string(batch_.size()) + " rows " +
+                                          std::to_string(b.size()) + " rows " +
                                           std::to_string(inserted) + " were stored and " +
                                           std::to_string(duplicates) + " are duplicate ids");
   }

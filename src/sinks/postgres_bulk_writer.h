@@ -6,6 +6,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/billing_record.h"
 #include "core/decimal.h"
@@ -17,11 +18,13 @@ namespace billflow {
 
 // The bulk path of PostgresSink inside one file's transaction: rows are buffered up to
 // `batch_bytes` and sent with one `COPY billing_data FROM STDIN` (text format) each; rejects
-// likewise into billing_rejects. A COPY stops at the first duplicate key, so each batch runs
-// under a savepoint: when it meets an id already in the file, the batch is rolled back to the
-// savepoint and sent again through a temporary staging table with ON CONFLICT DO NOTHING, and
-// every row that was not stored goes to `on_duplicate(id, first_line, usd)`, whose reason is
-// stored as its reject. `conn` must outlive the writer. Not thread-safe.
+// likewise into billing_rejects. A COPY stops at the first duplicate key, so a Bloom filter of
+// the file's ids (8 MiB) sends every row whose id may have been seen before to a second batch
+// of suspects, written through a temporary staging table with ON CONFLICT DO NOTHING after the
+// rows before it; every row that was not stored goes to `on_duplicate(id, first_line, usd)`,
+// whose reason is stored as its reject. The filter never misses a repeated id; should a COPY
+// meet a duplicate anyway, it runs under a savepoint and its batch takes the staged path. `conn`
+// must outlive the writer. Not thread-safe.
 class PostgresBulkWriter {
  public:
   using DuplicateFn = std::function<Result<std::string>(
@@ -29,6 +32,8 @@ class PostgresBulkWriter {
 
   PostgresBulkWriter(PgConnection* conn, std::size_t batch_bytes, DuplicateFn on_duplicate);
 
+  // Forgets the ids of the previous file (call when a file's transaction opens).
+  void Start();
   [[nodiscard]] Status AddRow(const BillingRecord& row, std::int64_t file_id);
   [[nodiscard]] Status AddReject(std::int64_t file_id, std::uint64_t line_number,
                                  std::string_view reason, std::string_view raw_line);
@@ -40,7 +45,11 @@ class PostgresBulkWriter {
  private:
   [[nodiscard]] Status FlushRows(std::int64_t file_id);
   [[nodiscard]] Status FlushRejects();
-  [[nodiscard]] Status FlushRowsSkippingDuplicates(std::int64_t file_id);
+  [[nodiscard]] Status FlushSuspects(std::int64_t file_id);
+  [[nodiscard]] Status FlushRowsSkippingDuplicates(std::int64_t file_id, const MysqlRowBatch& b);
+  // Bloom filter of the open file's ids: false means `id` was never added.
+  bool MaybeSeen(std::string_view id) const;
+  void AddSeen(std::string_view id);
   void QueueReject(std::int64_t file_id, std::uint64_t line_number, std::string_view reason,
                    std::string_view raw);
 
@@ -48,7 +57,9 @@ class PostgresBulkWriter {
   std::size_t batch_bytes_;
   DuplicateFn on_duplicate_;
   MysqlRowBatch batch_{MysqlRowBatch::Encoding::kCopyText};
-  std::string rejects_;  // COPY text lines for billing_rejects, not yet sent
+  MysqlRowBatch suspects_{MysqlRowBatch::Encoding::kCopyText};  // ids the filter may have seen
+  std::vector<std::uint64_t> seen_;  // the filter's bits; allocated on first use
+  std::string rejects_;              // COPY text lines for billing_rejects, not yet sent
 };
 
 }  // namespace billflow

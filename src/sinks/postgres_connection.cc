@@ -26,16 +26,20 @@ using ResultPtr = std::unique_ptr<PGresult, PgResultFree>;
 
 void IgnoreNotice(void* /*arg*/, const char* /*message*/) {}
 
-// libpq ends messages with a newline and may hold several lines (one per address tried).
+// libpq ends messages with a newline and may hold several lines (one per address tried, or a
+// hint indented by a tab): one line, parts joined by "; ".
 std::string OneLine(const char* text) {
   std::string out = text == nullptr ? "" : text;
   while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
   std::string joined;
+  bool line_start = false;
   for (const char c : out) {
     if (c == '\n') {
       joined.append("; ");
-    } else {
+      line_start = true;
+    } else if (!(line_start && (c == '\t' || c == ' '))) {
       joined.push_back(c);
+      line_start = false;
     }
   }
   return joined;

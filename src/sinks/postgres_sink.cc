@@ -174,6 +174,7 @@ Status PostgresSink::OpenFile(const FileIdentity& file) {
   Impl& s = *impl_;
   s.Rollback();
   BILLFLOW_TRY(s.Begin());
+  s.writer->Start();
   return s.conn->Exec("SELECT pg_advisory_xact_lock($1::bigint)",
                       {PgParam::Text(SourceLockKey(file.source))},
                       "wait for other loaders of " + file.source);
