@@ -358,7 +358,7 @@ fi
 # ---- goal 8: PostgreSQL vs psql \copy (bench/postgres_bench.sh prints its table rows) -----------
 note "goal 8: PostgreSQL vs psql \\copy"
 pg_rows=$(BILLFLOW=$BILLFLOW BILLFLOW_GEN=$BILLFLOW_GEN bench/postgres_bench.sh --rows "$rows" \
-  --runs "$runs" --seed "$seed" --bad-rate "$bad_rate") || status=1
+  --runs "$runs" --seed "$seed") || status=1
 
 # ---- the table -----------------------------------------------------------------------------------
 mb=$(awk -v b="$main_bytes" 'BEGIN { printf "%.1f", b / 1e6 }')
