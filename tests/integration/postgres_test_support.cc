@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <map>
 
@@ -14,8 +15,14 @@ namespace billflow::testing {
 
 const std::optional<PostgresTestEnv>& PostgresTestEnv::Get() {
   static const std::optional<PostgresTestEnv> env = []() -> std::optional<PostgresTestEnv> {
-    const char* path = std::getenv("BILLFLOW_TEST_POSTGRES_ENV");
-    if (path == nullptr) return std::nullopt;
+    std::filesystem::path path;
+    if (const char* named = std::getenv("BILLFLOW_TEST_POSTGRES_ENV")) {
+      path = named;
+    } else if (const char* mysql = std::getenv("BILLFLOW_TEST_MYSQL_ENV")) {
+      path = std::filesystem::path(mysql).parent_path().parent_path() / "postgres" / "env";
+    } else {
+      return std::nullopt;
+    }
     std::ifstream in(path);
     if (!in) return std::nullopt;
     std::map<std::string, std::string> values;

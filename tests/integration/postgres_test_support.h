@@ -9,8 +9,9 @@
 
 namespace billflow::testing {
 
-// What scripts/postgres-test-server.sh wrote to its env file; the file's path comes from the
-// environment variable BILLFLOW_TEST_POSTGRES_ENV (set by ctest). nullopt when unset.
+// What scripts/postgres-test-server.sh wrote to its env file: the file BILLFLOW_TEST_POSTGRES_ENV
+// names, else `postgres/env` beside the directory of BILLFLOW_TEST_MYSQL_ENV's file (where
+// tests/integration/CMakeLists.txt starts both). nullopt when neither exists.
 struct PostgresTestEnv {
   std::string host;
   std::uint16_t port = 0;

@@ -18,6 +18,9 @@ class PostgresServer:
     def __init__(self, script, directory):
         self.script = script
         self.dir = directory
+        # The server runs as an unprivileged user (as root): it must reach DIR through the work
+        # directory, which tempfile.mkdtemp made private.
+        os.chmod(os.path.dirname(directory), 0o755)
         _sh(script, "start", directory, "--only", "main", stdout=subprocess.DEVNULL)
         env = {}
         with open(os.path.join(directory, "env")) as f:
