@@ -43,7 +43,8 @@ struct Config {
   RoundingMode rounding = RoundingMode::kHalfEven;
   std::uint64_t max_record_bytes = 1 << 20;
   std::uint64_t max_inflated_bytes = std::uint64_t{20} << 30;  // per .csv.gz input
-  std::uint32_t retry_window_seconds = 60;  // a database restart or an Aurora failover
+  std::uint32_t retry_window_seconds = 60;         // a database restart or an Aurora failover
+  std::optional<std::uint32_t> max_rate_age_days;  // unset: 7 days for ECB rates, else none
 
   // report
   GroupBy group_by = GroupBy::kCurrency;

@@ -38,6 +38,12 @@ void AddIngestFlags(CLI::App* command, Config* config) {
                    "(a restart, an Aurora failover); 0 = one attempt")
       ->envname("BILLFLOW_RETRY_WINDOW_SECONDS")
       ->capture_default_str();
+  command
+      ->add_option("--max-rate-age-days", config->max_rate_age_days,
+                   "reject a row whose rate (the latest on or before its bill_date) is older "
+                   "than this, whatever its source; default: 7 days for ECB rates, no limit for "
+                   "others")
+      ->envname("BILLFLOW_MAX_RATE_AGE_DAYS");
 }
 
 std::function<void(std::chrono::milliseconds)> SleepUnlessStopped(const std::atomic<bool>& stop) {
@@ -56,6 +62,7 @@ Result<IngestSettings> MakeIngestSettings(const Config& config) {
   IngestSettings settings;
   settings.ingest.csv.max_record_bytes = config.max_record_bytes;
   settings.ingest.validator.rounding = config.rounding;
+  settings.ingest.validator.rate_age.all_sources_days = config.max_rate_age_days;
   settings.ingest.max_rejects = config.max_rejects;
   settings.retry.window = std::chrono::seconds(config.retry_window_seconds);
   settings.gzip.max_inflated_bytes = config.max_inflated_bytes;

@@ -21,9 +21,6 @@ namespace billflow {
 std::optional<Decimal> DivideDecimal(const Decimal& a, const Decimal& b, int scale,
                                      RoundingMode mode);
 
-// The source name of every rate read from the ECB, in whatever layout.
-inline constexpr char kEcbSource[] = "ecb";
-
 // USD-based rates read from ECB reference-rate quotes.
 struct EcbRates {
   std::vector<FxRate> rates;  // source "ecb", valid_from = the ECB date; per date EUR first,

@@ -77,17 +77,30 @@ Status FxRateTable::Add(FxRate rate) {
   return Ok();
 }
 
+std::optional<std::uint32_t> RateAgeLimit::DaysFor(std::string_view source) const {
+  if (all_sources_days) return all_sources_days;
+  if (source == kEcbSource) return kEcbDays;
+  return std::nullopt;
+}
+
 const Decimal* FxRateTable::Find(std::string_view upper_currency, CivilDate date) const {
+  const std::optional<FoundRate> found = FindDated(upper_currency, date);
+  return found ? found->rate : nullptr;
+}
+
+std::optional<FoundRate> FxRateTable::FindDated(std::string_view upper_currency,
+                                                CivilDate date) const {
   static constexpr Decimal kOne(1, 0);
-  if (upper_currency == "USD") return &kOne;
+  if (upper_currency == "USD") return FoundRate{&kOne, date, "USD"};
   const auto found = rates_.find(Key(upper_currency));
-  if (found == rates_.end()) return nullptr;
+  if (found == rates_.end()) return std::nullopt;
   const auto& list = found->second;
   const std::int64_t day = date.DaysSinceEpoch();
   auto it = std::upper_bound(list.begin(), list.end(), day,
                              [](std::int64_t v, const Dated& d) { return v < d.valid_from_day; });
-  if (it == list.begin()) return nullptr;
-  return &std::prev(it)->rate;
+  if (it == list.begin()) return std::nullopt;
+  const Dated& used = *std::prev(it);
+  return FoundRate{&used.rate, used.valid_from, used.source};
 }
 
 bool FxRateTable::Knows(std::string_view upper_currency) const {

@@ -2,6 +2,7 @@
 #define BILLFLOW_CORE_FX_RATE_TABLE_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -19,6 +20,29 @@ struct FxRate {
   CivilDate valid_from;
   Decimal rate_to_usd;  // at most 10 decimals, > 0
   std::string source;   // where it came from: "default", a file name, "ecb"
+};
+
+// The source name of every rate read from the ECB, in whatever layout.
+inline constexpr char kEcbSource[] = "ecb";
+
+// The rate a lookup found: the latest on or before the date asked. `rate` and `source` point
+// into the table and live as long as it is not changed.
+struct FoundRate {
+  const Decimal* rate = nullptr;
+  CivilDate valid_from;
+  std::string_view source;
+};
+
+// How old the rate used for a row may be: the days from its valid_from to the bill_date.
+// ECB rates are daily quotes, so by default one older than kEcbDays is no rate at all; rates of
+// every other source (a --rates file, `rates import --csv`, the built-in table) stand until the
+// next valid_from. `all_sources_days` (--max-rate-age-days) sets one limit for every source.
+struct RateAgeLimit {
+  static constexpr std::uint32_t kEcbDays = 7;
+  std::optional<std::uint32_t> all_sources_days;
+
+  // The limit for a rate of `source`, or nullopt when it has none.
+  std::optional<std::uint32_t> DaysFor(std::string_view source) const;
 };
 
 // Dated exchange rates to USD. Lookups are cheap (no allocation) and thread-compatible.
@@ -39,6 +63,9 @@ class FxRateTable {
   // The rate with the latest valid_from on or before `date`, or nullptr. USD, the base
   // currency, is exactly 1 on every date, whether the table holds a USD rate or not.
   const Decimal* Find(std::string_view upper_currency, CivilDate date) const;
+  // Find with the rate's date and source. USD is found on every date as rate 1 of `date`,
+  // source "USD".
+  std::optional<FoundRate> FindDated(std::string_view upper_currency, CivilDate date) const;
   bool Knows(std::string_view upper_currency) const;
   // Every rate, sorted by currency then valid_from.
   std::vector<FxRate> Entries() const;

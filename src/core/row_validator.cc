@@ -137,9 +137,10 @@ bool RowValidator::CheckText(Column column, std::string_view value, std::string*
   return true;
 }
 
-bool RowValidator::Validate(const RowFields& fields, BillingRecord* out,
-                            std::string* reason) const {
+bool RowValidator::Validate(const RowFields& fields, BillingRecord* out, std::string* reason,
+                            bool* rate_missing) const {
   const auto field = [&](Column c) { return fields[static_cast<std::size_t>(c)]; };
+  if (rate_missing != nullptr) *rate_missing = false;
 
   const std::string_view id = field(Column::kId);
   if (TrimSpaces(id).empty()) {
@@ -197,13 +198,6 @@ bool RowValidator::Validate(const RowFields& fields, BillingRecord* out,
     reason->append(" is not an ISO 4217 code");
     return false;
   }
-  const Decimal* rate = rates_.Find(out->currency_code(), out->bill_date);
-  if (rate == nullptr) {
-    reason->assign("currency ").append(out->currency_code()).append(" has no USD rate on ");
-    reason->append(out->bill_date.ToString());
-    return false;
-  }
-
   const std::string_view amount_text = field(Column::kBillAmount);
   Decimal amount;
   switch (Decimal::Parse(amount_text, kAmountScale, kAmountIntegerDigits, &amount)) {
@@ -230,8 +224,38 @@ bool RowValidator::Validate(const RowFields& fields, BillingRecord* out,
   }
   // Parse succeeded with scale <= 4, so growing to 4 cannot overflow 128 bits.
   out->bill_amount = *amount.Rescale(kAmountScale, RoundingMode::kHalfEven);
-  out->fx_rate = *rate;
-  const auto exact = out->bill_amount.Multiply(*rate);
+  out->id = id;
+  out->company_name = field(Column::kCompanyName);
+  out->country = country;
+  out->city = field(Column::kCity);
+  out->product_line = field(Column::kProductLine);
+  out->item = field(Column::kItem);
+  // Checked last, so a row rejected for its rate broke no other rule and can be retried once
+  // the rate arrives.
+  const std::optional<FoundRate> found = rates_.FindDated(out->currency_code(), out->bill_date);
+  if (!found) {
+    reason->assign("currency ").append(out->currency_code()).append(" has no USD rate on ");
+    reason->append(out->bill_date.ToString());
+    if (rate_missing != nullptr) *rate_missing = true;
+    return false;
+  }
+  const std::int64_t age_days =
+      out->bill_date.DaysSinceEpoch() - found->valid_from.DaysSinceEpoch();
+  if (const auto limit = options_.rate_age.DaysFor(found->source);
+      limit && age_days > static_cast<std::int64_t>(*limit)) {
+    reason->assign("currency ").append(out->currency_code()).append(" has no USD rate on ");
+    reason->append(out->bill_date.ToString()).append(" at most ");
+    reason->append(std::to_string(*limit)).append(" days old: the newest is of ");
+    reason->append(found->valid_from.ToString()).append(" (").append(found->source);
+    reason->append(", ").append(std::to_string(age_days));
+    reason->append(" days older); import newer rates or raise --max-rate-age-days");
+    if (rate_missing != nullptr) *rate_missing = true;
+    return false;
+  }
+  out->fx_rate = *found->rate;
+  out->fx_rate_date = found->valid_from;
+  out->fx_rate_source = found->source;
+  const auto exact = out->bill_amount.Multiply(*found->rate);
   const auto usd = exact ? exact->Rescale(2, options_.rounding) : std::nullopt;
   if (!usd || usd->units() >= kUsdLimitCents || usd->units() <= -kUsdLimitCents) {
     reason->assign("bill_amount_usd of ");
@@ -241,12 +265,6 @@ bool RowValidator::Validate(const RowFields& fields, BillingRecord* out,
   }
   out->bill_amount_usd = *usd;
 
-  out->id = id;
-  out->company_name = field(Column::kCompanyName);
-  out->country = country;
-  out->city = field(Column::kCity);
-  out->product_line = field(Column::kProductLine);
-  out->item = field(Column::kItem);
   return true;
 }
 

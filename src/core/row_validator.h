@@ -36,6 +36,7 @@ struct ValidatorOptions {
   RoundingMode rounding = RoundingMode::kHalfEven;
   std::size_t max_id_bytes = 64;
   std::size_t max_text_chars = 255;
+  RateAgeLimit rate_age;  // how old the rate a row uses may be
 };
 
 // Applies every row rule of the contract and converts the amount to USD.
@@ -46,8 +47,11 @@ class RowValidator {
 
   // On success fills *out (views into `fields`) and returns true. On failure returns false
   // and *reason holds one precise sentence, e.g. `bill_date "2023-02-30" is not a calendar
-  // date`. Allocation-free once `reason` has grown.
-  bool Validate(const RowFields& fields, BillingRecord* out, std::string* reason) const;
+  // date`. Allocation-free once `reason` has grown. When the row broke no rule but the
+  // rate's (no USD rate on its bill_date, or none recent enough), *rate_missing (if given) is
+  // set and *out holds every field but the rate: the row can be retried when rates arrive.
+  bool Validate(const RowFields& fields, BillingRecord* out, std::string* reason,
+                bool* rate_missing = nullptr) const;
 
  private:
   bool CheckText(Column column, std::string_view value, std::string* reason) const;

@@ -105,7 +105,9 @@ TEST_F(RowValidatorTest, UsdOutOfRangeIsRejected) {
 }
 
 TEST_F(RowValidatorTest, HalfUpModeRoundsTiesAway) {
-  RowValidator half_up(rates_, ValidatorOptions{RoundingMode::kHalfUp});
+  ValidatorOptions options;
+  options.rounding = RoundingMode::kHalfUp;
+  RowValidator half_up(rates_, options);
   RowFields fields = GoodRow();
   fields[static_cast<std::size_t>(Column::kCurrency)] = "MXN";
   fields[static_cast<std::size_t>(Column::kBillAmount)] = "0.5";  // 0.025 USD
@@ -115,6 +117,50 @@ TEST_F(RowValidatorTest, HalfUpModeRoundsTiesAway) {
   EXPECT_EQ(record.bill_amount_usd.ToString(), "0.03");
   ASSERT_TRUE(validator_.Validate(fields, &record, &reason));
   EXPECT_EQ(record.bill_amount_usd.ToString(), "0.02");
+}
+
+TEST_F(RowValidatorTest, RowRecordsTheDateAndSourceOfItsRate) {
+  BillingRecord record;
+  std::string reason;
+  ASSERT_TRUE(validator_.Validate(GoodRow(), &record, &reason)) << reason;
+  EXPECT_EQ(record.fx_rate_date.ToString(), "1970-01-01");
+  EXPECT_EQ(record.fx_rate_source, "default");
+  RowFields usd = GoodRow();
+  usd[static_cast<std::size_t>(Column::kCurrency)] = "USD";
+  ASSERT_TRUE(validator_.Validate(usd, &record, &reason)) << reason;
+  EXPECT_EQ(record.fx_rate_date.ToString(), "2023-05-07");
+  EXPECT_EQ(record.fx_rate_source, "USD");
+}
+
+TEST_F(RowValidatorTest, RateIsCheckedAfterEveryOtherRule) {
+  RowFields fields = GoodRow();
+  fields[static_cast<std::size_t>(Column::kCurrency)] = "EUR";
+  fields[static_cast<std::size_t>(Column::kBillAmount)] = "12a";
+  EXPECT_EQ(ReasonFor(fields), "bill_amount \"12a\" is not a decimal number");
+}
+
+TEST_F(RowValidatorTest, EcbRateOlderThanSevenDaysIsNoRate) {
+  ASSERT_TRUE(rates_.Add({"EUR", CivilDate{2023, 4, 30}, Decimal(11, 1), kEcbSource}));
+  EXPECT_EQ(ReasonWith(Column::kCurrency, "EUR"), "");  // 7 days
+  RowFields late = GoodRow();
+  late[static_cast<std::size_t>(Column::kCurrency)] = "EUR";
+  late[static_cast<std::size_t>(Column::kBillDate)] = "2023-05-08";
+  EXPECT_EQ(ReasonFor(late),
+            "currency EUR has no USD rate on 2023-05-08 at most 7 days old: the newest is of "
+            "2023-04-30 (ecb, 8 days older); import newer rates or raise --max-rate-age-days");
+  // The built-in table's CAD stands until its next valid_from, 53 years on.
+  EXPECT_EQ(ReasonWith(Column::kCurrency, "CAD"), "");
+  ValidatorOptions ten_days;
+  ten_days.rate_age.all_sources_days = 10;
+  RowValidator limited(rates_, ten_days);
+  BillingRecord record;
+  std::string reason;
+  EXPECT_TRUE(limited.Validate(late, &record, &reason)) << reason;
+  ASSERT_FALSE(limited.Validate(GoodRow(), &record, &reason));
+  EXPECT_EQ(reason,
+            "currency CAD has no USD rate on 2023-05-07 at most 10 days old: the newest is of "
+            "1970-01-01 (default, 19484 days older); import newer rates or raise "
+            "--max-rate-age-days");
 }
 
 TEST(AppendQuotedTest, LongValuesAreCut) {

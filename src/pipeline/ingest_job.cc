@@ -3,6 +3,7 @@
 #include <chrono>
 #include <vector>
 
+#include "core/retry_fields.h"
 #include "crypto/sha256.h"
 #include "csv/header_map.h"
 #include "pipeline/staged_rows.h"
@@ -176,10 +177,11 @@ Status IngestJob::Stream(ByteSource& source, RecordSink* sink, IngestSummary* su
 
   LoadTally tally;
   std::string reason;
-  const auto reject = [&](std::uint64_t line, std::string_view why,
-                          std::string_view raw) -> Status {
+  std::string retry_fields;
+  const auto reject = [&](std::uint64_t line, std::string_view why, std::string_view raw,
+                          std::string_view retry = {}) -> Status {
     ++tally.rows_rejected;
-    if (options_.on_reject) options_.on_reject(RejectedRow{line, why, raw});
+    if (options_.on_reject) options_.on_reject(RejectedRow{line, why, raw, retry});
     if (options_.max_rejects && tally.rows_rejected > *options_.max_rejects) {
       return Fail(ErrorCode::kLimitExceeded,
                   name + ": more than " + std::to_string(*options_.max_rejects) +
@@ -188,7 +190,7 @@ Status IngestJob::Stream(ByteSource& source, RecordSink* sink, IngestSummary* su
     if (sink == nullptr) return Ok();
     if (raw.size() > options_.max_reject_raw_bytes)
       raw = raw.substr(0, options_.max_reject_raw_bytes);
-    return sink->AddReject(RejectedRow{line, why, raw});
+    return sink->AddReject(RejectedRow{line, why, raw, retry});
   };
 
   // Reading and validating run on two threads of their own; this one stores the rows.
@@ -216,6 +218,10 @@ Status IngestJob::Stream(ByteSource& source, RecordSink* sink, IngestSummary* su
             .append(" fields, found ")
             .append(std::to_string(record.field_count));
         step = reject(record.line_number, reason, record.raw);
+      } else if (!record.valid && record.rate_missing) {
+        retry_fields.clear();
+        AppendRetryFields(record.row, &retry_fields);
+        step = reject(record.line_number, record.reason, record.raw, retry_fields);
       } else if (!record.valid) {
         step = reject(record.line_number, record.reason, record.raw);
       } else {

@@ -26,8 +26,9 @@ struct StagedRecord {
   RowFields fields{};           // contract columns (in the arena) when field_count matches
   // Filled by the validation stage.
   bool valid = false;
-  BillingRecord row;   // views into the arena
-  std::string reason;  // why the record is rejected, when !valid
+  BillingRecord row;          // views into the arena
+  std::string reason;         // why the record is rejected, when !valid
+  bool rate_missing = false;  // !valid only for want of a rate: `row` holds all but the rate
 };
 
 // A run of consecutive records with the bytes they point to. Views handed out by Keep() stay

@@ -116,7 +116,8 @@ void StagedRows::ValidateLoop() {
           record.field_count != header_.field_count()) {
         continue;  // the consumer words these rejects
       }
-      record.valid = validator_.Validate(record.fields, &record.row, &record.reason);
+      record.valid =
+          validator_.Validate(record.fields, &record.row, &record.reason, &record.rate_missing);
       if (record.valid) {
         record.row.line_number = record.line_number;
         record.row.raw_line = record.raw;

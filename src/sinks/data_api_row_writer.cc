@@ -7,12 +7,13 @@ namespace {
 
 constexpr char kInsertRow[] =
     "INSERT INTO billing_data (file_id, id, line_number, company_name, country, city, "
-    "product_line, item, bill_date, currency, bill_amount, fx_rate, bill_amount_usd) VALUES "
-    "(:file_id, :id, :line_number, :company_name, :country, :city, :product_line, :item, "
-    ":bill_date, :currency, :bill_amount, :fx_rate, :bill_amount_usd)";
+    "product_line, item, bill_date, currency, bill_amount, fx_rate, bill_amount_usd, "
+    "fx_rate_date, fx_rate_source) VALUES (:file_id, :id, :line_number, :company_name, "
+    ":country, :city, :product_line, :item, :bill_date, :currency, :bill_amount, :fx_rate, "
+    ":bill_amount_usd, :fx_rate_date, :fx_rate_source)";
 constexpr char kInsertReject[] =
-    "INSERT INTO billing_rejects (file_id, line_number, reason, raw_line) VALUES "
-    "(:file_id, :line_number, :reason, :raw_line)";
+    "INSERT INTO billing_rejects (file_id, line_number, reason, raw_line, retry_fields) VALUES "
+    "(:file_id, :line_number, :reason, :raw_line, :retry_fields)";
 // An id lookup's answer holds at most the ids it asked for, each with its line: its request's
 // id JSON is kept under this, so the answer stays well under the service's 1 MiB.
 constexpr std::size_t kLookupBytes = 512 * 1024;
@@ -82,10 +83,12 @@ Status DataApiRowWriter::FlushRejects() {
 }
 
 Status DataApiRowWriter::AddReject(std::uint64_t line_number, std::string_view reason,
-                                   std::string_view raw_line) {
+                                   std::string_view raw_line, std::string_view retry_fields) {
   SqlParameterSet set = {
       Long("file_id", file_id_), Long("line_number", static_cast<std::int64_t>(line_number)),
-      Text("reason", reason), SqlParameter{"raw_line", SqlBlob{std::string(raw_line)}, {}}};
+      Text("reason", reason), SqlParameter{"raw_line", SqlBlob{std::string(raw_line)}, {}},
+      retry_fields.empty() ? SqlParameter{"retry_fields", std::monostate{}, TypeHint::kNone}
+                           : Text("retry_fields", retry_fields)};
   // Where the next set would pass the budget, the pending ones go first.
   const std::size_t bytes = DataApiClient::ParameterSetJson(set).size() + 1;
   if (!rejects_.sets.empty() && rejects_.bytes + bytes > limits_.max_request_bytes) {
@@ -179,19 +182,24 @@ Status DataApiRowWriter::AddRow(const BillingRecord& row) {
   } else {
     char date[10];
     row.bill_date.Format(date);
-    SqlParameterSet set = {Long("file_id", file_id_),
-                           Text("id", row.id),
-                           Long("line_number", static_cast<std::int64_t>(row.line_number)),
-                           Text("company_name", row.company_name),
-                           Text("country", row.country),
-                           Text("city", row.city),
-                           Text("product_line", row.product_line),
-                           Text("item", row.item),
-                           SqlParameter{"bill_date", std::string(date, 10), TypeHint::kDate},
-                           Text("currency", row.currency_code()),
-                           Dec("bill_amount", row.bill_amount),
-                           Dec("fx_rate", row.fx_rate),
-                           Dec("bill_amount_usd", row.bill_amount_usd)};
+    char rate_date[10];
+    row.fx_rate_date.Format(rate_date);
+    SqlParameterSet set = {
+        Long("file_id", file_id_),
+        Text("id", row.id),
+        Long("line_number", static_cast<std::int64_t>(row.line_number)),
+        Text("company_name", row.company_name),
+        Text("country", row.country),
+        Text("city", row.city),
+        Text("product_line", row.product_line),
+        Text("item", row.item),
+        SqlParameter{"bill_date", std::string(date, 10), TypeHint::kDate},
+        Text("currency", row.currency_code()),
+        Dec("bill_amount", row.bill_amount),
+        Dec("fx_rate", row.fx_rate),
+        Dec("bill_amount_usd", row.bill_amount_usd),
+        SqlParameter{"fx_rate_date", std::string(rate_date, 10), TypeHint::kDate},
+        Text("fx_rate_source", row.fx_rate_source)};
     const std::size_t bytes = DataApiClient::ParameterSetJson(set).size() + 1;
     if (!rows_.sets.empty() && rows_.bytes + bytes > limits_.max_request_bytes) {
       // This row would pass the budget: the pending ones go first.

@@ -48,7 +48,7 @@ class DataApiRowWriter {
   void Start(std::string transaction_id, std::int64_t file_id);
   [[nodiscard]] Status AddRow(const BillingRecord& row);
   [[nodiscard]] Status AddReject(std::uint64_t line_number, std::string_view reason,
-                                 std::string_view raw_line);
+                                 std::string_view raw_line, std::string_view retry_fields = {});
   // Sends everything pending.
   [[nodiscard]] Status Flush();
   // Drops everything pending (the transaction is being rolled back).

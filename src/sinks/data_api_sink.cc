@@ -130,7 +130,7 @@ Result<std::optional<std::int64_t>> DataApiSink::InsertEntry(const FileIdentity&
 Status DataApiSink::AddRow(const BillingRecord& row) { return writer_.AddRow(row); }
 
 Status DataApiSink::AddReject(const RejectedRow& reject) {
-  return writer_.AddReject(reject.line_number, reject.reason, reject.raw_line);
+  return writer_.AddReject(reject.line_number, reject.reason, reject.raw_line, reject.retry_fields);
 }
 
 Status DataApiSink::FlushFile() { return writer_.Flush(); }

@@ -12,6 +12,7 @@ using data_api::AsLong;
 using data_api::AsText;
 using data_api::Long;
 using data_api::Named;
+using data_api::Text;
 
 // No lock: every statement of the schema is idempotent (IF NOT EXISTS), and a second
 // migration that finds the version recorded does nothing more.
@@ -42,12 +43,24 @@ Result<int> DataApiSink::StoredSchemaVersion() {
 }
 
 Status DataApiSink::UpgradeTables(int from_version) {
-  const std::vector<std::string> upgrades = MysqlSchemaUpgrades();
-  for (int v = from_version; v < kLedgerSchemaVersion; ++v) {
-    Result<ExecuteResult> done = client_->Execute(upgrades[static_cast<std::size_t>(v - 1)]);
+  DataApiClient& client = *client_;
+  SchemaUpgradeOps ops;
+  ops.has_column = [&client](std::string_view table, std::string_view column) -> Result<bool> {
+    std::string query = kMysqlHasColumnQuery;
+    query.replace(query.find('?'), 1, ":table_name");
+    query.replace(query.find('?'), 1, ":column_name");
+    Result<ExecuteResult> found =
+        client.Execute(query, {Text("table_name", table), Text("column_name", column)});
+    if (!found) return tl::unexpected(Named(found.error(), "data-api read table columns"));
+    return !found->records.empty() && !found->records[0].empty() &&
+           AsLong(found->records[0][0]) > 0;
+  };
+  ops.exec = [&client](const std::string& sql) -> Status {
+    Result<ExecuteResult> done = client.Execute(sql);
     if (!done) return tl::unexpected(Named(done.error(), "data-api upgrade schema"));
-  }
-  return Ok();
+    return Ok();
+  };
+  return UpgradeColumns(kMysqlAddedColumns, from_version, ops);
 }
 
 Status DataApiSink::RecordSchemaVersion(int version) {

@@ -12,8 +12,10 @@
 namespace billflow {
 
 // The billing_files schema version every backend's DDL implements. Version 2 added
-// billing_files.profile and billing_files.profile_sha256.
-inline constexpr int kLedgerSchemaVersion = 2;
+// billing_files.profile and billing_files.profile_sha256; version 3 added
+// billing_data.fx_rate_date and fx_rate_source, billing_rejects.retry_fields and the
+// fx_reconversions table.
+inline constexpr int kLedgerSchemaVersion = 3;
 
 // The file ledger, decided once for every backend. FileLedger implements the RecordSink
 // life cycle of a file — Migrate (schema-version check and upgrade), BeginFile (stale /
@@ -68,7 +70,8 @@ class FileLedger : public Database {
   // MAX(version) of schema_version; 0 when nothing is recorded (a new database).
   [[nodiscard]] virtual Result<int> StoredSchemaVersion() = 0;
   // Brings tables made by version `from_version` (1 ≤ from_version < kLedgerSchemaVersion) to
-  // kLedgerSchemaVersion, keeping every row.
+  // kLedgerSchemaVersion, keeping every row. Idempotent (sinks/schema_upgrade.h): a second run,
+  // or one after an interrupted first, adds only what is missing.
   [[nodiscard]] virtual Status UpgradeTables(int from_version) = 0;
   [[nodiscard]] virtual Status RecordSchemaVersion(int version) = 0;
   virtual Status EndSchemaChange(bool commit) = 0;

@@ -33,17 +33,19 @@ constexpr char kCreateStage[] =
     "NULL, "
     "item VARCHAR(1000) NOT NULL, bill_date DATE NOT NULL, currency CHAR(3) NOT NULL, "
     "bill_amount DECIMAL(19,4) NOT NULL, fx_rate DECIMAL(20,10) NOT NULL, "
-    "bill_amount_usd DECIMAL(19,2) NOT NULL) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=";
+    "bill_amount_usd DECIMAL(19,2) NOT NULL, fx_rate_date DATE, fx_rate_source VARCHAR(1024)) "
+    "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=";
 // A no-op update: the duplicate stays as first stored and counts 0 affected rows.
 constexpr char kOnDuplicateKeep[] =
     " ON DUPLICATE KEY UPDATE line_number = billing_data.line_number";
-// Rejects go out as one prepared multi-row INSERT per batch of this many bytes or rows (4
+// Rejects go out as one prepared multi-row INSERT per batch of this many bytes or rows (5
 // placeholders a row, well under the protocol's 65535).
 constexpr std::size_t kRejectBatchBytes = 1u << 20;
 constexpr std::size_t kRejectBatchRows = 4096;
 constexpr char kInsertRejects[] =
-    "INSERT INTO billing_rejects (file_id, line_number, reason, raw_line) VALUES (?, ?, ?, ?)";
-constexpr char kRejectPlaceholders[] = ", (?, ?, ?, ?)";
+    "INSERT INTO billing_rejects (file_id, line_number, reason, raw_line, retry_fields) VALUES "
+    "(?, ?, ?, ?, ?)";
+constexpr char kRejectPlaceholders[] = ", (?, ?, ?, ?, ?)";
 // The duplicate-id lookup binds at most this many ids a statement.
 constexpr std::size_t kIdsPerLookup = 4096;
 constexpr char kFindIds[] =
@@ -77,8 +79,9 @@ Status MysqlBulkWriter::AddRow(const BillingRecord& row, std::int64_t file_id) {
 }
 
 Status MysqlBulkWriter::AddReject(std::int64_t file_id, std::uint64_t line_number,
-                                  std::string_view reason, std::string_view raw_line) {
-  QueueReject(line_number, reason, raw_line);
+                                  std::string_view reason, std::string_view raw_line,
+                                  std::string_view retry_fields) {
+  QueueReject(line_number, reason, raw_line, retry_fields);
   if (reject_bytes_ < kRejectBatchBytes && rejects_.size() < kRejectBatchRows) return Ok();
   return FlushRejects(file_id);
 }
@@ -95,9 +98,10 @@ void MysqlBulkWriter::Clear() {
 }
 
 void MysqlBulkWriter::QueueReject(std::uint64_t line_number, std::string_view reason,
-                                  std::string_view raw) {
-  rejects_.push_back({line_number, std::string(reason), std::string(raw)});
-  reject_bytes_ += reason.size() + raw.size() + 16;
+                                  std::string_view raw, std::string_view retry_fields) {
+  rejects_.push_back(
+      {line_number, std::string(reason), std::string(raw), std::string(retry_fields)});
+  reject_bytes_ += reason.size() + raw.size() + retry_fields.size() + 16;
 }
 
 // One prepared INSERT for the queued rejects; only placeholders are added to the SQL text.
@@ -105,13 +109,15 @@ Status MysqlBulkWriter::FlushRejects(std::int64_t file_id) {
   if (rejects_.empty()) return Ok();
   sql_.assign(kInsertRejects);
   MysqlParams params;
-  params.reserve(rejects_.size() * 4);
+  params.reserve(rejects_.size() * 5);
   for (const QueuedReject& reject : rejects_) {
     if (!params.empty()) sql_.append(kRejectPlaceholders);
     params.push_back(MysqlParam::Int(file_id));
     params.push_back(MysqlParam::Int(ToInt64(reject.line_number)));
     params.push_back(MysqlParam::Text(reject.reason));
     params.push_back(MysqlParam::Bytes(reject.raw));
+    params.push_back(reject.retry_fields.empty() ? MysqlParam::Null()
+                                                 : MysqlParam::Text(reject.retry_fields));
   }
   auto inserted = conn_->Exec(sql_, params, "insert rejects");
   rejects_.clear();

@@ -34,7 +34,8 @@ class MysqlBulkWriter {
   [[nodiscard]] Status Start(const std::string& collation);
   [[nodiscard]] Status AddRow(const BillingRecord& row, std::int64_t file_id);
   [[nodiscard]] Status AddReject(std::int64_t file_id, std::uint64_t line_number,
-                                 std::string_view reason, std::string_view raw_line);
+                                 std::string_view reason, std::string_view raw_line,
+                                 std::string_view retry_fields = {});
   // Writes everything buffered.
   [[nodiscard]] Status Flush(std::int64_t file_id);
   // Drops everything buffered (after a rollback).
@@ -45,12 +46,14 @@ class MysqlBulkWriter {
     std::uint64_t line_number;
     std::string reason;
     std::string raw;
+    std::string retry_fields;  // "" = NULL
   };
   [[nodiscard]] Status FlushRows(std::int64_t file_id);
   [[nodiscard]] Status FlushRejects(std::int64_t file_id);
   [[nodiscard]] Status CheckLoad(const MysqlLoadInfo& info);
   [[nodiscard]] Status RejectDuplicates(std::int64_t file_id, std::uint64_t count);
-  void QueueReject(std::uint64_t line_number, std::string_view reason, std::string_view raw);
+  void QueueReject(std::uint64_t line_number, std::string_view reason, std::string_view raw,
+                   std::string_view retry_fields = {});
   const std::string& target() const { return conn_->target(); }
 
   MysqlConnection* conn_;

@@ -107,6 +107,9 @@ void MysqlRowBatch::Add(const BillingRecord& row, std::int64_t file_id) {
   char date[10];
   row.bill_date.Format(date);
   const std::string_view date_text(date, 10);
+  char rate_date[10];
+  row.fx_rate_date.Format(rate_date);
+  const std::string_view rate_date_text(rate_date, 10);
   if (encoding_ == Encoding::kTsv || encoding_ == Encoding::kCopyText) {
     if (encoding_ == Encoding::kCopyText) {
       AppendUnsigned(static_cast<std::uint64_t>(file_id), &data_);
@@ -131,6 +134,9 @@ void MysqlRowBatch::Add(const BillingRecord& row, std::int64_t file_id) {
     AppendDecimal(row.fx_rate, &data_);
     data_.push_back('\t');
     AppendDecimal(row.bill_amount_usd, &data_);
+    data_.push_back('\t');
+    text(rate_date_text);
+    AppendTsvField(row.fx_rate_source, &data_);
     data_.push_back('\n');
     return;
   }
@@ -157,6 +163,8 @@ void MysqlRowBatch::Add(const BillingRecord& row, std::int64_t file_id) {
   AppendDecimal(row.fx_rate, &data_);
   data_.push_back(',');
   AppendDecimal(row.bill_amount_usd, &data_);
+  text(rate_date_text);
+  text(row.fx_rate_source);
   data_.push_back(')');
 }
 

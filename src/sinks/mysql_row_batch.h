@@ -14,7 +14,7 @@ namespace billflow {
 // The billing_data columns a batch carries, in order (file_id is set by the statement).
 inline constexpr char kMysqlBatchColumns[] =
     "id, line_number, company_name, country, city, product_line, item, bill_date, currency, "
-    "bill_amount, fx_rate, bill_amount_usd";
+    "bill_amount, fx_rate, bill_amount_usd, fx_rate_date, fx_rate_source";
 
 // A bounded buffer of billing rows encoded for one bulk statement (MySQL's LOAD DATA and
 // INSERT, PostgreSQL's COPY: one encoding of a row for every server backend), plus what is needed

@@ -21,6 +21,8 @@ BillingRecord Record() {
   row.bill_amount = Decimal(-1050000, 4);
   row.fx_rate = Decimal(79, 2);
   row.bill_amount_usd = Decimal(-8295, 2);
+  row.fx_rate_date = row.bill_date;
+  row.fx_rate_source = "rates\tfile";
   row.raw_line = "raw,line";
   return row;
 }
@@ -39,7 +41,7 @@ TEST(MysqlRowBatchTest, TsvEscapesSeparatorsAndKeepsRawForRejects) {
   batch.Add(Record(), 3);
   EXPECT_EQ(batch.data(),
             "a\\tb\t12\tO'Brien \\\\ \"Co\"\\nLtd\tUS\tZürich\tP\tI\t2023-05-01\tUSD\t-105.0000\t"
-            "0.79\t-82.95\n");
+            "0.79\t-82.95\t2023-05-01\trates\\tfile\n");
   ASSERT_EQ(batch.size(), 1u);
   EXPECT_EQ(batch.id(batch.rows()[0]), "a\tb");
   EXPECT_EQ(batch.raw(batch.rows()[0]), "raw,line");
@@ -55,7 +57,7 @@ TEST(MysqlRowBatchTest, SqlValuesQuoteEverything) {
   batch.Add(Record(), 3);
   const std::string one =
       "(3,'a\tb',12,'O\\'Brien \\\\ \\\"Co\\\"\\nLtd','US','Zürich','P','I','2023-05-01','USD',"
-      "-105.0000,0.79,-82.95)";
+      "-105.0000,0.79,-82.95,'2023-05-01','rates\tfile')";
   EXPECT_EQ(batch.data(), one + "," + one);
 }
 

@@ -136,11 +136,18 @@ Result<int> MysqlSink::StoredSchemaVersion() {
 }
 
 Status MysqlSink::UpgradeTables(int from_version) {
-  const std::vector<std::string> upgrades = MysqlSchemaUpgrades();
-  for (int v = from_version; v < kLedgerSchemaVersion; ++v) {
-    BILLFLOW_TRY(impl_->conn->Exec(upgrades[static_cast<std::size_t>(v - 1)], "upgrade schema"));
-  }
-  return Ok();
+  MysqlConnection& conn = *impl_->conn;
+  SchemaUpgradeOps ops;
+  ops.has_column = [&conn](std::string_view table, std::string_view column) -> Result<bool> {
+    auto rows =
+        conn.Query(kMysqlHasColumnQuery,
+                   {MysqlParam::Text(std::string(table)), MysqlParam::Text(std::string(column))},
+                   "read table columns");
+    if (!rows) return tl::unexpected(rows.error());
+    return !rows->empty() && !rows->front().empty() && rows->front().front() != "0";
+  };
+  ops.exec = [&conn](const std::string& sql) { return conn.Exec(sql, "upgrade schema"); };
+  return UpgradeColumns(kMysqlAddedColumns, from_version, ops);
 }
 
 Status MysqlSink::RecordSchemaVersion(int version) {
@@ -205,7 +212,8 @@ Result<std::optional<std::int64_t>> MysqlSink::InsertEntry(const FileIdentity& f
 Status MysqlSink::AddRow(const BillingRecord& row) { return impl_->writer->AddRow(row, file_id()); }
 
 Status MysqlSink::AddReject(const RejectedRow& reject) {
-  return impl_->writer->AddReject(file_id(), reject.line_number, reject.reason, reject.raw_line);
+  return impl_->writer->AddReject(file_id(), reject.line_number, reject.reason, reject.raw_line,
+                                  reject.retry_fields);
 }
 
 Status MysqlSink::FlushFile() { return impl_->writer->Flush(file_id()); }

@@ -7,14 +7,17 @@
 namespace billflow {
 namespace {
 
+// The columns of a kCopyText line: file_id, then kMysqlBatchColumns.
 constexpr char kCopyRows[] =
     "COPY billing_data (file_id, id, line_number, company_name, country, city, product_line, "
-    "item, bill_date, currency, bill_amount, fx_rate, bill_amount_usd) FROM STDIN";
+    "item, bill_date, currency, bill_amount, fx_rate, bill_amount_usd, fx_rate_date, "
+    "fx_rate_source) FROM STDIN";
 constexpr char kCopyStage[] =
     "COPY billflow_stage (file_id, id, line_number, company_name, country, city, product_line, "
-    "item, bill_date, currency, bill_amount, fx_rate, bill_amount_usd) FROM STDIN";
+    "item, bill_date, currency, bill_amount, fx_rate, bill_amount_usd, fx_rate_date, "
+    "fx_rate_source) FROM STDIN";
 constexpr char kCopyRejects[] =
-    "COPY billing_rejects (file_id, line_number, reason, raw_line) FROM STDIN";
+    "COPY billing_rejects (file_id, line_number, reason, raw_line, retry_fields) FROM STDIN";
 // The staging table lives for the session; its rows for the transaction.
 constexpr char kCreateStage[] =
     "CREATE TEMPORARY TABLE IF NOT EXISTS billflow_stage (LIKE billing_data) "
@@ -90,8 +93,9 @@ Status PostgresBulkWriter::AddRow(const BillingRecord& row, std::int64_t file_id
 }
 
 Status PostgresBulkWriter::AddReject(std::int64_t file_id, std::uint64_t line_number,
-                                     std::string_view reason, std::string_view raw_line) {
-  QueueReject(file_id, line_number, reason, raw_line);
+                                     std::string_view reason, std::string_view raw_line,
+                                     std::string_view retry_fields) {
+  QueueReject(file_id, line_number, reason, raw_line, retry_fields);
   if (rejects_.size() < kRejectBatchBytes) return Ok();
   return FlushRejects();
 }
@@ -117,12 +121,20 @@ Status PostgresBulkWriter::FlushSuspects(std::int64_t file_id) {
 }
 
 void PostgresBulkWriter::QueueReject(std::int64_t file_id, std::uint64_t line_number,
-                                     std::string_view reason, std::string_view raw) {
+                                     std::string_view reason, std::string_view raw,
+                                     std::string_view retry_fields) {
   rejects_.append(std::to_string(file_id)).push_back('\t');
   rejects_.append(std::to_string(line_number)).push_back('\t');
   AppendTsvField(reason, &rejects_);
   rejects_.push_back('\t');
   AppendHexBytea(raw, &rejects_);
+  rejects_.push_back('\t');
+  // "\N" is COPY's NULL: only rate-missing rejects carry retry fields.
+  if (retry_fields.empty()) {
+    rejects_.append("\\N");
+  } else {
+    AppendTsvField(retry_fields, &rejects_);
+  }
   rejects_.push_back('\n');
 }
 

@@ -36,7 +36,8 @@ class PostgresBulkWriter {
   void Start();
   [[nodiscard]] Status AddRow(const BillingRecord& row, std::int64_t file_id);
   [[nodiscard]] Status AddReject(std::int64_t file_id, std::uint64_t line_number,
-                                 std::string_view reason, std::string_view raw_line);
+                                 std::string_view reason, std::string_view raw_line,
+                                 std::string_view retry_fields = {});
   // Writes everything buffered.
   [[nodiscard]] Status Flush(std::int64_t file_id);
   // Drops everything buffered (after a rollback).
@@ -50,8 +51,9 @@ class PostgresBulkWriter {
   // Bloom filter of the open file's ids: false means `id` was never added.
   bool MaybeSeen(std::string_view id) const;
   void AddSeen(std::string_view id);
+  // An empty `retry_fields` is stored as NULL.
   void QueueReject(std::int64_t file_id, std::uint64_t line_number, std::string_view reason,
-                   std::string_view raw);
+                   std::string_view raw, std::string_view retry_fields = {});
 
   PgConnection* conn_;
   std::size_t batch_bytes_;

@@ -137,11 +137,16 @@ Result<int> PostgresSink::StoredSchemaVersion() {
 }
 
 Status PostgresSink::UpgradeTables(int from_version) {
-  const std::vector<std::string> upgrades = PostgresSchemaUpgrades();
-  for (int v = from_version; v < kLedgerSchemaVersion; ++v) {
-    BILLFLOW_TRY(impl_->conn->Exec(upgrades[static_cast<std::size_t>(v - 1)], "upgrade schema"));
-  }
-  return Ok();
+  PgConnection& conn = *impl_->conn;
+  SchemaUpgradeOps ops;
+  ops.has_column = [&conn](std::string_view table, std::string_view column) -> Result<bool> {
+    auto rows = conn.Query(kPostgresHasColumnQuery, {PgParam::Text(table), PgParam::Text(column)},
+                           "read table columns");
+    if (!rows) return tl::unexpected(rows.error());
+    return !rows->empty() && !rows->front().empty() && rows->front().front() != "0";
+  };
+  ops.exec = [&conn](const std::string& sql) { return conn.Exec(sql, "upgrade schema"); };
+  return UpgradeColumns(kPostgresAddedColumns, from_version, ops);
 }
 
 Status PostgresSink::RecordSchemaVersion(int version) {
@@ -217,7 +222,8 @@ Status PostgresSink::AddRow(const BillingRecord& row) {
 }
 
 Status PostgresSink::AddReject(const RejectedRow& reject) {
-  return impl_->writer->AddReject(file_id(), reject.line_number, reject.reason, reject.raw_line);
+  return impl_->writer->AddReject(file_id(), reject.line_number, reject.reason, reject.raw_line,
+                                  reject.retry_fields);
 }
 
 Status PostgresSink::FlushFile() { return impl_->writer->Flush(file_id()); }

@@ -73,10 +73,19 @@ Result<int> SqliteSink::StoredSchemaVersion() {
 }
 
 Status SqliteSink::UpgradeTables(int from_version) {
-  for (int v = from_version; v < kLedgerSchemaVersion; ++v) {
-    BILLFLOW_TRY(impl_->Exec(kSqliteUpgrades[v - 1]));
-  }
-  return Ok();
+  Impl& s = *impl_;
+  SchemaUpgradeOps ops;
+  ops.has_column = [&s](std::string_view table, std::string_view column) -> Result<bool> {
+    auto stmt = s.Prepare("SELECT COUNT(*) FROM pragma_table_info(?) WHERE name = ?");
+    if (!stmt) return tl::unexpected(stmt.error());
+    BindText(stmt->get(), 1, table);
+    BindText(stmt->get(), 2, column);
+    const int rc = sqlite3_step(stmt->get());
+    if (rc != SQLITE_ROW) return tl::unexpected(s.Fail("read table columns", rc));
+    return sqlite3_column_int64(stmt->get(), 0) > 0;
+  };
+  ops.exec = [&s](const std::string& sql) { return s.Exec(sql.c_str()); };
+  return UpgradeColumns(kSqliteAddedColumns, from_version, ops);
 }
 
 Status SqliteSink::RecordSchemaVersion(int version) {
@@ -110,10 +119,12 @@ Status SqliteSink::OpenFile(const FileIdentity& /*file*/) {
   if (s.insert_row) return Ok();
   auto row = s.Prepare(
       "INSERT INTO billing_data(file_id, id, line_number, company_name, country, city, "
-      "product_line, item, bill_date, currency, bill_amount, fx_rate, bill_amount_usd) "
-      "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING");
+      "product_line, item, bill_date, currency, bill_amount, fx_rate, bill_amount_usd, "
+      "fx_rate_date, fx_rate_source) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
+      "ON CONFLICT DO NOTHING");
   auto reject = s.Prepare(
-      "INSERT INTO billing_rejects(file_id, line_number, reason, raw_line) VALUES (?,?,?,?)");
+      "INSERT INTO billing_rejects(file_id, line_number, reason, raw_line, retry_fields) "
+      "VALUES (?,?,?,?,?)");
   auto line = s.Prepare("SELECT line_number FROM billing_data WHERE file_id = ? AND id = ?");
   if (!row) return tl::unexpected(row.error());
   if (!reject) return tl::unexpected(reject.error());
@@ -162,6 +173,8 @@ Status SqliteSink::AddRow(const BillingRecord& row) {
   };
   char date[10];
   row.bill_date.Format(date);
+  char rate_date[10];
+  row.fx_rate_date.Format(rate_date);
   char amount[Decimal::kMaxChars];
   char rate[Decimal::kMaxChars];
   char usd[Decimal::kMaxChars];
@@ -181,6 +194,8 @@ Status SqliteSink::AddRow(const BillingRecord& row) {
   bind_view(11, std::string_view(amount, amount_size));
   bind_view(12, std::string_view(rate, rate_size));
   bind_view(13, std::string_view(usd, usd_size));
+  bind_view(14, std::string_view(rate_date, 10));
+  bind_view(15, row.fx_rate_source);
   BILLFLOW_TRY(s.StepDone(stmt, "insert row"));
   if (sqlite3_changes(s.db.get()) == 1) return Ok();
 
@@ -194,7 +209,7 @@ Status SqliteSink::AddRow(const BillingRecord& row) {
   if (rc != SQLITE_ROW) return tl::unexpected(s.Fail("find the first line of a duplicate id", rc));
   auto reason = NoteDuplicate(row.id, static_cast<std::uint64_t>(first_line), row.bill_amount_usd);
   if (!reason) return tl::unexpected(reason.error());
-  return AddReject(RejectedRow{row.line_number, *reason, row.raw_line});
+  return AddReject(RejectedRow{row.line_number, *reason, row.raw_line, {}});
 }
 
 Status SqliteSink::AddReject(const RejectedRow& reject) {
@@ -207,6 +222,7 @@ Status SqliteSink::AddReject(const RejectedRow& reject) {
   // Raw bytes may be invalid UTF-8: keep them exactly, as a BLOB.
   sqlite3_bind_blob(stmt, 4, reject.raw_line.data(), static_cast<int>(reject.raw_line.size()),
                     SQLITE_STATIC);
+  BindOptionalText(stmt, 5, reject.retry_fields);
   return s.StepDone(stmt, "insert reject");
 }
 

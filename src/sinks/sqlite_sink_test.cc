@@ -174,10 +174,14 @@ TEST_F(SqliteSinkTest, VersionOneDatabaseIsUpgradedKeepingItsLedgerAndRows) {
   const std::string body = std::string(kHeader) + "1,A,US,X,P,I,2023-05-01,USD,10.5\n";
   ASSERT_EQ(Load("a.csv", body).status, FileStatus::kLoaded);
   sink_.reset();
-  // What billflow's first schema looked like: no profile columns, version 1.
+  // What billflow's first schema looked like: no profile or rate columns, version 1.
   Exec(
       "ALTER TABLE billing_files DROP COLUMN profile; "
       "ALTER TABLE billing_files DROP COLUMN profile_sha256; "
+      "ALTER TABLE billing_data DROP COLUMN fx_rate_date; "
+      "ALTER TABLE billing_data DROP COLUMN fx_rate_source; "
+      "ALTER TABLE billing_rejects DROP COLUMN retry_fields; "
+      "DROP TABLE fx_reconversions; "
       "DELETE FROM schema_version; "
       "INSERT INTO schema_version(version, applied_at) VALUES (1, '2025-01-01T00:00:00.000Z');");
   auto reopened = SqliteSink::Open({(dir_ / "t.db").string()});
@@ -185,10 +189,15 @@ TEST_F(SqliteSinkTest, VersionOneDatabaseIsUpgradedKeepingItsLedgerAndRows) {
   sink_ = std::move(*reopened);
   auto migrated = sink_->Migrate();
   ASSERT_TRUE(migrated) << migrated.error().message;
-  EXPECT_EQ(Query("SELECT MAX(version) FROM schema_version"), "2");
+  EXPECT_EQ(Query("SELECT MAX(version) FROM schema_version"), "3");
   EXPECT_EQ(Query("SELECT COUNT(*) FROM pragma_table_info('billing_files') "
                   "WHERE name IN ('profile', 'profile_sha256')"),
             "2");
+  EXPECT_EQ(Query("SELECT COUNT(*) FROM pragma_table_info('billing_data') "
+                  "WHERE name IN ('fx_rate_date', 'fx_rate_source')"),
+            "2");
+  EXPECT_EQ(Query("SELECT fx_rate_date IS NULL FROM billing_data"), "1");
+  EXPECT_EQ(Query("SELECT COUNT(*) FROM fx_reconversions"), "0");
   EXPECT_EQ(Query("SELECT COUNT(*) FROM billing_data"), "1");
   EXPECT_EQ(Query("SELECT usd_total FROM billing_files"), "10.50");
   // A file loaded before the upgrade was read with the default settings: still unchanged.
@@ -198,12 +207,12 @@ TEST_F(SqliteSinkTest, VersionOneDatabaseIsUpgradedKeepingItsLedgerAndRows) {
 }
 
 TEST_F(SqliteSinkTest, NewerSchemaVersionIsRefusedNamingTheFix) {
-  Exec("INSERT INTO schema_version(version, applied_at) VALUES (3, '2030-01-01T00:00:00.000Z')");
+  Exec("INSERT INTO schema_version(version, applied_at) VALUES (4, '2030-01-01T00:00:00.000Z')");
   auto migrated = sink_->Migrate();
   ASSERT_FALSE(migrated);
   EXPECT_EQ(migrated.error().message,
             Label() +
-                ": schema version 3 is newer than this billflow understands (2); "
+                ": schema version 4 is newer than this billflow understands (3); "
                 "upgrade billflow");
 }
 

@@ -299,6 +299,29 @@ class CsvImportAndUsdTest(RatesCase):
                          [("1", Decimal(1), Decimal("10.25")), ("3", Decimal(1), Decimal("-3.50"))])
         self.assertEqual(rejects, [(3, "currency EUR has no USD rate on 2019-05-02")])
 
+    def test_bill_thirty_days_after_the_newest_ecb_rate_is_a_reject_naming_that_date(self):
+        db = self.dir / "t.db"
+        self.import_ecb(db, self.write("d.xml", ecb_xml(newest(self.QUOTES, 2))))
+        eur = oracle(self.QUOTES)[("EUR", "2025-06-20")]
+        bills = self.write("late.csv", HEADER +
+                           "1,Acme,FR,Paris,Dairy,Milk,2025-06-27,EUR,100\n"
+                           "2,Acme,FR,Paris,Dairy,Milk,2025-07-20,EUR,100\n")
+        p = run("ingest", "--db", f"sqlite:{db}", bills)
+        self.assertEqual(p.returncode, 0, p.stderr.decode())
+        with sqlite3.connect(db) as conn:
+            rows = conn.execute("SELECT id, fx_rate, fx_rate_date, fx_rate_source FROM billing_data").fetchall()
+            rejects = conn.execute("SELECT line_number, reason, retry_fields IS NOT NULL FROM billing_rejects").fetchall()
+        self.assertEqual([(i, Decimal(r), d, src) for i, r, d, src in rows], [("1", eur, "2025-06-20", "ecb")])
+        self.assertEqual(rejects, [(3, "currency EUR has no USD rate on 2025-07-20 at most 7 days old: the newest "
+                                       "is of 2025-06-20 (ecb, 30 days older); import newer rates or raise "
+                                       "--max-rate-age-days", 1)])
+        # One limit for every source, when given.
+        again = self.write("late2.csv", HEADER + "2,Acme,FR,Paris,Dairy,Milk,2025-07-20,EUR,100\n")
+        p = run("ingest", "--db", f"sqlite:{db}", "--max-rate-age-days", "30", again)
+        self.assertEqual(p.returncode, 0, p.stderr.decode())
+        with sqlite3.connect(db) as conn:
+            self.assertEqual(conn.execute("SELECT COUNT(*) FROM billing_data").fetchone(), (2,))
+
     def test_usd_rate_other_than_one_is_refused(self):
         db = self.dir / "t.db"
         bad = self.write("r.csv", "currency,rate_to_usd,valid_from\nEUR,1.1,2024-01-01\nUSD,1.1,2024-01-01\n")

@@ -3,269 +3,15 @@
 // interface, or through SQL that reads the same on every dialect. The Data API backend runs
 // through tools/data_api_emulator.py over the MariaDB the MySQL backend uses.
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
 #include <chrono>
 #include <functional>
 #include <thread>
 
-#include "data_api_emulator_process.h"
-#include "http/curl_http_client.h"
-#include "mysql_test_support.h"
-#include "postgres_test_support.h"
-#include "sinks/data_api_sink.h"
-#include "sinks/mysql_connection.h"
-#include "sinks/mysql_sink.h"
-#include "sinks/postgres_sink.h"
-#include "sinks/sqlite_sink.h"
+#include "sink_contract_fixture.h"
 
-namespace billflow {
+namespace billflow::contract {
 namespace {
-
-using testing::LoadFile;
-using testing::MysqlTestEnv;
-using testing::TempDir;
-
-constexpr char kHeader[] =
-    "id,company_name,country,city,product_line,item,bill_date,currency,bill_amount\n";
-
-// One fresh database of one backend.
-class TestDatabase {
- public:
-  virtual ~TestDatabase() = default;
-  // A new connection/handle to the same database, migrated.
-  virtual std::unique_ptr<Database> Open() = 0;
-  // First column of the first row of `sql`, on a separate connection.
-  virtual std::string Query(const std::string& sql) = 0;
-  // Runs statements that return nothing, on a separate connection; false on an error.
-  virtual bool Exec(const std::string& sql) = 0;
-  // Replaces fx_rates by a view of it whose CAD rate reads "not-a-rate" (what a column that
-  // holds text, or a faulty server, would answer).
-  virtual bool CorruptCadRate() = 0;
-  // How the backend names the database in its messages.
-  virtual std::string Label() = 0;
-  // Turns the migrated database back into what schema version 1 made.
-  virtual bool DowngradeToVersionOne() = 0;
-};
-
-constexpr char kVersionOneMarker[] =
-    "DELETE FROM schema_version; INSERT INTO schema_version (version, applied_at) VALUES "
-    "(1, '2025-01-01 00:00:00')";
-
-class SqliteTestDatabase : public TestDatabase {
- public:
-  std::unique_ptr<Database> Open() override {
-    auto sink = SqliteSink::Open({(dir_.path() / "t.db").string()});
-    EXPECT_TRUE(sink) << sink.error().message;
-    EXPECT_TRUE((*sink)->Migrate());
-    return std::move(*sink);
-  }
-  std::string Query(const std::string& sql) override {
-    sqlite3* db = nullptr;
-    sqlite3_open((dir_.path() / "t.db").string().c_str(), &db);
-    sqlite3_stmt* stmt = nullptr;
-    sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr);
-    std::string out;
-    if (sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_text(stmt, 0) != nullptr) {
-      out = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
-    }
-    sqlite3_finalize(stmt);
-    sqlite3_close(db);
-    return out;
-  }
-  bool Exec(const std::string& sql) override {
-    sqlite3* db = nullptr;
-    sqlite3_open((dir_.path() / "t.db").string().c_str(), &db);
-    const bool ok = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK;
-    sqlite3_close(db);
-    return ok;
-  }
-  bool CorruptCadRate() override {
-    return Exec("UPDATE fx_rates SET rate_to_usd = 'not-a-rate' WHERE currency = 'CAD'");
-  }
-  std::string Label() override { return "sqlite " + (dir_.path() / "t.db").string(); }
-  bool DowngradeToVersionOne() override {
-    return Exec(std::string("ALTER TABLE billing_files DROP COLUMN profile; ALTER TABLE "
-                            "billing_files DROP COLUMN profile_sha256; ") +
-                kVersionOneMarker);
-  }
-
- private:
-  TempDir dir_;
-};
-
-// The MySQL-dialect statements behind CorruptCadRate on MySQL and the Data API.
-bool ExecMysql(const MysqlTestEnv& env, const std::string& database, const std::string& sql) {
-  auto conn = MysqlConnection::Open(env.Options(database));
-  if (!conn) return false;
-  auto done = (*conn)->Exec(sql, "test statement");
-  EXPECT_TRUE(done) << done.error().message;
-  return done.has_value();
-}
-
-bool DowngradeMysqlToVersionOne(const MysqlTestEnv& env, const std::string& database) {
-  return ExecMysql(env, database,
-                   "ALTER TABLE billing_files DROP COLUMN profile, DROP COLUMN profile_sha256") &&
-         ExecMysql(env, database, "DELETE FROM schema_version") &&
-         ExecMysql(env, database,
-                   "INSERT INTO schema_version (version, applied_at) VALUES (1, NOW())");
-}
-
-bool CorruptMysqlCadRate(const MysqlTestEnv& env, const std::string& database) {
-  return ExecMysql(env, database, "RENAME TABLE fx_rates TO fx_rates_stored") &&
-         ExecMysql(env, database,
-                   "CREATE VIEW fx_rates AS SELECT currency, valid_from, CASE WHEN currency = "
-                   "'CAD' THEN 'not-a-rate' ELSE CAST(rate_to_usd AS CHAR) END AS rate_to_usd, "
-                   "source FROM fx_rates_stored");
-}
-
-class MysqlTestDatabase : public TestDatabase {
- public:
-  explicit MysqlTestDatabase(const MysqlTestEnv& env)
-      : env_(env), name_(testing::CreateTestDatabase(env)) {}
-  std::unique_ptr<Database> Open() override {
-    MysqlOptions options = env_.Options(name_);
-    // Tiny batches: every multi-row case crosses several bulk statements.
-    options.batch_bytes = 200;
-    auto sink = MysqlSink::Open(options);
-    EXPECT_TRUE(sink) << sink.error().message;
-    if (!sink) return nullptr;
-    auto migrated = (*sink)->Migrate();
-    EXPECT_TRUE(migrated) << migrated.error().message;
-    return std::move(*sink);
-  }
-  std::string Query(const std::string& sql) override {
-    return testing::MysqlQueryValue(env_, name_, sql);
-  }
-  bool Exec(const std::string& sql) override { return ExecMysql(env_, name_, sql); }
-  bool CorruptCadRate() override { return CorruptMysqlCadRate(env_, name_); }
-  std::string Label() override { return "mysql " + DescribeMysqlTarget(env_.Options(name_)); }
-  bool DowngradeToVersionOne() override { return DowngradeMysqlToVersionOne(env_, name_); }
-
- private:
-  const MysqlTestEnv& env_;
-  std::string name_;
-};
-
-// A database on the same MariaDB, reached through the Data API emulator.
-class DataApiTestDatabase : public TestDatabase {
- public:
-  DataApiTestDatabase(const MysqlTestEnv& env, std::string endpoint)
-      : env_(env), endpoint_(std::move(endpoint)), name_(testing::CreateTestDatabase(env)) {}
-  std::unique_ptr<Database> Open() override {
-    AwsConfig aws;
-    aws.region = "us-east-1";
-    aws.credentials = Credentials{"AKIDBILLFLOWTEST", "billflow-test-secret", "", "test"};
-    aws.endpoint_url_rds_data = endpoint_;
-    // Small requests: every multi-row case crosses several BatchExecuteStatement calls.
-    auto sink = DataApiSink::Create(
-        std::make_unique<CurlHttpClient>(), aws,
-        DataApiTarget{"arn:aws:rds:us-east-1:123456789012:cluster:billflow",
-                      "arn:aws:secretsmanager:us-east-1:123456789012:secret:billflow/db", name_},
-        SystemClock(), DataApiSinkOptions{4096, 8});
-    auto migrated = sink->Migrate();
-    EXPECT_TRUE(migrated) << migrated.error().message;
-    return sink;
-  }
-  std::string Query(const std::string& sql) override {
-    return testing::MysqlQueryValue(env_, name_, sql);
-  }
-  bool Exec(const std::string& sql) override { return ExecMysql(env_, name_, sql); }
-  bool CorruptCadRate() override { return CorruptMysqlCadRate(env_, name_); }
-  std::string Label() override { return "data-api " + name_; }
-  bool DowngradeToVersionOne() override { return DowngradeMysqlToVersionOne(env_, name_); }
-
- private:
-  const MysqlTestEnv& env_;
-  std::string endpoint_;
-  std::string name_;
-};
-
-class PostgresTestDatabase : public TestDatabase {
- public:
-  explicit PostgresTestDatabase(const testing::PostgresTestEnv& env)
-      : env_(env), name_(testing::CreatePostgresTestDatabase(env)) {}
-  std::unique_ptr<Database> Open() override {
-    PostgresOptions options = env_.Options(name_);
-    // Tiny batches: every multi-row case crosses several COPY statements.
-    options.batch_bytes = 200;
-    auto sink = PostgresSink::Open(options);
-    EXPECT_TRUE(sink) << sink.error().message;
-    if (!sink) return nullptr;
-    auto migrated = (*sink)->Migrate();
-    EXPECT_TRUE(migrated) << migrated.error().message;
-    return std::move(*sink);
-  }
-  std::string Query(const std::string& sql) override {
-    return testing::PostgresQueryValue(env_, name_, sql);
-  }
-  bool Exec(const std::string& sql) override { return testing::PostgresExec(env_, name_, sql); }
-  bool CorruptCadRate() override {
-    return Exec("ALTER TABLE fx_rates RENAME TO fx_rates_stored") &&
-           Exec(
-               "CREATE VIEW fx_rates AS SELECT currency, valid_from, CASE WHEN currency = "
-               "'CAD' THEN 'not-a-rate' ELSE rate_to_usd::text END AS rate_to_usd, source "
-               "FROM fx_rates_stored");
-  }
-  std::string Label() override { return "postgres " + DescribePostgresTarget(env_.Options(name_)); }
-  bool DowngradeToVersionOne() override {
-    return Exec("ALTER TABLE billing_files DROP COLUMN profile, DROP COLUMN profile_sha256") &&
-           Exec("DELETE FROM schema_version") &&
-           Exec("INSERT INTO schema_version (version, applied_at) VALUES (1, now())");
-  }
-
- private:
-  const testing::PostgresTestEnv& env_;
-  std::string name_;
-};
-
-class SinkContractTest : public ::testing::TestWithParam<std::string> {
- protected:
-  void SetUp() override {
-    if (GetParam() == "sqlite") {
-      db_ = std::make_unique<SqliteTestDatabase>();
-    } else if (GetParam() == "postgres") {
-      const auto& env = testing::PostgresTestEnv::Get();
-      if (!env) GTEST_SKIP() << "BILLFLOW_TEST_POSTGRES_ENV not set (run through ctest)";
-      db_ = std::make_unique<PostgresTestDatabase>(*env);
-    } else {
-      const auto& env = MysqlTestEnv::Get();
-      if (!env) GTEST_SKIP() << "BILLFLOW_TEST_MYSQL_ENV not set (run through ctest)";
-      if (GetParam() == "mysql") {
-        db_ = std::make_unique<MysqlTestDatabase>(*env);
-      } else {
-        const auto& emulator = testing::DataApiEmulatorProcess::Get(*env);
-        ASSERT_FALSE(emulator.Endpoint().empty()) << emulator.Error();
-        db_ = std::make_unique<DataApiTestDatabase>(*env, emulator.Endpoint());
-      }
-    }
-    sink_ = db_->Open();
-    ASSERT_NE(sink_, nullptr);
-  }
-  IngestSummary Load(const std::string& name, const std::string& body) {
-    return LoadFile(dir_.Write(name, body), sink_.get());
-  }
-  std::string Source(const std::string& name) { return "file://" + (dir_.path() / name).string(); }
-  std::vector<StoredFile> Files() {
-    auto files = sink_->Files();
-    EXPECT_TRUE(files) << files.error().message;
-    return files ? *files : std::vector<StoredFile>{};
-  }
-  std::vector<StoredReject> Rejects() {
-    auto rejects = sink_->Rejects(std::nullopt);
-    EXPECT_TRUE(rejects) << rejects.error().message;
-    return rejects ? *rejects : std::vector<StoredReject>{};
-  }
-
-  TempDir dir_;
-  std::unique_ptr<TestDatabase> db_;
-  std::unique_ptr<Database> sink_;
-};
-
-std::string Row(const std::string& id, const std::string& amount,
-                const std::string& currency = "USD", const std::string& company = "A") {
-  return id + "," + company + ",US,X,P,I,2023-05-01," + currency + "," + amount + "\n";
-}
 
 TEST_P(SinkContractTest, RowsRejectsAndLedgerCommitTogether) {
   const auto s =
@@ -576,7 +322,7 @@ TEST_P(SinkContractTest, VersionOneDatabaseIsUpgradedKeepingItsLedgerAndRows) {
   ASSERT_TRUE(db_->DowngradeToVersionOne());
   sink_ = db_->Open();  // migrates
   ASSERT_NE(sink_, nullptr);
-  EXPECT_EQ(db_->Query("SELECT MAX(version) FROM schema_version"), "2");
+  EXPECT_EQ(db_->Query("SELECT MAX(version) FROM schema_version"), "3");
   EXPECT_EQ(db_->Query("SELECT COUNT(*) FROM billing_files WHERE profile IS NULL AND "
                        "profile_sha256 IS NULL"),
             "1");
@@ -637,4 +383,4 @@ INSTANTIATE_TEST_SUITE_P(Backends, SinkContractTest,
                          [](const auto& param_info) { return param_info.param; });
 
 }  // namespace
-}  // namespace billflow
+}  // namespace billflow::contract

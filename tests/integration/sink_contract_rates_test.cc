@@ -1,0 +1,113 @@
+// Sink contract cases about rates: which rate each loaded row used, the rate age limit, and the
+// schema version that records them. Instantiated on every backend with the rest of the suite
+// (sink_contract_test.cc).
+#include <gtest/gtest.h>
+
+#include "pipeline/ingest_job.h"
+#include "sink_contract_fixture.h"
+#include "sources/file_source.h"
+
+namespace billflow::contract {
+namespace {
+
+// EUR from the ECB on 2025-06-02, CAD from a corrections file on 2025-01-01, and USD.
+FxRateTable EcbAndFileRates() {
+  FxRateTable rates;
+  EXPECT_TRUE(rates.Add({"EUR", CivilDate{2025, 6, 2}, Decimal(1135, 3), kEcbSource}));
+  EXPECT_TRUE(rates.Add({"CAD", CivilDate{2025, 1, 1}, Decimal(73, 2), "corrections.csv"}));
+  return rates;
+}
+
+IngestSummary LoadWithRates(const std::filesystem::path& path, Database* db,
+                            const FxRateTable& rates, ValidatorOptions validator = {}) {
+  auto source = FileSource::Open(path.string());
+  EXPECT_TRUE(source) << source.error().message;
+  if (!source) return {};
+  IngestOptions options;
+  options.validator = validator;
+  IngestJob job(rates, options);
+  return job.Run(**source, db);
+}
+
+TEST_P(SinkContractTest, LoadedRowsRecordTheDateAndSourceOfTheirRate) {
+  const auto s = Load("r.csv", std::string(kHeader) + Row("1", "10", "CAD") + Row("2", "3"));
+  ASSERT_EQ(s.status, FileStatus::kLoaded) << s.error;
+  EXPECT_EQ(db_->Query("SELECT fx_rate_date FROM billing_data WHERE id='1'"), "1970-01-01");
+  EXPECT_EQ(db_->Query("SELECT fx_rate_source FROM billing_data WHERE id='1'"), "default");
+  // USD needs no table rate: it records its own bill_date.
+  EXPECT_EQ(db_->Query("SELECT fx_rate_date FROM billing_data WHERE id='2'"), "2023-05-01");
+  EXPECT_EQ(db_->Query("SELECT fx_rate_source FROM billing_data WHERE id='2'"), "USD");
+}
+
+TEST_P(SinkContractTest, BillThirtyDaysAfterTheNewestEcbRateIsARateMissingReject) {
+  const FxRateTable rates = EcbAndFileRates();
+  const std::string body = std::string(kHeader) +
+                           "1,A,DE,X,P,I,2025-06-09,EUR,100\n"   // 7 days: still usable
+                           "2,A,DE,X,P,I,2025-07-02,EUR,100\n"   // 30 days: too old
+                           "3,A,CA,X,P,I,2025-07-02,CAD,100\n"   // a file's rate stands
+                           "4,A,US,X,P,I,2099-01-01,USD,100\n";  // USD has no age
+  const auto s = LoadWithRates(dir_.Write("age.csv", body), sink_.get(), rates);
+  ASSERT_EQ(s.status, FileStatus::kLoaded) << s.error;
+  EXPECT_EQ(s.tally.rows_loaded, 3u);
+  EXPECT_EQ(s.tally.usd_total.ToString(), "286.50");
+  EXPECT_EQ(db_->Query("SELECT fx_rate_date FROM billing_data WHERE id='1'"), "2025-06-02");
+  EXPECT_EQ(db_->Query("SELECT fx_rate_source FROM billing_data WHERE id='1'"), "ecb");
+  EXPECT_EQ(db_->Query("SELECT fx_rate_date FROM billing_data WHERE id='3'"), "2025-01-01");
+  EXPECT_EQ(db_->Query("SELECT fx_rate_source FROM billing_data WHERE id='3'"), "corrections.csv");
+  const auto rejects = Rejects();
+  ASSERT_EQ(rejects.size(), 1u);
+  EXPECT_EQ(rejects[0].line_number, 3u);
+  EXPECT_EQ(rejects[0].reason,
+            "currency EUR has no USD rate on 2025-07-02 at most 7 days old: the newest is of "
+            "2025-06-02 (ecb, 30 days older); import newer rates or raise --max-rate-age-days");
+}
+
+TEST_P(SinkContractTest, RateMissingRejectsKeepTheirFieldsForARetryOthersDoNot) {
+  const std::string body = std::string(kHeader) +
+                           "1,\"A\tB\",DE,X,P,I,2025/07/02,eur, 100.5\n"  // no rate yet
+                           "2,A,DE,X,P,I,2025-02-30,EUR,100\n";           // never valid
+  const auto s = Load("retry.csv", body);
+  ASSERT_EQ(s.status, FileStatus::kLoaded) << s.error;
+  EXPECT_EQ(db_->Query("SELECT retry_fields FROM billing_rejects WHERE line_number = 2"),
+            "1\tA\\tB\tDE\tX\tP\tI\t2025-07-02\tEUR\t100.5000");
+  EXPECT_EQ(db_->Query("SELECT COUNT(*) FROM billing_rejects WHERE line_number = 3 AND "
+                       "retry_fields IS NULL"),
+            "1");
+}
+
+TEST_P(SinkContractTest, MaxRateAgeDaysAppliesToEverySource) {
+  const FxRateTable rates = EcbAndFileRates();
+  ValidatorOptions validator;
+  validator.rate_age.all_sources_days = 60;
+  const std::string body = std::string(kHeader) +
+                           "1,A,DE,X,P,I,2025-07-02,EUR,100\n"   // 30 days: within 60
+                           "2,A,CA,X,P,I,2025-07-02,CAD,100\n";  // 182 days: too old
+  const auto s = LoadWithRates(dir_.Write("age60.csv", body), sink_.get(), rates, validator);
+  ASSERT_EQ(s.status, FileStatus::kLoaded) << s.error;
+  EXPECT_EQ(s.tally.rows_loaded, 1u);
+  EXPECT_EQ(s.tally.usd_total.ToString(), "113.50");
+  const auto rejects = Rejects();
+  ASSERT_EQ(rejects.size(), 1u);
+  EXPECT_EQ(rejects[0].reason,
+            "currency CAD has no USD rate on 2025-07-02 at most 60 days old: the newest is of "
+            "2025-01-01 (corrections.csv, 182 days older); import newer rates or raise "
+            "--max-rate-age-days");
+}
+
+TEST_P(SinkContractTest, UpgradeRunAgainOverColumnsItAlreadyAddedSucceeds) {
+  ASSERT_EQ(Load("u.csv", std::string(kHeader) + Row("1", "2")).status, FileStatus::kLoaded);
+  sink_.reset();
+  // An upgrade interrupted after its DDL (which MySQL commits at once) left every column in
+  // place but recorded no version: the next migration must add only what is missing.
+  ASSERT_TRUE(db_->Exec("DELETE FROM schema_version"));
+  ASSERT_TRUE(db_->Exec(
+      "INSERT INTO schema_version (version, applied_at) VALUES (1, '2025-01-01 00:00:00')"));
+  sink_ = db_->Open();  // migrates (and fails the case if the migration fails)
+  ASSERT_NE(sink_, nullptr);
+  EXPECT_EQ(db_->Query("SELECT MAX(version) FROM schema_version"), "3");
+  EXPECT_EQ(db_->Query("SELECT fx_rate_source FROM billing_data WHERE id='1'"), "USD");
+  EXPECT_EQ(db_->Query("SELECT COUNT(*) FROM fx_reconversions"), "0");
+}
+
+}  // namespace
+}  // namespace billflow::contract
