@@ -1,12 +1,15 @@
 """billflow on PostgreSQL, from outside: the example files through `billflow ingest --db
 postgres://…` give the rows, rejects and exact totals the oracle computes and SQLite stores; a
-second load changes nothing; `report`, `rejects` and `rates show` print the same on both.
+second load changes nothing; `report`, `rejects` and `rates show` print the same on both; the
+rate each row used (fx_rate_date, fx_rate_source) and a rate-missing reject's retry_fields are
+stored as on SQLite.
 
 The server is the ctest fixture's (scripts/postgres-test-server.sh; its env file is named by
 BILLFLOW_TEST_POSTGRES_ENV); each test gets a database of its own.
 """
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 import unittest
@@ -94,6 +97,35 @@ class PostgresCliTest(bt.TempDirTestCase):
             a, b = self.pg(*args), self.sqlite(*args)
             self.assertEqual(a.returncode, 0, a.stderr.decode())
             self.assertEqual(a.stdout, b.stdout, args)
+
+    def test_rate_columns_and_retry_fields_are_stored_as_on_sqlite(self):
+        ecb = self.dir / "ecb.csv"
+        ecb.write_text("Date,USD,GBP,\n2025-06-20,1.1500,0.8500,\n")
+        bills = self.dir / "late.csv"
+        bills.write_text("id,company_name,country,city,product_line,item,bill_date,currency,bill_amount\n"
+                         "1,Acme,FR,Paris,Dairy,Milk,2025-06-27,EUR,100\n"
+                         "2,Acme,FR,Paris,Dairy,Milk,2025-07-20,EUR,100\n"
+                         "3,Acme,US,NY,Dairy,Milk,2025-07-20,USD,5\n"
+                         "4,Acme,GB,London,Dairy,Milk,2025-06-21,gbp,10\n")
+        for run in (self.pg, self.sqlite):
+            p = run("rates", "import", "--ecb", ecb)
+            self.assertEqual(p.returncode, 0, p.stderr.decode())
+            p = run("ingest", bills)
+            self.assertEqual(p.returncode, 0, p.stderr.decode())
+        rows = self.psql(self.database, "SELECT id || ' ' || fx_rate_date || ' ' || fx_rate_source || ' ' || "
+                         "bill_amount_usd FROM billing_data ORDER BY line_number").splitlines()
+        self.assertEqual(rows, ["1 2025-06-20 ecb 115.00", "3 2025-07-20 USD 5.00", "4 2025-06-20 ecb 13.53"])
+        self.assertEqual(self.psql(self.database, "SELECT line_number || ' ' || reason FROM billing_rejects"),
+                         "3 currency EUR has no USD rate on 2025-07-20 at most 7 days old: the newest is of "
+                         "2025-06-20 (ecb, 30 days older); import newer rates or raise --max-rate-age-days")
+        retry = self.psql(self.database, "SELECT retry_fields FROM billing_rejects")
+        self.assertEqual(retry, "2\tAcme\tFR\tParis\tDairy\tMilk\t2025-07-20\tEUR\t100.0000")
+        with sqlite3.connect(self.db) as conn:
+            lite_rows = conn.execute("SELECT id, fx_rate_date, fx_rate_source FROM billing_data "
+                                     "ORDER BY line_number").fetchall()
+            lite_retry = conn.execute("SELECT retry_fields FROM billing_rejects").fetchone()[0]
+        self.assertEqual([r.split(" ")[:3] for r in rows], [list(r) for r in lite_rows])
+        self.assertEqual(retry, lite_retry)
 
     def test_a_password_never_comes_from_pg_environment_variables(self):
         # libpq would take PGPASSWORD and PGSSLMODE; billflow ignores them.
