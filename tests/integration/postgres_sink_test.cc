@@ -1,7 +1,8 @@
 // PostgreSQL-only behaviour against the throwaway servers of scripts/postgres-test-server.sh:
 // TLS modes and their refusals (before any credential is sent), a password that never shows,
-// a terminated backend classified as retryable with nothing stored, and the example files'
-// exact totals. The semantics shared with every backend are in sink_contract_test.cc.
+// a terminated backend classified as retryable with nothing stored, the example files' exact
+// totals, and tables upgraded from version 1 that match fresh ones column for column. The semantics
+// shared with every backend are in sink_contract_test.cc.
 #include "sinks/postgres_sink.h"
 
 #include <gtest/gtest.h>
@@ -11,6 +12,7 @@
 
 #include "mysql_test_support.h"
 #include "postgres_test_support.h"
+#include "sink_contract_fixture.h"
 
 namespace billflow {
 namespace {
@@ -176,6 +178,28 @@ TEST_F(PostgresSinkTest, SampleFilesSumExactlyInNumeric) {
   EXPECT_EQ(Query("SELECT line_number || ': ' || reason FROM billing_rejects WHERE reason LIKE "
                   "'currency%'"),
             "9: currency \"XYZ\" is not an ISO 4217 code");
+}
+
+// Every column of the schema with its type, collation, nullability and default.
+constexpr char kColumnsQuery[] =
+    "SELECT string_agg(table_name || '.' || column_name || ' ' || data_type || ' ' || "
+    "COALESCE(numeric_precision || ',' || numeric_scale, '') || ' ' || COALESCE(collation_name, "
+    "'') || ' ' || is_nullable || ' ' || COALESCE(column_default, ''), E'\\n' ORDER BY "
+    "table_name, column_name) FROM information_schema.columns WHERE table_schema = "
+    "current_schema()";
+
+TEST_F(PostgresSinkTest, TablesUpgradedFromVersionOneMatchFreshOnesColumnForColumn) {
+  contract::PostgresTestDatabase fresh(*env_);
+  ASSERT_NE(fresh.Open(), nullptr);
+  contract::PostgresTestDatabase upgraded(*env_);
+  ASSERT_NE(upgraded.Open(), nullptr);
+  ASSERT_TRUE(upgraded.DowngradeToVersionOne());
+  ASSERT_NE(upgraded.Open(), nullptr);  // migrates from version 1
+  const std::string want = fresh.Query(kColumnsQuery);
+  EXPECT_NE(want.find("billing_data.fx_rate_source text  C YES"), std::string::npos) << want;
+  EXPECT_NE(want.find("billing_rejects.retry_fields text   YES"), std::string::npos) << want;
+  EXPECT_EQ(upgraded.Query(kColumnsQuery), want);
+  EXPECT_EQ(upgraded.Query("SELECT MAX(version) FROM schema_version"), "3");
 }
 
 }  // namespace
