@@ -20,6 +20,7 @@
 #   5 billflow → Data API emulator (MariaDB behind it): HTTP requests, rows per request
 #   6 billflow peak RSS for 1M, --rows and a ~5 GB stream (billflow_gen --out - | billflow … -)
 #   7 process start → first /invocation/next of `billflow lambda` vs python3 import boto3 + client
+#   8 billflow → PostgreSQL 15 vs psql \copy into a table with the same key (bench/postgres_bench.sh)
 # Wall = whole process (start-up, schema, final commit), from date +%s%N around it; peak RSS from
 # /usr/bin/time -f %M (the timed process only). Median over the runs; RSS = max over the runs.
 # Every billflow run's --json totals (rows_loaded, rows_rejected, usd_total) are checked against
@@ -31,7 +32,7 @@
 # Work files go to bench/out/run/ (gitignored); the big ones are deleted at the end.
 set -euo pipefail
 
-usage() { sed -n '2,29s/^# \{0,1\}//p' "$0"; }
+usage() { sed -n '2,30s/^# \{0,1\}//p' "$0"; }
 die() { echo "run.sh: $*" >&2; exit 2; }
 note() { echo "run.sh: $*" >&2; }
 
@@ -354,6 +355,11 @@ if [[ $big == 1 ]]; then
   fi
 fi
 
+# ---- goal 8: PostgreSQL vs psql \copy (bench/postgres_bench.sh prints its table rows) -----------
+note "goal 8: PostgreSQL vs psql \\copy"
+pg_rows=$(BILLFLOW=$BILLFLOW BILLFLOW_GEN=$BILLFLOW_GEN bench/postgres_bench.sh --rows "$rows" \
+  --runs "$runs" --seed "$seed") || status=1
+
 # ---- the table -----------------------------------------------------------------------------------
 mb=$(awk -v b="$main_bytes" 'BEGIN { printf "%.1f", b / 1e6 }')
 small_mb=$(awk -v b="$(stat -c %s "$small_csv")" 'BEGIN { printf "%.2f", b / 1e6 }')
@@ -421,6 +427,7 @@ if [[ -s $out/g7_dataapi.json || -s $out/g7_dataapi.err ]]; then
   echo "| 7 | billflow lambda: same, BILLFLOW_DB=data-api:// (emulator) | | | | | | $(jq -r .median_ms "$out/g7_dataapi.json" 2>/dev/null || echo n/a) ms | < 20 ms | | $(lambda_cell "$out/g7_dataapi.json") |"
 fi
 echo "| 7 | python3 -c 'import boto3; boto3.client(\"s3\")' (start → exit) | | | | | | $(jq -r .median_ms "$out/g7_boto3.json" 2>/dev/null || echo n/a) ms | | | $(lambda_cell "$out/g7_boto3.json") |"
+if [[ -n ${pg_rows:-} ]]; then echo "$pg_rows"; fi
 echo
 if [[ $status != 0 ]]; then echo "**CHECK FAILED**: a billflow run's totals differ from the generator's answer (see above)."; fi
 

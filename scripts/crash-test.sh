@@ -2,7 +2,7 @@
 # Crash safety: SIGKILL billflow (or the MariaDB server) at seeded random moments of large loads,
 # rerun, check exactness.
 #
-#   scripts/crash-test.sh [--short | --long] [--backend sqlite|mysql] [--kill-server] [--kills N]
+#   scripts/crash-test.sh [--short | --long] [--backend sqlite|mysql|postgres] [--kill-server] [--kills N]
 #                         [--rows N] [--seed S] [--build-dir DIR] [--workdir DIR]
 #
 #   --short   5 kills during 200,000-row loads (what ctest runs; about a minute)
@@ -11,8 +11,9 @@
 #   default   --short
 #   --backend mysql   a throwaway MariaDB server (scripts/mariadb-test-server.sh, needs mariadbd
 #                     and python3-pymysql from scripts/setup.sh) instead of a SQLite file
-#   --kill-server     (mysql) SIGKILL mariadbd mid-load instead of billflow, restart it on the
-#                     same datadir; --kills counts server kills
+#   --backend postgres  a throwaway PostgreSQL 15 (scripts/postgres-test-server.sh; psql reads it)
+#   --kill-server     (mysql, postgres) SIGKILL the server mid-load instead of billflow, restart
+#                     it on the same data directory; --kills counts server kills
 # Binaries come from DIR (default build-rel, else build): DIR/billflow and DIR/bench/billflow_gen.
 # See tests/reliability/crash_test.py for what is checked after each kill and each rerun.
 set -euo pipefail

@@ -10,6 +10,9 @@
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include "cli/commands.h"
 #include "cli/ingest_settings.h"
@@ -28,8 +31,23 @@ std::optional<std::string> Env(const char* name) {
   return std::string(value);
 }
 
+// libpq reads PG* variables (PGSSLMODE, PGHOST, PGPASSWORD, PGSERVICE, …) for every setting
+// not passed explicitly: a stray PGSSLMODE=disable must not weaken a postgres:// URL, and no
+// password may come from anywhere but BILLFLOW_DB_PASSWORD, --password-file or a secret. The
+// sink passes every setting it uses; the rest are removed here, before any connection.
+void RemoveLibpqEnvironment() {
+  std::vector<std::string> names;
+  for (char** e = ::environ; *e != nullptr; ++e) {
+    const std::string_view entry(*e);
+    if (!entry.starts_with("PG")) continue;
+    names.emplace_back(entry.substr(0, entry.find('=')));
+  }
+  for (const std::string& name : names) ::unsetenv(name.c_str());
+}
+
 // Fills the parts of Config that come from the environment.
 void ReadEnvironment(billflow::Config* config) {
+  RemoveLibpqEnvironment();
   if (auto db = Env("BILLFLOW_DB")) config->db_url = *db;
   if (auto password = Env("BILLFLOW_DB_PASSWORD")) config->db_password = *password;
   if (auto ecb_url = Env("BILLFLOW_ECB_URL")) config->ecb_url = *ecb_url;
@@ -158,6 +176,7 @@ int main(int argc, char** argv) {
     const auto add_db = [&](CLI::App* cmd) {
       cmd->add_option("--db", config.db_url,
                       "database URL: sqlite:PATH | mysql://USER@HOST[:PORT]/DB[?tls=…] | "
+                      "postgres://USER@HOST[:PORT]/DB[?sslmode=…] | "
                       "data-api://CLUSTER_ARN?secret=SECRET_ARN&database=DB (env BILLFLOW_DB)")
           ->capture_default_str();
       cmd->add_option("--password-file", password_file,

@@ -5,6 +5,8 @@
 #include "sinks/data_api_sink.h"
 #include "sinks/mysql_options.h"
 #include "sinks/mysql_sink.h"
+#include "sinks/postgres_options.h"
+#include "sinks/postgres_sink.h"
 #include "sinks/sqlite_sink.h"
 
 namespace billflow {
@@ -17,11 +19,21 @@ Result<std::unique_ptr<Database>> Migrated(Result<std::unique_ptr<Sink>> opened)
   return std::unique_ptr<Database>(std::move(*opened));
 }
 
-// mysql://USER@HOST/DB?secret=ARN: user and password come from Secrets Manager (the JSON the
-// original's Terraform stored: username, password, host, port, dbname). The secret is cached;
-// when the server refuses the credentials it is fetched once more, since it may have been
-// rotated, and the connection tried again.
-Result<DatabaseFactory> MysqlSecretFactory(const Config& config, MysqlOptions options) {
+// A password from the configuration (BILLFLOW_DB_PASSWORD or --password-file), if any.
+template <typename Options>
+void UseConfiguredPassword(const Config& config, Options* options) {
+  if (!config.db_password) return;
+  options->password_provider = [password = *config.db_password]() -> Result<std::string> {
+    return password;
+  };
+}
+
+// SCHEME://USER@HOST/DB?secret=ARN (mysql, postgres): user and password come from Secrets
+// Manager (the JSON the original's Terraform stored: username, password, host, port, dbname).
+// The secret is cached; when the server refuses the credentials it is fetched once more, since
+// it may have been rotated, and the connection tried again.
+template <typename Sink, typename Options>
+Result<DatabaseFactory> SecretFactory(const Config& config, Options options) {
   AwsContext aws_context(config);
   auto aws = aws_context.Aws();
   if (!aws) return tl::unexpected(aws.error());
@@ -34,12 +46,12 @@ Result<DatabaseFactory> MysqlSecretFactory(const Config& config, MysqlOptions op
   auto secrets = std::make_shared<Secrets>(aws_context.HttpOptions(), *aws);
   return DatabaseFactory([secrets, options]() -> Result<std::unique_ptr<Database>> {
     const auto connect = [&](const DbSecret& secret) {
-      MysqlOptions with_secret = options;
+      Options with_secret = options;
       if (!secret.username.empty()) with_secret.user = secret.username;
       with_secret.password_provider = [password = secret.password]() -> Result<std::string> {
         return password;
       };
-      return Migrated(MysqlSink::Open(with_secret));
+      return Migrated(Sink::Open(with_secret));
     };
     auto secret = secrets->client.GetDbSecret(options.secret_id);
     if (!secret) return tl::unexpected(secret.error());
@@ -49,6 +61,15 @@ Result<DatabaseFactory> MysqlSecretFactory(const Config& config, MysqlOptions op
     if (!rotated) return tl::unexpected(rotated.error());
     return connect(*rotated);
   });
+}
+
+// A server backend: the password from the configuration, or user and password from a secret.
+template <typename Sink, typename Options>
+Result<DatabaseFactory> ServerFactory(const Config& config, Result<Options> options) {
+  if (!options) return tl::unexpected(options.error());
+  if (!options->secret_id.empty()) return SecretFactory<Sink>(config, *options);
+  UseConfiguredPassword(config, &*options);
+  return DatabaseFactory([options = *options] { return Migrated(Sink::Open(options)); });
 }
 
 }  // namespace
@@ -65,17 +86,10 @@ Result<DatabaseFactory> MakeDatabaseFactory(const Config& config) {
     return DatabaseFactory([path] { return Migrated(SqliteSink::Open({path})); });
   }
   if (url.rfind("mysql://", 0) == 0 || url.rfind("mariadb://", 0) == 0) {
-    auto options = ParseMysqlUrl(url);
-    if (!options) return tl::unexpected(options.error());
-    if (options->secret_id.empty()) {
-      if (config.db_password) {
-        options->password_provider = [password = *config.db_password]() -> Result<std::string> {
-          return password;
-        };
-      }
-      return DatabaseFactory([options = *options] { return Migrated(MysqlSink::Open(options)); });
-    }
-    return MysqlSecretFactory(config, *options);
+    return ServerFactory<MysqlSink>(config, ParseMysqlUrl(url));
+  }
+  if (url.rfind("postgres://", 0) == 0 || url.rfind("postgresql://", 0) == 0) {
+    return ServerFactory<PostgresSink>(config, ParsePostgresUrl(url));
   }
   if (url.rfind("data-api://", 0) == 0) {
     auto target = ParseDataApiUrl(url);
@@ -90,7 +104,8 @@ Result<DatabaseFactory> MakeDatabaseFactory(const Config& config) {
   }
   return Fail(ErrorCode::kInvalidArgument,
               "unknown database URL \"" + url +
-                  "\"; expected sqlite:PATH, mysql://USER@HOST[:PORT]/DB or "
+                  "\"; expected sqlite:PATH, mysql://USER@HOST[:PORT]/DB, "
+                  "postgres://USER@HOST[:PORT]/DB or "
                   "data-api://CLUSTER_ARN?secret=SECRET_ARN&database=DB");
 }
 

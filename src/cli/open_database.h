@@ -10,8 +10,8 @@
 
 namespace billflow {
 
-// Checks config.db_url (sqlite:PATH, mysql://…, data-api://…) and returns a factory that
-// opens a fresh connection with the schema brought up to date; the retry loop calls it again
+// Checks config.db_url (sqlite:PATH, mysql://…, postgres://…, data-api://…) and returns a factory
+// that opens a fresh connection with the schema brought up to date; the retry loop calls it again
 // after a lost connection. A malformed URL is kInvalidArgument (exit 2); nothing is
 // connected until the factory is called.
 [[nodiscard]] Result<DatabaseFactory> MakeDatabaseFactory(const Config& config);

@@ -7,7 +7,7 @@
 
 namespace billflow {
 
-enum class SqlDialect { kSqlite, kMysql };
+enum class SqlDialect { kSqlite, kMysql, kPostgres };
 
 // The constant SQL expression that groups loaded rows for `by`, over
 // `billing_data d JOIN billing_files f`. Every backend's Totals() uses it, so the reports of
@@ -15,8 +15,15 @@ enum class SqlDialect { kSqlite, kMysql };
 inline std::string_view GroupKeySql(GroupBy by, SqlDialect dialect) {
   switch (by) {
     case GroupBy::kMonth:
-      return dialect == SqlDialect::kSqlite ? "substr(d.bill_date, 1, 7)"
-                                            : "DATE_FORMAT(d.bill_date, '%Y-%m')";
+      switch (dialect) {
+        case SqlDialect::kSqlite:
+          return "substr(d.bill_date, 1, 7)";
+        case SqlDialect::kMysql:
+          return "DATE_FORMAT(d.bill_date, '%Y-%m')";
+        case SqlDialect::kPostgres:
+          return "to_char(d.bill_date, 'YYYY-MM')";
+      }
+      return "substr(d.bill_date, 1, 7)";
     case GroupBy::kCurrency:
       return "d.currency";
     case GroupBy::kCountry:

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "core/result.h"
+#include "sinks/server_url.h"
 
 namespace billflow {
 
@@ -66,8 +67,6 @@ struct MysqlOptions {
 
 // "USER@HOST:PORT/DB" for messages and logs.
 std::string DescribeMysqlTarget(const MysqlOptions& options);
-
-bool IsLoopbackHost(std::string_view host);
 
 }  // namespace billflow
 

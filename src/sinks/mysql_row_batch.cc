@@ -3,7 +3,22 @@
 namespace billflow {
 namespace {
 
-// LOAD DATA ... FIELDS TERMINATED BY '\t' ESCAPED BY '\\' LINES TERMINATED BY '\n'.
+void AppendUnsigned(std::uint64_t value, std::string* out) {
+  char buffer[20];
+  char* end = buffer + sizeof buffer;
+  char* p = end;
+  do {
+    *--p = static_cast<char>('0' + value % 10);
+    value /= 10;
+  } while (value != 0);
+  out->append(p, end);
+}
+
+}  // namespace
+
+// LOAD DATA ... FIELDS TERMINATED BY '\t' ESCAPED BY '\\' LINES TERMINATED BY '\n'; the
+// same escapes are PostgreSQL's COPY text format (a NUL never reaches here: rows are valid
+// UTF-8 without NUL).
 void AppendTsvField(std::string_view text, std::string* out) {
   for (const char c : text) {
     switch (c) {
@@ -27,19 +42,6 @@ void AppendTsvField(std::string_view text, std::string* out) {
     }
   }
 }
-
-void AppendUnsigned(std::uint64_t value, std::string* out) {
-  char buffer[20];
-  char* end = buffer + sizeof buffer;
-  char* p = end;
-  do {
-    *--p = static_cast<char>('0' + value % 10);
-    value /= 10;
-  } while (value != 0);
-  out->append(p, end);
-}
-
-}  // namespace
 
 void AppendDecimal(const Decimal& value, std::string* out) {
   unsigned __int128 magnitude = value.IsNegative() ? -static_cast<unsigned __int128>(value.units())
@@ -108,7 +110,11 @@ void MysqlRowBatch::Add(const BillingRecord& row, std::int64_t file_id) {
   char rate_date[10];
   row.fx_rate_date.Format(rate_date);
   const std::string_view rate_date_text(rate_date, 10);
-  if (encoding_ == Encoding::kTsv) {
+  if (encoding_ == Encoding::kTsv || encoding_ == Encoding::kCopyText) {
+    if (encoding_ == Encoding::kCopyText) {
+      AppendUnsigned(static_cast<std::uint64_t>(file_id), &data_);
+      data_.push_back('\t');
+    }
     const auto text = [this](std::string_view value) {
       AppendTsvField(value, &data_);
       data_.push_back('\t');

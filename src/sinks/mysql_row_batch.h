@@ -16,14 +16,16 @@ inline constexpr char kMysqlBatchColumns[] =
     "id, line_number, company_name, country, city, product_line, item, bill_date, currency, "
     "bill_amount, fx_rate, bill_amount_usd, fx_rate_date, fx_rate_source";
 
-// A bounded buffer of billing rows encoded for one bulk statement, plus what is needed to turn
-// a row the server refused as a duplicate key into a reject (id, line, raw bytes, USD). Copies
-// everything it is given. Not thread-safe.
+// A bounded buffer of billing rows encoded for one bulk statement (MySQL's LOAD DATA and
+// INSERT, PostgreSQL's COPY: one encoding of a row for every server backend), plus what is needed
+// to turn a row the server refused as a duplicate key into a reject (id, line, raw bytes, USD).
+// Copies everything it is given. Not thread-safe.
 class MysqlRowBatch {
  public:
   enum class Encoding {
     kTsv,        // LOAD DATA text: fields by '\t', lines by '\n', escapes by '\\'
     kSqlValues,  // "(...),(...)" after "INSERT ... VALUES " (file_id literal first)
+    kCopyText,   // PostgreSQL COPY text format: kTsv with file_id as the first field
   };
   struct Row {
     std::uint64_t line_number = 0;
@@ -34,7 +36,7 @@ class MysqlRowBatch {
 
   explicit MysqlRowBatch(Encoding encoding) : encoding_(encoding) {}
 
-  // file_id is used by kSqlValues only.
+  // file_id is used by kSqlValues and kCopyText only.
   void Add(const BillingRecord& row, std::int64_t file_id);
   void Clear();
 
@@ -57,6 +59,8 @@ class MysqlRowBatch {
   std::vector<Row> rows_;
 };
 
+// Appends `text` as one field of a kTsv/kCopyText line: backslash, tab, CR and LF escaped.
+void AppendTsvField(std::string_view text, std::string* out);
 // Appends `value` as canonical decimal text ("-12.50"): Decimal::ToString without allocating.
 void AppendDecimal(const Decimal& value, std::string* out);
 // Appends `'text'` escaped for a MySQL string literal in a utf8mb4 session whose sql_mode lacks

@@ -61,5 +61,17 @@ TEST(MysqlRowBatchTest, SqlValuesQuoteEverything) {
   EXPECT_EQ(batch.data(), one + "," + one);
 }
 
+// PostgreSQL's COPY column lists (postgres_bulk_writer.cc) follow this order: file_id, then
+// kMysqlBatchColumns.
+TEST(MysqlRowBatchTest, CopyTextIsTsvAfterTheFileId) {
+  MysqlRowBatch batch(MysqlRowBatch::Encoding::kCopyText);
+  BillingRecord row = Record();
+  (void)ParseCivilDate("2023-04-28", &row.fx_rate_date);
+  batch.Add(row, 42);
+  EXPECT_EQ(batch.data(),
+            "42\ta\\tb\t12\tO'Brien \\\\ \"Co\"\\nLtd\tUS\tZürich\tP\tI\t2023-05-01\tUSD\t"
+            "-105.0000\t0.79\t-82.95\t2023-04-28\trates\\tfile\n");
+}
+
 }  // namespace
 }  // namespace billflow

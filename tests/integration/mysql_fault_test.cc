@@ -3,8 +3,6 @@
 // load into SQLite stores.
 #include <gtest/gtest.h>
 
-#include <random>
-
 #include "mysql_tcp_proxy.h"
 #include "mysql_test_support.h"
 #include "pipeline/retrying_ingest.h"
@@ -18,22 +16,6 @@ namespace {
 using testing::MysqlTcpProxy;
 using testing::MysqlTestEnv;
 using testing::TempDir;
-
-// About 400 KB: with 32 KiB batches a load is a dozen LOAD DATA statements.
-std::string MakeFile(int variant) {
-  std::string body =
-      "id,company_name,country,city,product_line,item,bill_date,currency,bill_amount\n";
-  std::mt19937 random(static_cast<unsigned>(variant));
-  for (int i = 1; i <= 5000; ++i) {
-    const int id = i % 25 == 0 ? i - 7 : i;  // some duplicate ids
-    const char* currency = i % 3 == 0 ? "CAD" : i % 3 == 1 ? "USD" : "MXN";
-    body += std::to_string(id) + ",Company " + std::to_string(random() % 100) +
-            ",US,City,Line,Item," + "2024-0" + std::to_string(1 + i % 9) + "-1" +
-            std::to_string(i % 10) + "," + (i % 997 == 0 ? "ABC" : currency) + "," +
-            std::to_string(random() % 100000) + "." + std::to_string(random() % 10000) + "\n";
-  }
-  return body;
-}
 
 class MysqlFaultTest : public ::testing::Test {
  protected:
@@ -69,7 +51,8 @@ class MysqlFaultTest : public ::testing::Test {
   }
   // Loads `variant` through the proxy with `plan` on its first connection, and checks the result.
   void LoadThroughFault(int variant, MysqlTcpProxy::FaultPlan plan) {
-    const auto path = dir_.Write("f" + std::to_string(variant) + ".csv", MakeFile(variant));
+    const auto path =
+        dir_.Write("f" + std::to_string(variant) + ".csv", testing::FaultTestFile(variant));
     const StoredFile expected = Expected(path);
     proxy_->PlanNext(plan);
     auto source = FileSource::Open(path.string());

@@ -12,12 +12,6 @@
 namespace billflow::testing {
 namespace {
 
-// COM_QUERY "COMMIT": payload length 7, sequence 0, command 0x03.
-constexpr std::string_view kCommitPacket(
-    "\x07\x00\x00\x00\x03"
-    "COMMIT",
-    11);
-
 bool SendAll(int fd, const char* data, std::size_t size) {
   while (size > 0) {
     const ssize_t n = ::send(fd, data, size, MSG_NOSIGNAL);
@@ -30,8 +24,11 @@ bool SendAll(int fd, const char* data, std::size_t size) {
 
 }  // namespace
 
-MysqlTcpProxy::MysqlTcpProxy(std::string upstream_host, std::uint16_t upstream_port)
-    : upstream_host_(std::move(upstream_host)), upstream_port_(upstream_port) {
+MysqlTcpProxy::MysqlTcpProxy(std::string upstream_host, std::uint16_t upstream_port,
+                             std::string_view commit_bytes)
+    : upstream_host_(std::move(upstream_host)),
+      upstream_port_(upstream_port),
+      commit_bytes_(commit_bytes) {
   listen_fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
@@ -98,7 +95,7 @@ void MysqlTcpProxy::Pump(int client, int server, FaultPlan plan) {
       if (n <= 0) break;
       std::size_t size = static_cast<std::size_t>(n);
       const std::string_view chunk(buffer.data(), size);
-      const bool has_commit = chunk.find(kCommitPacket) != std::string_view::npos;
+      const bool has_commit = chunk.find(commit_bytes_) != std::string_view::npos;
       if (plan.fault == Fault::kCutAfterClientBytes && client_bytes + size >= plan.bytes) {
         SendAll(server, buffer.data(), plan.bytes - client_bytes);  // part of it, then cut
         cut = true;

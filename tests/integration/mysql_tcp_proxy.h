@@ -7,13 +7,26 @@
 #include <deque>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
 namespace billflow::testing {
 
-// A TCP proxy on 127.0.0.1 in front of a MySQL server that breaks connections on cue, to test
-// what a client sees when the network fails. Each accepted connection takes the next planned
+// The bytes a client sends for COMMIT: MySQL's COM_QUERY packet (payload length 7, sequence 0,
+// command 0x03) and PostgreSQL's simple Query message ('Q', length 11, "COMMIT\0").
+inline constexpr std::string_view kMysqlCommitBytes(
+    "\x07\x00\x00\x00\x03"
+    "COMMIT",
+    11);
+inline constexpr std::string_view kPostgresCommitBytes(
+    "Q\x00\x00\x00\x0b"
+    "COMMIT\x00",
+    12);
+
+// A TCP proxy on 127.0.0.1 in front of a MySQL or PostgreSQL server that breaks connections on
+// cue, to test what a client sees when the network fails. `commit_bytes` is how the protocol
+// spells COMMIT (the two constants above). Each accepted connection takes the next planned
 // fault (or none). Threads: one acceptor plus one per connection; all joined by the destructor.
 class MysqlTcpProxy {
  public:
@@ -28,7 +41,8 @@ class MysqlTcpProxy {
     std::size_t bytes = 0;
   };
 
-  MysqlTcpProxy(std::string upstream_host, std::uint16_t upstream_port);
+  MysqlTcpProxy(std::string upstream_host, std::uint16_t upstream_port,
+                std::string_view commit_bytes = kMysqlCommitBytes);
   ~MysqlTcpProxy();
   MysqlTcpProxy(const MysqlTcpProxy&) = delete;
   MysqlTcpProxy& operator=(const MysqlTcpProxy&) = delete;
@@ -45,6 +59,7 @@ class MysqlTcpProxy {
 
   std::string upstream_host_;
   std::uint16_t upstream_port_;
+  std::string_view commit_bytes_;
   int listen_fd_ = -1;
   std::uint16_t port_ = 0;
   std::atomic<bool> stop_{false};

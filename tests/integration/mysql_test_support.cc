@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <map>
+#include <random>
 
 #include "pipeline/ingest_job.h"
 #include "sinks/mysql_connection.h"
@@ -115,6 +116,21 @@ IngestSummary LoadFile(const std::filesystem::path& path, RecordSink* db) {
 std::filesystem::path SampleDir() {
   if (const char* dir = std::getenv("BILLFLOW_SAMPLE_DIR")) return dir;
   return BILLFLOW_DEFAULT_SAMPLE_DIR;
+}
+
+std::string FaultTestFile(int variant) {
+  std::string body =
+      "id,company_name,country,city,product_line,item,bill_date,currency,bill_amount\n";
+  std::mt19937 random(static_cast<unsigned>(variant));
+  for (int i = 1; i <= 5000; ++i) {
+    const int id = i % 25 == 0 ? i - 7 : i;  // some duplicate ids
+    const char* currency = i % 3 == 0 ? "CAD" : i % 3 == 1 ? "USD" : "MXN";
+    body += std::to_string(id) + ",Company " + std::to_string(random() % 100) +
+            ",US,City,Line,Item," + "2024-0" + std::to_string(1 + i % 9) + "-1" +
+            std::to_string(i % 10) + "," + (i % 997 == 0 ? "ABC" : currency) + "," +
+            std::to_string(random() % 100000) + "." + std::to_string(random() % 10000) + "\n";
+  }
+  return body;
 }
 
 }  // namespace billflow::testing

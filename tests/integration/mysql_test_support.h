@@ -53,6 +53,10 @@ class TempDir {
 // Loads the file at `path` into `db` with IngestJob and the default rates.
 IngestSummary LoadFile(const std::filesystem::path& path, RecordSink* db);
 
+// A generated file of about 400 KB (5,000 rows, some duplicate ids and an unknown currency),
+// different for each `variant`: the input of the connection-fault tests.
+std::string FaultTestFile(int variant);
+
 // The three example files (examples/, or $BILLFLOW_SAMPLE_DIR): stray-quote header with CRLF,
 // an unknown currency, YYYY/MM/DD and impossible dates, ids 1..N in every file.
 std::filesystem::path SampleDir();

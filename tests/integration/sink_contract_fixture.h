@@ -1,6 +1,7 @@
 // The fixture of the sink contract suite (sink_contract_test.cc and the files beside it that
-// add cases): one fresh, migrated database of each backend per case. The Data API backend runs
-// through tools/data_api_emulator.py over the MariaDB the MySQL backend uses.
+// add cases): one fresh, migrated database of each backend (SQLite, MySQL, PostgreSQL, Data API)
+// per case. The Data API backend runs through tools/data_api_emulator.py over the MariaDB the
+// MySQL backend uses.
 #ifndef BILLFLOW_TESTS_INTEGRATION_SINK_CONTRACT_FIXTURE_H_
 #define BILLFLOW_TESTS_INTEGRATION_SINK_CONTRACT_FIXTURE_H_
 
@@ -14,9 +15,11 @@
 #include "data_api_emulator_process.h"
 #include "http/curl_http_client.h"
 #include "mysql_test_support.h"
+#include "postgres_test_support.h"
 #include "sinks/data_api_sink.h"
 #include "sinks/mysql_connection.h"
 #include "sinks/mysql_sink.h"
+#include "sinks/postgres_sink.h"
 #include "sinks/sqlite_sink.h"
 
 namespace billflow::contract {
@@ -189,11 +192,55 @@ class DataApiTestDatabase : public TestDatabase {
   std::string name_;
 };
 
+class PostgresTestDatabase : public TestDatabase {
+ public:
+  explicit PostgresTestDatabase(const testing::PostgresTestEnv& env)
+      : env_(env), name_(testing::CreatePostgresTestDatabase(env)) {}
+  std::unique_ptr<Database> Open() override {
+    PostgresOptions options = env_.Options(name_);
+    // Tiny batches: every multi-row case crosses several COPY statements.
+    options.batch_bytes = 200;
+    auto sink = PostgresSink::Open(options);
+    EXPECT_TRUE(sink) << sink.error().message;
+    if (!sink) return nullptr;
+    auto migrated = (*sink)->Migrate();
+    EXPECT_TRUE(migrated) << migrated.error().message;
+    return std::move(*sink);
+  }
+  std::string Query(const std::string& sql) override {
+    return testing::PostgresQueryValue(env_, name_, sql);
+  }
+  bool Exec(const std::string& sql) override { return testing::PostgresExec(env_, name_, sql); }
+  bool CorruptCadRate() override {
+    return Exec("ALTER TABLE fx_rates RENAME TO fx_rates_stored") &&
+           Exec(
+               "CREATE VIEW fx_rates AS SELECT currency, valid_from, CASE WHEN currency = "
+               "'CAD' THEN 'not-a-rate' ELSE rate_to_usd::text END AS rate_to_usd, source "
+               "FROM fx_rates_stored");
+  }
+  std::string Label() override { return "postgres " + DescribePostgresTarget(env_.Options(name_)); }
+  bool DowngradeToVersionOne() override {
+    return Exec("ALTER TABLE billing_files DROP COLUMN profile, DROP COLUMN profile_sha256") &&
+           Exec("ALTER TABLE billing_data DROP COLUMN fx_rate_date, DROP COLUMN fx_rate_source") &&
+           Exec("ALTER TABLE billing_rejects DROP COLUMN retry_fields") &&
+           Exec("DROP TABLE fx_reconversions") && Exec("DELETE FROM schema_version") &&
+           Exec("INSERT INTO schema_version (version, applied_at) VALUES (1, now())");
+  }
+
+ private:
+  const testing::PostgresTestEnv& env_;
+  std::string name_;
+};
+
 class SinkContractTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
     if (GetParam() == "sqlite") {
       db_ = std::make_unique<SqliteTestDatabase>();
+    } else if (GetParam() == "postgres") {
+      const auto& env = testing::PostgresTestEnv::Get();
+      if (!env) GTEST_SKIP() << "BILLFLOW_TEST_POSTGRES_ENV not set (run through ctest)";
+      db_ = std::make_unique<PostgresTestDatabase>(*env);
     } else {
       const auto& env = MysqlTestEnv::Get();
       if (!env) GTEST_SKIP() << "BILLFLOW_TEST_MYSQL_ENV not set (run through ctest)";

@@ -109,5 +109,40 @@ TEST_P(SinkContractTest, UpgradeRunAgainOverColumnsItAlreadyAddedSucceeds) {
   EXPECT_EQ(db_->Query("SELECT COUNT(*) FROM fx_reconversions"), "0");
 }
 
+TEST_P(SinkContractTest, TablesUpgradedFromVersionOneStoreRateColumnsOnEveryWritePath) {
+  ASSERT_EQ(Load("old.csv", std::string(kHeader) + Row("1", "2")).status, FileStatus::kLoaded);
+  sink_.reset();
+  ASSERT_TRUE(db_->DowngradeToVersionOne());
+  sink_ = db_->Open();  // upgrades to version 3 (and fails the case if that fails)
+  ASSERT_NE(sink_, nullptr);
+  // Rows repeating an id after several batches take each backend's duplicate path (PostgreSQL:
+  // its staging table, made LIKE the upgraded billing_data).
+  std::string body = kHeader;
+  for (int i = 1; i <= 20; ++i) body += Row(std::to_string(i), "1");
+  body += Row("21", "10", "CAD") + Row("5", "3") + Row("22", "4") +
+          "23,A,DE,X,P,I,2025/07/02,eur,100\n";  // no EUR rate on that date
+  const auto s = Load("new.csv", body);
+  ASSERT_EQ(s.status, FileStatus::kLoaded) << s.error;
+  EXPECT_EQ(s.tally.rows_loaded, 22u);
+  EXPECT_EQ(s.tally.rows_rejected, 2u);
+  EXPECT_EQ(s.tally.usd_total.ToString(), "31.90");
+  // The row loaded before the upgrade names no rate; every row loaded after it does.
+  EXPECT_EQ(db_->Query("SELECT COUNT(*) FROM billing_data WHERE fx_rate_date IS NULL AND "
+                       "fx_rate_source IS NULL"),
+            "1");
+  EXPECT_EQ(db_->Query("SELECT COUNT(*) FROM billing_data WHERE fx_rate_source = 'USD' AND "
+                       "fx_rate_date = bill_date"),
+            "21");
+  EXPECT_EQ(db_->Query("SELECT fx_rate_source FROM billing_data WHERE id='22' AND line_number "
+                       "= 24"),
+            "USD");
+  EXPECT_EQ(db_->Query("SELECT fx_rate_source FROM billing_data WHERE id='21'"), "default");
+  EXPECT_EQ(db_->Query("SELECT COUNT(*) FROM billing_rejects WHERE line_number = 23 AND "
+                       "retry_fields IS NULL"),
+            "1");
+  EXPECT_EQ(db_->Query("SELECT retry_fields FROM billing_rejects WHERE line_number = 25"),
+            "23\tA\tDE\tX\tP\tI\t2025-07-02\tEUR\t100.0000");
+}
+
 }  // namespace
 }  // namespace billflow::contract

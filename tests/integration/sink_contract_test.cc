@@ -1,6 +1,7 @@
-// The same cases against every Database backend, so SQLite, MySQL and the Data API cannot
-// drift. Each case gets a fresh, migrated database; assertions go through the Database
-// interface, or through SQL that reads the same on every dialect.
+// The same cases against every Database backend, so SQLite, MySQL, PostgreSQL and the Data
+// API cannot drift. Each case gets a fresh, migrated database; assertions go through the Database
+// interface, or through SQL that reads the same on every dialect. The Data API backend runs
+// through tools/data_api_emulator.py over the MariaDB the MySQL backend uses.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -378,7 +379,7 @@ TEST_P(SinkContractTest, ConcurrentLoadsOfOneFileSerializeAndLoadOnce) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, SinkContractTest,
-                         ::testing::Values("sqlite", "mysql", "data_api"),
+                         ::testing::Values("sqlite", "mysql", "postgres", "data_api"),
                          [](const auto& param_info) { return param_info.param; });
 
 }  // namespace

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Crash safety: SIGKILL billflow (or the MariaDB server) at seeded random moments of large loads.
 
-    crash_test.py --bin BILLFLOW --gen BILLFLOW_GEN [--backend sqlite|mysql] [--kill-server]
+    crash_test.py --bin BILLFLOW --gen BILLFLOW_GEN [--backend sqlite|mysql|postgres] [--kill-server]
                   [--kills 50] [--rows 1000000] [--seed 2025] [--workdir DIR] [--keep]
                   [--source-dir REPO] [--buffer-pool 1G]
 
@@ -15,6 +15,9 @@ the previous version; every fifth round starts from an empty database. Each roun
      consistent;
   3. rerun the ingest to completion: exactly the new file's rows (count, distinct ids, rejects,
      USD total in cents), ledger row 'loaded' with the content's SHA-256, integrity ok.
+--backend postgres does the same on a throwaway PostgreSQL 15 (scripts/postgres-test-server.sh,
+tests/reliability/crash_postgres.py); integrity is amcheck's bt_index_check plus no orphan rows,
+and --kill-server restarts the postmaster on its data directory (WAL recovery).
 A kill that lands after the process has exited does not count; rounds go on until --kills
 kills hit a live process. Prints one JSON summary line; exit 1 on the first violation.
 
@@ -47,6 +50,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
 import billflow_test as bt  # noqa: E402
+from crash_postgres import PostgresDb, PostgresServer  # noqa: E402
 
 
 def sh(*args, **kw):
@@ -308,9 +312,9 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bin", required=True)
     ap.add_argument("--gen", required=True)
-    ap.add_argument("--backend", choices=["sqlite", "mysql"], default="sqlite")
+    ap.add_argument("--backend", choices=["sqlite", "mysql", "postgres"], default="sqlite")
     ap.add_argument("--kill-server", action="store_true",
-                    help="mysql: SIGKILL mariadbd mid-load instead of billflow")
+                    help="mysql, postgres: SIGKILL the server mid-load instead of billflow")
     ap.add_argument("--kills", type=int, default=50)
     ap.add_argument("--rows", type=int, default=1_000_000)
     ap.add_argument("--seed", type=int, default=2025)
@@ -320,8 +324,8 @@ def main():
         os.path.abspath(__file__)))), help="repository root (for scripts/mariadb-test-server.sh)")
     ap.add_argument("--buffer-pool", default="1G", help="mysql: innodb_buffer_pool_size")
     args = ap.parse_args()
-    if args.kill_server and args.backend != "mysql":
-        ap.error("--kill-server needs --backend mysql")
+    if args.kill_server and args.backend == "sqlite":
+        ap.error("--kill-server needs --backend mysql or postgres")
 
     work = args.workdir or tempfile.mkdtemp(prefix="billflow_crash_")
     os.makedirs(work, exist_ok=True)
@@ -341,6 +345,10 @@ def main():
         server = MariadbServer(os.path.join(args.source_dir, "scripts", "mariadb-test-server.sh"),
                                os.path.join(work, "mariadb"), args.buffer_pool)
         db = MariadbDb(server, "billflow_crash")
+    elif args.backend == "postgres":
+        server = PostgresServer(os.path.join(args.source_dir, "scripts", "postgres-test-server.sh"),
+                                os.path.join(work, "postgres"))
+        db = PostgresDb(server, "billflow_crash")
     else:
         db = SqliteDb(os.path.join(work, "crash.db"))
     env = bt.clean_env()

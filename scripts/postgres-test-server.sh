@@ -1,0 +1,208 @@
+#!/usr/bin/env bash
+# Throwaway PostgreSQL 15 servers for the PostgreSQL sink's integration tests and benchmark.
+# No systemd, no cluster of the Debian package.
+#
+#   scripts/postgres-test-server.sh start DIR [--only main]
+#   scripts/postgres-test-server.sh stop DIR
+#
+# `start` creates DIR and three servers on 127.0.0.1 (with --only main, the first alone), each
+# with its own data directory, socket directory and free TCP port:
+#   main       TLS with a server certificate for IP:127.0.0.1,DNS:localhost signed by DIR/tls/ca.pem
+#   wronghost  TLS with a certificate from the same CA issued for db.example.test only
+#   notls      ssl = off
+# PostgreSQL refuses to run as root, so as root the servers run as the system user
+# `billflow-pg` (created on first use); DIR's parents must be traversable by it. On each server
+# the role `billflow` (SCRAM password, superuser: it is a test server) may connect over TCP;
+# database `billflow` exists. DIR/tls/other-ca.pem is a CA that signed nothing the servers
+# present. Everything a test needs is written to DIR/env (mode 600) as KEY=VALUE lines; the
+# password is random per start and passed to psql on stdin only.
+#
+# `stop` shuts every server of DIR down and removes the data directories (env and logs stay).
+set -euo pipefail
+
+die() { echo "postgres-test-server: $*" >&2; exit 1; }
+
+usage="usage: $0 start|stop DIR [--only main]"
+[[ $# -ge 2 ]] || die "$usage"
+cmd=$1
+dir=$2
+shift 2
+servers=(main wronghost notls)
+while [[ $# -gt 0 ]]; do
+  case $1 in
+    --only) [[ ${2:-} == main ]] || die "--only takes main"; servers=(main); shift 2 ;;
+    *) die "unknown option $1; $usage" ;;
+  esac
+done
+[[ $cmd == stop ]] && servers=(main wronghost notls)
+
+bin=${BILLFLOW_PG_BIN:-/usr/lib/postgresql/15/bin}
+[[ -x $bin/initdb ]] || die "$bin/initdb not found (Debian package postgresql-15)"
+run_user=billflow-pg
+as_server() {  # as_server CMD...: runs CMD as the unprivileged server user when root
+  if [[ $(id -u) -eq 0 ]]; then
+    runuser -u "$run_user" -- "$@"
+  else
+    "$@"
+  fi
+}
+
+free_port() {
+  /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+make_certs() {
+  local t=$dir/tls
+  mkdir -p "$t"
+  (
+    cd "$t"
+    local subj=/O=billflow-test
+    openssl req -x509 -newkey rsa:2048 -nodes -days 3 -subj "$subj/CN=billflow test CA" \
+      -keyout ca-key.pem -out ca.pem 2>/dev/null
+    openssl req -x509 -newkey rsa:2048 -nodes -days 3 -subj "$subj/CN=untrusted CA" \
+      -keyout other-ca-key.pem -out other-ca.pem 2>/dev/null
+    issue() {  # issue NAME SAN
+      openssl req -newkey rsa:2048 -nodes -subj "$subj/CN=$1" -keyout "$1-key.pem" \
+        -out "$1.csr" 2>/dev/null
+      printf 'subjectAltName=%s\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' "$2" \
+        >"$1.ext"
+      openssl x509 -req -in "$1.csr" -CA ca.pem -CAkey ca-key.pem -CAcreateserial -days 3 \
+        -extfile "$1.ext" -out "$1-cert.pem" 2>/dev/null
+    }
+    issue server 'IP:127.0.0.1,DNS:localhost'
+    issue wronghost 'DNS:db.example.test'
+  )
+}
+
+start_server() {  # start_server NAME PORT CERT_NAME|-
+  local name=$1 port=$2 cert=$3 d=$dir/$1
+  local ssl=(-c ssl=off)
+  if [[ $cert != - ]]; then
+    cp "$dir/tls/$cert-cert.pem" "$d/server.crt"
+    cp "$dir/tls/$cert-key.pem" "$d/server.key"
+    chmod 600 "$d/server.key"
+    ssl=(-c ssl=on -c ssl_cert_file="$d/server.crt" -c ssl_key_file="$d/server.key")
+  fi
+  [[ $(id -u) -eq 0 ]] && chown -R "$run_user" "$d"
+  as_server "$bin/postgres" -D "$d/data" -p "$port" -k "$d" -c listen_addresses=127.0.0.1 \
+    -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100 \
+    -c shared_buffers=32MB "${ssl[@]}" </dev/null >"$d/server.log" 2>&1 &
+  echo $! >"$d/postgres.pid"
+}
+
+wait_ready() {  # wait_ready NAME PORT
+  local name=$1 port=$2
+  for _ in $(seq 1 300); do
+    if "$bin/pg_isready" -q -h "$dir/$name" -p "$port" 2>/dev/null; then return 0; fi
+    if ! kill -0 "$(cat "$dir/$name/postgres.pid")" 2>/dev/null; then
+      tail -20 "$dir/$name/server.log" >&2 || true
+      die "postgres '$name' exited during start-up (log: $dir/$name/server.log)"
+    fi
+    sleep 0.05
+  done
+  die "postgres '$name' did not answer within 15 s (log: $dir/$name/server.log)"
+}
+
+start() {
+  for name in "${servers[@]}"; do
+    [[ -f $dir/$name/postgres.pid ]] && kill -0 "$(cat "$dir/$name/postgres.pid")" 2>/dev/null &&
+      die "a server is already running in $dir/$name; stop it first"
+  done
+  if [[ $(id -u) -eq 0 ]] && ! id "$run_user" >/dev/null 2>&1; then
+    useradd --system --no-create-home --shell /usr/sbin/nologin "$run_user"
+  fi
+  rm -rf "$dir"
+  mkdir -p "$dir"
+  chmod 755 "$dir"
+  make_certs &
+  local certs_pid=$!
+  mkdir -p "$dir/seed"
+  [[ $(id -u) -eq 0 ]] && chown "$run_user" "$dir/seed"
+  as_server "$bin/initdb" -D "$dir/seed/data" -U postgres --auth=trust -E UTF8 \
+    --locale=C.UTF-8 --no-sync >"$dir/initdb.log" 2>&1 ||
+    die "initdb failed (log: $dir/initdb.log; $dir must be reachable by $run_user)"
+  # TCP needs a SCRAM password; the local socket (in the server's own directory) is trusted.
+  cat >"$dir/seed/data/pg_hba.conf" <<'HBA'
+local all all trust
+host all billflow 127.0.0.1/32 scram-sha-256
+HBA
+  wait "$certs_pid"
+  local password
+  password=$(openssl rand -hex 16)
+  declare -A ports
+  for name in "${servers[@]}"; do
+    mkdir -p "$dir/$name"
+    cp -a "$dir/seed/data" "$dir/$name/data"
+    ports[$name]=$(free_port)
+  done
+  rm -rf "$dir/seed"
+  start_server main "${ports[main]}" server
+  if [[ ${#servers[@]} -gt 1 ]]; then
+    start_server wronghost "${ports[wronghost]}" wronghost
+    start_server notls "${ports[notls]}" -
+  fi
+  for name in "${servers[@]}"; do
+    wait_ready "$name" "${ports[$name]}"
+    # The postmaster itself (as root, the pid started is runuser's): what stop signals.
+    head -1 "$dir/$name/data/postmaster.pid" >"$dir/$name/postgres.pid"
+    "$bin/psql" -X -q -v ON_ERROR_STOP=1 -h "$dir/$name" -p "${ports[$name]}" \
+      -U postgres -d postgres >/dev/null <<SQL
+CREATE ROLE billflow LOGIN SUPERUSER PASSWORD '$password';
+CREATE DATABASE billflow OWNER billflow;
+SQL
+  done
+  (
+    umask 077
+    cat >"$dir/env" <<ENV
+BILLFLOW_TEST_PG_HOST=127.0.0.1
+BILLFLOW_TEST_PG_PORT=${ports[main]}
+BILLFLOW_TEST_PG_SOCKET_DIR=$dir/main
+BILLFLOW_TEST_PG_DATABASE=billflow
+BILLFLOW_TEST_PG_USER=billflow
+BILLFLOW_TEST_PG_PASSWORD=$password
+BILLFLOW_TEST_PG_CA=$dir/tls/ca.pem
+BILLFLOW_TEST_PG_OTHER_CA=$dir/tls/other-ca.pem
+BILLFLOW_TEST_PG_WRONGHOST_PORT=${ports[wronghost]:-}
+BILLFLOW_TEST_PG_NOTLS_PORT=${ports[notls]:-}
+BILLFLOW_TEST_PG_PID=$(cat "$dir/main/postgres.pid")
+ENV
+  )
+  echo "postgres-test-server: ${servers[*]} on 127.0.0.1, main :${ports[main]}; env in $dir/env"
+}
+
+stop_one() {  # stop_one NAME: returns 1 when the server had to be killed
+  local name=$1 status=0 pid
+  local d=$dir/$name
+  [[ -f $d/postgres.pid ]] || return 0
+  pid=$(cat "$d/postgres.pid")
+  if kill -0 "$pid" 2>/dev/null; then
+    kill -INT "$pid" 2>/dev/null || true  # fast shutdown
+    for _ in $(seq 1 200); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.05
+    done
+    if kill -0 "$pid" 2>/dev/null; then
+      kill -9 "$pid" 2>/dev/null || true
+      echo "postgres-test-server: '$name' did not stop in 10 s; killed" >&2
+      status=1
+    fi
+  fi
+  rm -rf "$d/data" "$d/postgres.pid"
+  return $status
+}
+
+stop() {
+  local pids=() status=0
+  for name in "${servers[@]}"; do
+    stop_one "$name" &
+    pids+=($!)
+  done
+  for pid in "${pids[@]}"; do wait "$pid" || status=1; done
+  return $status
+}
+
+case $cmd in
+  start) start ;;
+  stop) stop ;;
+  *) die "$usage" ;;
+esac

@@ -1,0 +1,69 @@
+#ifndef BILLFLOW_SINKS_POSTGRES_BULK_WRITER_H_
+#define BILLFLOW_SINKS_POSTGRES_BULK_WRITER_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/billing_record.h"
+#include "core/decimal.h"
+#include "core/result.h"
+#include "sinks/mysql_row_batch.h"
+#include "sinks/postgres_connection.h"
+
+namespace billflow {
+
+// The bulk path of PostgresSink inside one file's transaction: rows are buffered up to
+// `batch_bytes` and sent with one `COPY billing_data FROM STDIN` (text format) each; rejects
+// likewise into billing_rejects. A COPY stops at the first duplicate key, so a Bloom filter of
+// the file's ids (8 MiB) sends every row whose id may have been seen before to a second batch
+// of suspects, written through a temporary staging table with ON CONFLICT DO NOTHING after the
+// rows before it; every row that was not stored goes to `on_duplicate(id, first_line, usd)`,
+// whose reason is stored as its reject. The filter never misses a repeated id; should a COPY
+// meet a duplicate anyway, it runs under a savepoint and its batch takes the staged path. `conn`
+// must outlive the writer. Not thread-safe.
+class PostgresBulkWriter {
+ public:
+  using DuplicateFn = std::function<Result<std::string>(
+      std::string_view id, std::uint64_t first_line, const Decimal& usd)>;
+
+  PostgresBulkWriter(PgConnection* conn, std::size_t batch_bytes, DuplicateFn on_duplicate);
+
+  // Forgets the ids of the previous file (call when a file's transaction opens).
+  void Start();
+  [[nodiscard]] Status AddRow(const BillingRecord& row, std::int64_t file_id);
+  [[nodiscard]] Status AddReject(std::int64_t file_id, std::uint64_t line_number,
+                                 std::string_view reason, std::string_view raw_line,
+                                 std::string_view retry_fields = {});
+  // Writes everything buffered.
+  [[nodiscard]] Status Flush(std::int64_t file_id);
+  // Drops everything buffered (after a rollback).
+  void Clear();
+
+ private:
+  [[nodiscard]] Status FlushRows(std::int64_t file_id);
+  [[nodiscard]] Status FlushRejects();
+  [[nodiscard]] Status FlushSuspects(std::int64_t file_id);
+  [[nodiscard]] Status FlushRowsSkippingDuplicates(std::int64_t file_id, const MysqlRowBatch& b);
+  // Bloom filter of the open file's ids: false means `id` was never added.
+  bool MaybeSeen(std::string_view id) const;
+  void AddSeen(std::string_view id);
+  // An empty `retry_fields` is stored as NULL.
+  void QueueReject(std::int64_t file_id, std::uint64_t line_number, std::string_view reason,
+                   std::string_view raw, std::string_view retry_fields = {});
+
+  PgConnection* conn_;
+  std::size_t batch_bytes_;
+  DuplicateFn on_duplicate_;
+  MysqlRowBatch batch_{MysqlRowBatch::Encoding::kCopyText};
+  MysqlRowBatch suspects_{MysqlRowBatch::Encoding::kCopyText};  // ids the filter may have seen
+  std::vector<std::uint64_t> seen_;  // the filter's bits; allocated on first use
+  std::string rejects_;              // COPY text lines for billing_rejects, not yet sent
+};
+
+}  // namespace billflow
+
+#endif  // BILLFLOW_SINKS_POSTGRES_BULK_WRITER_H_
