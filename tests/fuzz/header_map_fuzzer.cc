@@ -1,8 +1,8 @@
 // Fuzz target: HeaderMap::FromHeader on fields split from the input at '\n' (so names may
 // hold commas, quotes and any byte). A map that is built has one position per contract column,
-// each pointing at a field whose trimmed, lower-cased name is that column; Select picks them;
-// every other field is counted in extra_column_count (the first ten named in extra_columns). A
-// failure names a missing or twice-named column.
+// each pointing at a field whose trimmed, lower-cased name, with ' ' and '-' read as '_', is
+// that column; Select picks them; every other field is counted in extra_column_count (the
+// first ten named in extra_columns). A failure names a missing or twice-named column.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -21,6 +21,7 @@ std::string Normalise(std::string_view name) {
   std::string out(name);
   for (char& c : out) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c == ' ' || c == '-') c = '_';  // `Bill Amount` and `bill-amount` name bill_amount
   }
   return out;
 }
