@@ -164,9 +164,13 @@ class ErrorsTest(CliTestCase):
     def test_usage_errors_exit_2(self):
         self.assertEqual(run("ingest").returncode, 2)
         self.assertEqual(run("frobnicate").returncode, 2)
+        p = run("ingest", "--db", "oracle://x", str(EXAMPLES))
+        self.assertEqual(p.returncode, 2)
+        self.assertIn(b'unknown database URL "oracle://x"', p.stderr)
         p = run("ingest", "--db", "postgres://x", str(EXAMPLES))
         self.assertEqual(p.returncode, 2)
-        self.assertIn(b'unknown database URL "postgres://x"', p.stderr)
+        self.assertIn(b"billflow: error: --db postgres URL: database name missing "
+                      b"(postgres://USER@HOST/DB)\n", p.stderr)
         rates = self.write("rates.csv", "currency,rate_to_usd,valid_from\nEUR,abc,2024-01-01\n")
         p = run("ingest", "--db", self.url, "--rates", str(rates), str(EXAMPLES))
         self.assertEqual(p.returncode, 2)

@@ -137,6 +137,12 @@ REVIEWED_SQL_BUILDERS = {
         "optional WHERE chosen by a bool; source bound as :key",
     ("sinks/mysql_schema.h", "CREATE TABLE IF NOT EXISTS schema_version (\\n"):
         "table options from a collation name the server listed, restricted to two constants",
+    ("sinks/postgres_sink.cc", "SELECT pg_advisory_xact_lock($1::bigint)"):
+        "constant statement, source bound as $1; only the error context string is joined",
+    ("sinks/postgres_sink.cc", "SELECT ("):
+        "GROUP BY key from the GroupBy enum; values bound as $n",
+    ("sinks/postgres_sink.cc", "WHERE f.source = $1 ORDER BY f.source, r.line_number"):
+        "constant SELECT plus an optional constant WHERE chosen by a bool; source bound as $1",
     ("sinks/schema_upgrade.cc", "ALTER TABLE "):
         "table, column and definition from each dialect's constant AddedColumn list; no run-time input",
     ("sinks/mysql_connection.cc", "SET SESSION sql_mode="):
