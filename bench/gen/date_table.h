@@ -20,16 +20,16 @@ class DateTable {
   // `format` passed CheckDateFormat (or is empty: ISO 8601).
   explicit DateTable(const std::string& format);
 
-  size_t size() const { return dashed_.size(); }
-  // Day `index` (< size()); `slashed` picks YYYY/MM/DD, and only counts without a format.
-  std::string_view Valid(size_t index, bool slashed) const {
+  [[nodiscard]] size_t DayCount() const { return dashed_.size(); }
+  // Day `index` (< DayCount()); `slashed` picks YYYY/MM/DD, and only counts without a format.
+  [[nodiscard]] std::string_view Valid(size_t index, bool slashed) const {
     return slashed && !slashed_.empty() ? slashed_[index] : dashed_[index];
   }
   // Rejected by billflow under the matching --date-format (or none).
-  std::string_view Impossible(uint64_t variant) const {
+  [[nodiscard]] std::string_view Impossible(uint64_t variant) const {
     return impossible_[variant % impossible_.size()];
   }
-  std::string_view Ambiguous(uint64_t variant) const {
+  [[nodiscard]] std::string_view Ambiguous(uint64_t variant) const {
     return ambiguous_[variant % ambiguous_.size()];
   }
 

@@ -41,7 +41,7 @@ void RowWriter::Write(uint64_t id, OutputBuffer& out, Tally& tally) {
   const std::string_view city = PickCity(country);
   const ProductLine& line = rng_.Pick(kProductLines);
   const std::string_view item = rng_.Pick(line.items);
-  const size_t day = rng_.Below(dates_.size());
+  const size_t day = rng_.Below(dates_.DayCount());
   const bool slashed_date = rng_.Below(100) < 5;
   const uint64_t variant = rng_.Next();  // picks among the defect spellings
   const char delimiter = dialect_.delimiter;
