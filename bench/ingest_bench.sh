@@ -53,11 +53,12 @@ python=$(command -v python3 || true)
 [ -n "$python" ] || die "python3 not found (needed to read the --json output)"
 
 # The generator is standalone C++ (std only), so it can be compiled directly
-# when no CMake build provides it; rebuilt when its source is newer.
+# when no CMake build provides it; rebuilt when one of its sources is newer.
 gen=${BILLFLOW_GEN:-$out/billflow_gen}
-if [ -z "${BILLFLOW_GEN:-}" ] && { [ ! -x "$gen" ] || [ bench/gen_billing.cc -nt "$gen" ]; }; then
+gen_newer() { for f in bench/gen_billing.cc bench/gen/*; do [ "$f" -nt "$gen" ] && return 0; done; return 1; }
+if [ -z "${BILLFLOW_GEN:-}" ] && { [ ! -x "$gen" ] || gen_newer; }; then
   echo "compiling $gen" >&2
-  "${CXX:-c++}" -std=c++20 -O2 -o "$gen" bench/gen_billing.cc
+  "${CXX:-c++}" -std=c++20 -O2 -I bench -o "$gen" bench/gen_billing.cc bench/gen/*.cc
 fi
 [ -x "$gen" ] || die "generator $gen is not executable"
 

@@ -21,6 +21,8 @@
 #   6 billflow peak RSS for 1M, --rows and a ~5 GB stream (billflow_gen --out - | billflow … -)
 #   7 process start → first /invocation/next of `billflow lambda` vs python3 import boto3 + client
 #   8 billflow → PostgreSQL 15 vs psql \copy into a table with the same key (bench/postgres_bench.sh)
+#   9 billflow ingest --dry-run of the 1M rows written as windows-1252, UTF-16LE (BOM, tab) and
+#     German (';', decimal comma, thousands '.', %d.%m.%Y) vs the same rows as UTF-8 ','
 # Wall = whole process (start-up, schema, final commit), from date +%s%N around it; peak RSS from
 # /usr/bin/time -f %M (the timed process only). Median over the runs; RSS = max over the runs.
 # Every billflow run's --json totals (rows_loaded, rows_rejected, usd_total) are checked against
@@ -99,14 +101,15 @@ for bin in "$BILLFLOW" "$BILLFLOW_GEN"; do
 done
 
 # ---- inputs --------------------------------------------------------------------------------------
-# gen ROWS → sets csv and answer (reused while newer than the generator)
+# gen ROWS [NAME GENERATOR-FLAG…] → sets csv and answer (reused while newer than the generator)
 gen() {
-  local n=$1
-  csv=$out/billing_${n}_seed${seed}_bad${bad_rate}.csv
+  local n=$1 name=${2:-}
+  shift $(( $# > 1 ? 2 : 1 ))
+  csv=$out/billing_${n}_seed${seed}_bad${bad_rate}${name:+_$name}.csv
   answer=$csv.answer.json
   if [[ ! -s $csv || ! -s $answer || $BILLFLOW_GEN -nt $csv ]]; then
-    note "generating $n rows"
-    "$BILLFLOW_GEN" --rows "$n" --seed "$seed" --bad-rate "$bad_rate" --out "$csv.tmp" --answer "$answer"
+    note "generating $n rows${name:+ ($name)}"
+    "$BILLFLOW_GEN" --rows "$n" --seed "$seed" --bad-rate "$bad_rate" --out "$csv.tmp" --answer "$answer" "$@"
     mv "$csv.tmp" "$csv"
   fi
 }
@@ -114,6 +117,11 @@ gen "$rows"; main_csv=$csv; main_answer=$answer
 gen "$per_row_rows"; small_csv=$csv; small_answer=$answer
 gen "$data_api_rows"; api_csv=$csv; api_answer=$answer
 gen 1000000; m1_csv=$csv; m1_answer=$answer
+# goal 9: the same rows in other dialects; the billflow flags that read each one
+gen 1000000 win1252 --encoding windows-1252; win1252_csv=$csv
+gen 1000000 utf16 --encoding utf-16le --delimiter '\t'; utf16_csv=$csv
+gen 1000000 german --delimiter ';' --decimal-comma --thousands-separator . --date-format %d.%m.%Y
+german_csv=$csv
 main_bytes=$(stat -c %s "$main_csv")
 
 # ---- measuring -----------------------------------------------------------------------------------
@@ -355,6 +363,20 @@ if [[ $big == 1 ]]; then
   fi
 fi
 
+# ---- goal 9: dialects: transcoding and decimal comma vs the default path -----------------------
+note "goal 9: dialect dry runs (1M rows, $runs runs)"
+for ((i = 1; i <= runs; i++)); do
+  timed g9_default "$BILLFLOW" ingest --json --dry-run -q "$m1_csv"
+  check g9_default "$m1_answer"
+  timed g9_win1252 "$BILLFLOW" ingest --json --dry-run -q --encoding windows-1252 "$win1252_csv"
+  check g9_win1252 "$m1_answer"
+  timed g9_utf16 "$BILLFLOW" ingest --json --dry-run -q "$utf16_csv"
+  check g9_utf16 "$m1_answer"
+  timed g9_german "$BILLFLOW" ingest --json --dry-run -q --decimal-separator , \
+    --thousands-separator . --date-format %d.%m.%Y "$german_csv"
+  check g9_german "$m1_answer"
+done
+
 # ---- goal 8: PostgreSQL vs psql \copy (bench/postgres_bench.sh prints its table rows) -----------
 note "goal 8: PostgreSQL vs psql \\copy"
 pg_rows=$(BILLFLOW=$BILLFLOW BILLFLOW_GEN=$BILLFLOW_GEN bench/postgres_bench.sh --rows "$rows" \
@@ -428,6 +450,12 @@ if [[ -s $out/g7_dataapi.json || -s $out/g7_dataapi.err ]]; then
 fi
 echo "| 7 | python3 -c 'import boto3; boto3.client(\"s3\")' (start → exit) | | | | | | $(jq -r .median_ms "$out/g7_boto3.json" 2>/dev/null || echo n/a) ms | | | $(lambda_cell "$out/g7_boto3.json") |"
 if [[ -n ${pg_rows:-} ]]; then echo "$pg_rows"; fi
+row 9 "billflow --dry-run, UTF-8 ',' (default path)" g9_default 1000000 "$m1_mb" "" "" "" ""
+for pair in "g9_win1252:windows-1252 (--encoding)" "g9_utf16:UTF-16LE with BOM, tab (detected)" \
+            "g9_german:';', decimal comma, thousands '.', %d.%m.%Y (flags)"; do
+  r=$(ratio_of "${pair%%:*}" g9_default)
+  row 9 "billflow --dry-run, ${pair#*:}" "${pair%%:*}" 1000000 "$m1_mb" "$r" "≤ 1.3×" "$(met_le "$r" 1.3)" "ratio = wall / default path's"
+done
 echo
 if [[ $status != 0 ]]; then echo "**CHECK FAILED**: a billflow run's totals differ from the generator's answer (see above)."; fi
 

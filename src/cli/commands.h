@@ -26,7 +26,8 @@ int RunRejects(const Config& config, const Logger& log);
 int RunEvent(const Config& config, const Logger& log);
 int RunLambda(const Config& config, const Logger& log);
 // Dialects (sniff_command.cc): `sniff FILE` prints what detection finds and a profile stanza;
-// `profiles check FILE` validates a profiles file (exit 2 when it is bad).
+// `profiles check FILE|s3://bucket/key` validates a profiles file, read as --profiles reads it
+// (exit 2 when it is bad).
 int RunSniff(const Config& config, const Logger& log);
 int RunProfilesCheck(const Config& config, const Logger& log);
 

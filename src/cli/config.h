@@ -60,7 +60,7 @@ struct Config {
 
   // file dialect (ingest / watch / lambda): flags > matched profile > detection
   std::string profiles;  // --profiles FILE|s3://bucket/key, or BILLFLOW_PROFILES
-  std::string profile;   // --profile NAME: forced for every file
+  std::string profile;   // --profile NAME, or BILLFLOW_PROFILE: forced for every file
   DialectFlags dialect_flags;
 
   // report

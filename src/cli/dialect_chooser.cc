@@ -3,27 +3,16 @@
 #include <memory>
 
 #include "cli/dialect_settings.h"
-#include "cli/profiles.h"
-#include "cli/setting_file.h"
+#include "cli/profiles_file.h"
 
 namespace billflow {
-namespace {
-
-constexpr std::size_t kMaxProfilesBytes = 1 << 20;  // --profiles from S3
-
-}  // namespace
 
 Result<DialectChooser> MakeDialectChooser(const Config& config) {
   auto flags = DialectSettingsFromFlags(config.dialect_flags);
   if (!flags) return tl::unexpected(flags.error());
-  auto profiles = std::make_shared<ProfileSet>();
-  if (!config.profiles.empty()) {
-    auto text = ReadSettingFile(config, "--profiles", config.profiles, kMaxProfilesBytes);
-    if (!text) return tl::unexpected(text.error());
-    auto parsed = ProfileSet::Parse(*text, config.profiles);
-    if (!parsed) return tl::unexpected(parsed.error());
-    *profiles = std::move(*parsed);
-  }
+  auto parsed = ReadProfiles(config, "--profiles");
+  if (!parsed) return tl::unexpected(parsed.error());
+  auto profiles = std::make_shared<ProfileSet>(std::move(*parsed));
   const Profile* forced = nullptr;
   if (!config.profile.empty()) {
     forced = profiles->Find(config.profile);

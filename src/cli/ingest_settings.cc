@@ -9,11 +9,21 @@
 namespace billflow {
 
 void AddDialectFlags(CLI::App* command, Config* config) {
+  // ingest, watch, lambda and sniff bind the same Config fields. CLI11 reads the environment
+  // into every subcommand that has no parse-complete callback, parsed or not, and runs their
+  // callbacks after the parsed one's: BILLFLOW_MAX_REJECTS=5 would beat `ingest
+  // --max-rejects 0`. With a callback, a subcommand reads its environment only when it is the
+  // one given, so a flag wins over the environment as documented.
+  command->parse_complete_callback([] {});
   command
       ->add_option("--profiles", config->profiles,
                    "TOML file (or s3://bucket/key) of [profile.NAME] dialects")
       ->envname("BILLFLOW_PROFILES");
-  command->add_option("--profile", config->profile, "use this profile for every file");
+  command
+      ->add_option("--profile", config->profile,
+                   "use this profile of --profiles for every file (a Lambda whose queue carries "
+                   "one source)")
+      ->envname("BILLFLOW_PROFILE");
   DialectFlags& flags = config->dialect_flags;
   command->add_option("--encoding", flags.encoding,
                       "utf-8, utf-16, utf-16le, utf-16be, windows-1252, iso-8859-1, …");

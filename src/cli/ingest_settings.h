@@ -35,8 +35,9 @@ struct IngestSettings {
 // way). Values are written into `*config`, which must outlive parsing.
 void AddIngestFlags(CLI::App* command, Config* config);
 
-// The file-dialect part of AddIngestFlags (--profiles/BILLFLOW_PROFILES, --profile, --encoding,
-// --delimiter, …), also declared alone by `sniff`, which reads files without loading them.
+// The file-dialect part of AddIngestFlags (--profiles/BILLFLOW_PROFILES,
+// --profile/BILLFLOW_PROFILE, --encoding, --delimiter, …), also declared alone by `sniff`,
+// which reads files without loading them.
 void AddDialectFlags(CLI::App* command, Config* config);
 
 // A RetryPolicy::sleep that returns early once `stop` is set (SIGINT/SIGTERM), so a long

@@ -52,6 +52,50 @@ TEST(IngestSettingsTest, EnvironmentConfiguresWhatHasNoFlag) {
   EXPECT_EQ(flag_wins.retry_window_seconds, 2u);
 }
 
+// Regression: with ingest, watch and lambda declared on one Config, the environment of the
+// subcommands not given overwrote the given one's flags.
+TEST(IngestSettingsTest, FlagWinsOverTheEnvironmentWhenSubcommandsShareTheConfig) {
+  Config config;
+  CLI::App app;
+  for (const char* name : {"ingest", "watch", "lambda"}) {
+    AddIngestFlags(app.add_subcommand(name), &config);
+  }
+  ::setenv("BILLFLOW_MAX_REJECTS", "5", 1);
+  ::setenv("BILLFLOW_PROFILE", "from-env", 1);
+  app.parse(std::vector<std::string>{"other", "--profile", "0", "--max-rejects", "ingest"});
+  ::unsetenv("BILLFLOW_MAX_REJECTS");
+  ::unsetenv("BILLFLOW_PROFILE");
+  EXPECT_EQ(config.max_rejects, std::optional<std::uint64_t>(0));
+  EXPECT_EQ(config.profile, "other");
+}
+
+TEST(IngestSettingsTest, EnvironmentReachesTheSubcommandGiven) {
+  Config config;
+  CLI::App app;
+  for (const char* name : {"ingest", "watch", "lambda"}) {
+    AddIngestFlags(app.add_subcommand(name), &config);
+  }
+  ::setenv("BILLFLOW_MAX_REJECTS", "5", 1);
+  app.parse(std::vector<std::string>{"lambda"});
+  ::unsetenv("BILLFLOW_MAX_REJECTS");
+  EXPECT_EQ(config.max_rejects, std::optional<std::uint64_t>(5));
+}
+
+TEST(IngestSettingsTest, ProfileIsForcedFromTheEnvironmentAndTheFlagWins) {
+  ::setenv("BILLFLOW_PROFILE", "acme-de", 1);
+  const Config from_env = Parse({});
+  const Config flag_wins = Parse({"--profile", "other"});
+  ::unsetenv("BILLFLOW_PROFILE");
+  EXPECT_EQ(from_env.profile, "acme-de");
+  EXPECT_EQ(flag_wins.profile, "other");
+  // Forced without a profiles file: the same usage error as --profile.
+  const Result<IngestSettings> settings = MakeIngestSettings(from_env);
+  ASSERT_FALSE(settings);
+  EXPECT_EQ(settings.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(settings.error().message,
+            "--profile acme-de: no such profile (no --profiles file given)");
+}
+
 TEST(IngestSettingsTest, UnknownRoundingIsAUsageError) {
   Config config;
   CLI::App app;

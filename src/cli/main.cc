@@ -280,7 +280,9 @@ int main(int argc, char** argv) {
     profiles_cmd->require_subcommand(1);
     CLI::App* profiles_check =
         profiles_cmd->add_subcommand("check", "validate a profiles file; load nothing");
-    profiles_check->add_option("FILE", config.profiles, "the profiles file")->required();
+    profiles_check
+        ->add_option("FILE", config.profiles, "the profiles file: a path or s3://bucket/key")
+        ->required();
 
     CLI::App* migrate = app.add_subcommand("migrate", "create or upgrade the database schema");
     add_db(migrate);

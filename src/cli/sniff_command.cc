@@ -1,9 +1,7 @@
 // billflow sniff FILE and billflow profiles check FILE: detection shown, nothing loaded.
 #include <algorithm>
 #include <cstdio>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "aws/s3_client.h"
 #include "cli/aws_context.h"
@@ -11,6 +9,7 @@
 #include "cli/dialect_chooser.h"
 #include "cli/open_input.h"
 #include "cli/profiles.h"
+#include "cli/profiles_file.h"
 #include "csv/csv_reader.h"
 #include "csv/delimiter_detection.h"
 #include "csv/header_map.h"
@@ -283,14 +282,7 @@ int RunSniff(const Config& config, const Logger& log) {
 }
 
 int RunProfilesCheck(const Config& config, const Logger& log) {
-  std::ifstream in(config.profiles, std::ios::binary);
-  if (!in) {
-    log.Error(config.profiles + ": cannot open");
-    return kExitUsage;
-  }
-  std::stringstream text;
-  text << in.rdbuf();
-  auto set = ProfileSet::Parse(text.str(), config.profiles);
+  auto set = ReadProfiles(config, "profiles check");
   if (!set) {
     log.Error(set.error().message);
     return kExitUsage;

@@ -100,6 +100,24 @@ class ProfileTest(DialectTestCase):
         self.assertEqual(summary["files"][0]["profile"], "acme-de")
         self.assertEqual(summary["files"][0]["rows_loaded"], 4)
 
+    def test_profile_forced_from_the_environment_as_a_lambda_for_one_source_sets_it(self):
+        src = self.write("export.csv", (DATA / "acme_de_2025_06.csv").read_bytes())
+        env = {"BILLFLOW_PROFILES": str(DATA / "profiles.toml"), "BILLFLOW_PROFILE": "acme-de"}
+        result, summary = self.ingest("--dry-run", str(src), env=env)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(summary["files"][0]["profile"], "acme-de")
+        self.assertEqual(summary["files"][0]["rows_loaded"], 4)
+        # The flag wins over the environment; an unknown name is the usage error of --profile.
+        env["BILLFLOW_PROFILE"] = "nope"
+        flagged, summary = self.ingest("--dry-run", "--profile", "acme-de", str(src), env=env)
+        self.assertEqual(flagged.returncode, 0, flagged.stderr)
+        self.assertEqual(summary["files"][0]["profile"], "acme-de")
+        unknown, _ = self.ingest("--dry-run", str(src), env=env)
+        self.assertEqual(unknown.returncode, 2)
+        self.assertEqual(unknown.stderr.decode(),
+                         f"billflow: error: --profile nope: no such profile in "
+                         f"{DATA / 'profiles.toml'} (has: acme-de)\n")
+
     def test_same_bytes_under_a_changed_profile_are_replaced(self):
         src = self.dir / "acme_de_2025_06.csv"
         shutil.copy(DATA / "acme_de_2025_06.csv", src)

@@ -3,6 +3,7 @@
 # to s3rver behind the SigV4-verifying front; a .csv.gz object decompresses while streaming and
 # has the same content hash as its plain copy; a wrong secret is refused by the front;
 # `ingest --event` honours --dry-run and --max-inflated-bytes and prints the --json fields.
+# `profiles check s3://…` reads the object through the same loader as `--profiles s3://…`.
 # usage: s3_ingest_test.sh BILLFLOW_BIN
 set -euo pipefail
 billflow=$1
@@ -93,4 +94,34 @@ check_eq "$(keys '.files[0]' "$AWS_TMP/out.json")" "$want_file" "ingest --json f
 check_eq "$(keys '.files[0]' "$AWS_TMP/dry.json")" "$want_file" "ingest --event file fields are the same"
 check_eq "$(keys '.totals' "$AWS_TMP/out.json")" "$want_totals" "ingest --json totals fields"
 check_eq "$(keys '.totals' "$AWS_TMP/dry.json")" "$want_totals" "ingest --event totals fields are the same"
+
+# profiles check reads s3:// like --profiles does: a good file is listed, a bad one is exit 2
+# naming the object, its line and the key, a missing one exit 2 with the S3 error (stderr is
+# JSON lines: not a TTY).
+printf '[profile.acme-de]\nmatch = ["s3://bills/de/*"]\nencoding = "windows-1252"\n' >"$AWS_TMP/good.toml"
+printf '[profile.x]\nmatch = ["*.csv"]\nencoding = "klingon"\n' >"$AWS_TMP/bad.toml"
+s3cp "$AWS_TMP/good.toml" "s3://bills/config/profiles.toml"
+s3cp "$AWS_TMP/bad.toml" "s3://bills/config/bad.toml"
+set +e
+"$billflow" profiles check s3://bills/config/profiles.toml >"$AWS_TMP/check.out" 2>"$AWS_TMP/check.err"
+rc=$?
+set -e
+check_eq "$rc" "0" "profiles check s3://bills/config/profiles.toml exits 0 ($(tail -1 "$AWS_TMP/check.err"))"
+check_eq "$(cat "$AWS_TMP/check.out")" "s3://bills/config/profiles.toml: 1 profile(s) OK: acme-de" \
+  "profiles check lists the profiles of the S3 object"
+set +e
+"$billflow" profiles check s3://bills/config/bad.toml >/dev/null 2>"$AWS_TMP/bad.err"
+rc=$?
+set -e
+check_eq "$rc" "2" "profiles check of a bad S3 profiles file exits 2"
+check_eq "$(jq -r .msg "$AWS_TMP/bad.err")" 's3://bills/config/bad.toml:3: profile.x.encoding: unknown encoding "klingon" (use utf-8, utf-16, utf-16le, utf-16be, windows-1252, iso-8859-1, iso-8859-15 or another iconv name)' \
+  "the error names the S3 object, the line and the key"
+set +e
+"$billflow" profiles check s3://bills/config/missing.toml >/dev/null 2>"$AWS_TMP/missing.err"
+rc=$?
+set -e
+check_eq "$rc" "2" "profiles check of a missing S3 object exits 2"
+check_eq "$(jq -r .msg "$AWS_TMP/missing.err")" \
+  "profiles check s3://bills/config/missing.toml: GetObject s3://bills/config/missing.toml: HTTP 404 NoSuchKey: The specified key does not exist." \
+  "the error names the flag, the object and the S3 answer"
 assert_done
