@@ -59,13 +59,8 @@ class MysqlRowBatch {
   std::vector<Row> rows_;
 };
 
-// Appends `text` as one field of a kTsv/kCopyText line: backslash, tab, CR and LF escaped.
-void AppendTsvField(std::string_view text, std::string* out);
 // Appends `value` as canonical decimal text ("-12.50"): Decimal::ToString without allocating.
 void AppendDecimal(const Decimal& value, std::string* out);
-// Appends `'text'` escaped for a MySQL string literal in a utf8mb4 session whose sql_mode lacks
-// NO_BACKSLASH_ESCAPES (billflow sets the mode itself).
-void AppendSqlQuoted(std::string_view text, std::string* out);
 
 }  // namespace billflow
 

@@ -4,6 +4,8 @@
 #include <functional>
 #include <utility>
 
+#include "core/backslash_escape.h"
+
 namespace billflow {
 namespace {
 
@@ -125,7 +127,7 @@ void PostgresBulkWriter::QueueReject(std::int64_t file_id, std::uint64_t line_nu
                                      std::string_view retry_fields) {
   rejects_.append(std::to_string(file_id)).push_back('\t');
   rejects_.append(std::to_string(line_number)).push_back('\t');
-  AppendTsvField(reason, &rejects_);
+  AppendBackslashEscaped(reason, kTsvEscapes, &rejects_);
   rejects_.push_back('\t');
   AppendHexBytea(raw, &rejects_);
   rejects_.push_back('\t');
@@ -133,7 +135,7 @@ void PostgresBulkWriter::QueueReject(std::int64_t file_id, std::uint64_t line_nu
   if (retry_fields.empty()) {
     rejects_.append("\\N");
   } else {
-    AppendTsvField(retry_fields, &rejects_);
+    AppendBackslashEscaped(retry_fields, kTsvEscapes, &rejects_);
   }
   rejects_.push_back('\n');
 }
