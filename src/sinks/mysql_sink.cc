@@ -1,9 +1,9 @@
 #include "sinks/mysql_sink.h"
 
 #include "crypto/sha256.h"
+#include "sinks/bulk_row_batch.h"
 #include "sinks/mysql_bulk_writer.h"
 #include "sinks/mysql_connection.h"
-#include "sinks/mysql_row_batch.h"
 #include "sinks/mysql_schema.h"
 #include "sinks/stored_values.h"
 

@@ -9,7 +9,7 @@
 namespace billflow {
 namespace {
 
-// The columns of a kCopyText line: file_id, then kMysqlBatchColumns.
+// The columns of a kCopyText line: file_id, then kBulkBatchColumns.
 constexpr char kCopyRows[] =
     "COPY billing_data (file_id, id, line_number, company_name, country, city, product_line, "
     "item, bill_date, currency, bill_amount, fx_rate, bill_amount_usd, fx_rate_date, "
@@ -168,7 +168,7 @@ Status PostgresBulkWriter::FlushRows(std::int64_t file_id) {
 
 // Rows that may repeat an id already stored in the file (or in `b` itself).
 Status PostgresBulkWriter::FlushRowsSkippingDuplicates(std::int64_t file_id,
-                                                       const MysqlRowBatch& b) {
+                                                       const BulkRowBatch& b) {
   BILLFLOW_TRY(conn_->Exec(kCreateStage, "create staging table"));
   BILLFLOW_TRY(conn_->Exec("TRUNCATE billflow_stage", "clear staging"));
   auto staged = conn_->CopyIn(kCopyStage, b.data(), "copy rows into staging");
@@ -182,7 +182,7 @@ Status PostgresBulkWriter::FlushRowsSkippingDuplicates(std::int64_t file_id,
   for (const auto& r : *found) {
     const std::uint64_t line = ToU64(r[0]);
     const auto it = std::lower_bound(rows.begin(), rows.end(), line,
-                                     [](const MysqlRowBatch::Row& row, std::uint64_t wanted) {
+                                     [](const BulkRowBatch::Row& row, std::uint64_t wanted) {
                                        return row.line_number < wanted;
                                      });
     if (it == rows.end() || it->line_number != line) continue;

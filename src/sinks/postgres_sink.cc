@@ -1,7 +1,7 @@
 #include "sinks/postgres_sink.h"
 
 #include "crypto/sha256.h"
-#include "sinks/mysql_row_batch.h"
+#include "sinks/bulk_row_batch.h"
 #include "sinks/postgres_bulk_writer.h"
 #include "sinks/postgres_connection.h"
 #include "sinks/postgres_schema.h"

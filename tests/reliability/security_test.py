@@ -145,8 +145,8 @@ REVIEWED_SQL_BUILDERS = {
     # and the duplicate-id IN list repeat "(?, ?, ?, ?)" / ",?" after a named constant: no value
     # is joined, and the scanner, which looks for SQL literals, does not list them.)
     ("sinks/mysql_bulk_writer.cc", "INSERT INTO billing_data (file_id, "):
-        "column list from the kMysqlBatchColumns constant; staged mode binds file_id as ?, "
-        "the opt-in kInsert mode splices MysqlRowBatch values (kMysqlLiteralEscapes, number formatting)",
+        "column list from the kBulkBatchColumns constant; staged mode binds file_id as ?, "
+        "the opt-in kInsert mode splices BulkRowBatch values (kMysqlLiteralEscapes, number formatting)",
     ("sinks/mysql_bulk_writer.cc", " FROM billflow_stage ORDER BY line_number"): "constants",
     ("sinks/mysql_bulk_writer.cc", ": LOAD DATA read "): "an error message that mentions LOAD DATA, not SQL",
     # The shared reads (FileLedger, file_ledger_reads.cc) are built once per dialect from constant

@@ -1,4 +1,4 @@
-#include "sinks/mysql_row_batch.h"
+#include "sinks/bulk_row_batch.h"
 
 #include "core/backslash_escape.h"
 
@@ -35,7 +35,7 @@ void AppendDecimal(const Decimal& value, std::string* out) {
   out->append(p, end);
 }
 
-void MysqlRowBatch::Add(const BillingRecord& row, std::int64_t file_id) {
+void BulkRowBatch::Add(const BillingRecord& row, std::int64_t file_id) {
   Row meta;
   meta.line_number = row.line_number;
   meta.id_offset = static_cast<std::uint32_t>(ids_.size());
@@ -112,7 +112,7 @@ void MysqlRowBatch::Add(const BillingRecord& row, std::int64_t file_id) {
   data_.push_back(')');
 }
 
-void MysqlRowBatch::Clear() {
+void BulkRowBatch::Clear() {
   data_.clear();
   ids_.clear();
   raws_.clear();
