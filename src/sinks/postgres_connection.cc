@@ -37,7 +37,7 @@ std::string FromByteaHex(std::string_view text) {
   return out;
 }
 
-Result<PgRows> WithoutNulls(Result<TextRows> cells) {
+Result<PgRows> PlainRows(Result<TextRows> cells) {
   if (!cells) return tl::unexpected(cells.error());
   return WithoutNulls(std::move(*cells));
 }
@@ -246,12 +246,12 @@ Status PgConnection::Exec(std::string_view sql, const PgParams& params, std::str
 }
 
 Result<PgRows> PgConnection::Query(std::string_view sql, std::string_view what) {
-  return WithoutNulls(Run(sql, nullptr, what, true));
+  return PlainRows(Run(sql, nullptr, what, true));
 }
 
 Result<PgRows> PgConnection::Query(std::string_view sql, const PgParams& params,
                                    std::string_view what) {
-  return WithoutNulls(Run(sql, &params, what, true));
+  return PlainRows(Run(sql, &params, what, true));
 }
 
 Result<TextRows> PgConnection::QueryText(std::string_view sql, const PgParams& params,
