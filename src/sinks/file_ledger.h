@@ -16,6 +16,8 @@
 
 namespace billflow {
 
+class StoredRow;
+
 // The billing_files schema version every backend's DDL implements. Version 2 added
 // billing_files.profile and billing_files.profile_sha256; version 3 added
 // billing_data.fx_rate_date and fx_rate_source, billing_rejects.retry_fields and the
@@ -147,6 +149,11 @@ class FileLedger : public Database {
 
  private:
   [[nodiscard]] Result<BeginOutcome> OpenOnce(const FileIdentity& file, bool* raced);
+  // Every row of `read` decoded by `decode` (file_ledger_reads.cc).
+  template <typename T>
+  [[nodiscard]] Result<std::vector<T>> ReadAll(
+      const KeysetRead& read, std::string_view what,
+      const std::function<Result<T>(const StoredRow&)>& decode);
   [[nodiscard]] Status MigrateLocked();
 
   std::int64_t file_id_ = 0;

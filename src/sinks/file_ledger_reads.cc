@@ -75,119 +75,110 @@ Status FileLedger::ForEachRow(const KeysetRead& read, std::string_view what,
   }
 }
 
-Result<std::vector<GroupTotal>> FileLedger::Totals(GroupBy by) {
-  const KeysetRead read = TotalsRead(dialect(), by);
+template <typename T>
+Result<std::vector<T>> FileLedger::ReadAll(
+    const KeysetRead& read, std::string_view what,
+    const std::function<Result<T>(const StoredRow&)>& decode) {
   const std::string label = Label();
-  std::vector<GroupTotal> out;
-  Status done = ForEachRow(read, "report", [&](const TextRow& r) -> Status {
+  std::vector<T> out;
+  Status done = ForEachRow(read, what, [&](const TextRow& r) -> Status {
     StoredRow row(r, label, read.table, read.columns);
     BILLFLOW_TRY(row.CheckWidth());
-    GroupTotal total;
-    BILLFLOW_ASSIGN(total.key, row.Text(0));
-    BILLFLOW_ASSIGN(total.currency, row.Text(1));
-    BILLFLOW_ASSIGN(total.rows, row.Count(2));
-    BILLFLOW_ASSIGN(total.amount_total, row.Amount(3, 4));
-    BILLFLOW_ASSIGN(total.usd_total, row.Amount(4, 2));
-    out.push_back(std::move(total));
+    Result<T> value = decode(row);
+    if (!value) return tl::unexpected(value.error());
+    out.push_back(std::move(*value));
     return Ok();
   });
   if (!done) return tl::unexpected(done.error());
   return out;
 }
 
+Result<std::vector<GroupTotal>> FileLedger::Totals(GroupBy by) {
+  return ReadAll<GroupTotal>(TotalsRead(dialect(), by), "report",
+                             [](const StoredRow& row) -> Result<GroupTotal> {
+                               GroupTotal total;
+                               BILLFLOW_ASSIGN(total.key, row.Text(0));
+                               BILLFLOW_ASSIGN(total.currency, row.Text(1));
+                               BILLFLOW_ASSIGN(total.rows, row.Count(2));
+                               BILLFLOW_ASSIGN(total.amount_total, row.Amount(3, 4));
+                               BILLFLOW_ASSIGN(total.usd_total, row.Amount(4, 2));
+                               return total;
+                             });
+}
+
 Result<std::vector<StoredFile>> FileLedger::Files() {
-  const KeysetRead read = FilesRead(dialect());
-  const std::string label = Label();
-  std::vector<StoredFile> out;
-  Status done = ForEachRow(read, "list files", [&](const TextRow& r) -> Status {
-    StoredRow row(r, label, read.table, read.columns);
-    BILLFLOW_TRY(row.CheckWidth());
-    StoredFile file;
-    BILLFLOW_ASSIGN(file.file_id, row.Int(0));
-    BILLFLOW_ASSIGN(file.source, row.Text(1));
-    BILLFLOW_ASSIGN(file.status, row.Text(2));
-    BILLFLOW_ASSIGN(file.rows_read, row.Count(3));
-    BILLFLOW_ASSIGN(file.rows_loaded, row.Count(4));
-    BILLFLOW_ASSIGN(file.rows_rejected, row.Count(5));
-    Decimal usd;
-    BILLFLOW_ASSIGN(usd, row.Amount(6, 2));
-    file.usd_total = usd.ToString();
-    BILLFLOW_ASSIGN(file.finished_at, row.NullableText(7));
-    BILLFLOW_ASSIGN(file.error, row.NullableText(8));
-    out.push_back(std::move(file));
-    return Ok();
-  });
-  if (!done) return tl::unexpected(done.error());
-  return out;
+  return ReadAll<StoredFile>(FilesRead(dialect()), "list files",
+                             [](const StoredRow& row) -> Result<StoredFile> {
+                               StoredFile file;
+                               BILLFLOW_ASSIGN(file.file_id, row.Int(0));
+                               BILLFLOW_ASSIGN(file.source, row.Text(1));
+                               BILLFLOW_ASSIGN(file.status, row.Text(2));
+                               BILLFLOW_ASSIGN(file.rows_read, row.Count(3));
+                               BILLFLOW_ASSIGN(file.rows_loaded, row.Count(4));
+                               BILLFLOW_ASSIGN(file.rows_rejected, row.Count(5));
+                               Decimal usd;
+                               BILLFLOW_ASSIGN(usd, row.Amount(6, 2));
+                               file.usd_total = usd.ToString();
+                               BILLFLOW_ASSIGN(file.finished_at, row.NullableText(7));
+                               BILLFLOW_ASSIGN(file.error, row.NullableText(8));
+                               return file;
+                             });
 }
 
 Result<std::vector<StoredReject>> FileLedger::Rejects(const std::optional<std::string>& source) {
   const ReadLimits limits = read_limits();
-  const KeysetRead read = RejectsRead(dialect(), source, limits.piece_bytes);
   const std::string label = Label();
-  std::vector<StoredReject> out;
-  Status done = ForEachRow(read, "list rejects", [&](const TextRow& r) -> Status {
-    StoredRow row(r, label, read.table, read.columns);
-    BILLFLOW_TRY(row.CheckWidth());
-    StoredReject reject;
-    std::uint64_t raw_bytes = 0;
-    BILLFLOW_ASSIGN(reject.source, row.Text(0));
-    BILLFLOW_ASSIGN(reject.line_number, row.Count(1));
-    BILLFLOW_ASSIGN(reject.reason, row.Text(2));
-    BILLFLOW_ASSIGN(raw_bytes, row.Count(4));
-    if (limits.piece_bytes == 0 || raw_bytes <= limits.piece_bytes) {
-      BILLFLOW_ASSIGN(reject.raw_line, row.Text(3));
-      out.push_back(std::move(reject));
-      return Ok();
-    }
-    // Too long for one answer row: read in pieces.
-    std::int64_t file_id = 0;
-    BILLFLOW_ASSIGN(file_id, row.Int(5));
-    const std::string sql = RejectPieceSql(limits.piece_bytes);
-    for (std::uint64_t from = 1; from <= raw_bytes; from += limits.piece_bytes) {
-      const SqlArgs args = {SqlArg::Int(static_cast<std::int64_t>(from)), SqlArg::Int(file_id),
-                            SqlArg::Int(static_cast<std::int64_t>(reject.line_number))};
-      Result<TextRows> piece = QueryText(sql, args, "read a long reject line");
-      if (!piece) return tl::unexpected(piece.error());
-      if (piece->size() != 1) {
-        return Fail(ErrorCode::kInvalidData, label + ": billing_rejects line " +
-                                                 std::to_string(reject.line_number) + " of " +
-                                                 reject.source + " went away while it was read");
-      }
-      const std::vector<std::string_view> piece_columns = {"raw_line"};
-      std::string bytes;
-      BILLFLOW_ASSIGN(bytes, StoredRow(piece->front(), label, read.table, piece_columns).Text(0));
-      reject.raw_line += bytes;
-    }
-    out.push_back(std::move(reject));
-    return Ok();
-  });
-  if (!done) return tl::unexpected(done.error());
-  return out;
+  return ReadAll<StoredReject>(
+      RejectsRead(dialect(), source, limits.piece_bytes), "list rejects",
+      [&](const StoredRow& row) -> Result<StoredReject> {
+        StoredReject reject;
+        std::uint64_t raw_bytes = 0;
+        BILLFLOW_ASSIGN(reject.source, row.Text(0));
+        BILLFLOW_ASSIGN(reject.line_number, row.Count(1));
+        BILLFLOW_ASSIGN(reject.reason, row.Text(2));
+        BILLFLOW_ASSIGN(raw_bytes, row.Count(4));
+        if (limits.piece_bytes == 0 || raw_bytes <= limits.piece_bytes) {
+          BILLFLOW_ASSIGN(reject.raw_line, row.Text(3));
+          return reject;
+        }
+        // Too long for one answer row: read in pieces.
+        std::int64_t file_id = 0;
+        BILLFLOW_ASSIGN(file_id, row.Int(5));
+        const std::string sql = RejectPieceSql(limits.piece_bytes);
+        const std::vector<std::string_view> piece_columns = {"raw_line"};
+        for (std::uint64_t from = 1; from <= raw_bytes; from += limits.piece_bytes) {
+          const SqlArgs args = {SqlArg::Int(static_cast<std::int64_t>(from)), SqlArg::Int(file_id),
+                                SqlArg::Int(static_cast<std::int64_t>(reject.line_number))};
+          Result<TextRows> piece = QueryText(sql, args, "read a long reject line");
+          if (!piece) return tl::unexpected(piece.error());
+          if (piece->size() != 1) {
+            return Fail(ErrorCode::kInvalidData,
+                        label + ": billing_rejects line " + std::to_string(reject.line_number) +
+                            " of " + reject.source + " went away while it was read");
+          }
+          std::string bytes;
+          BILLFLOW_ASSIGN(
+              bytes, StoredRow(piece->front(), label, "billing_rejects", piece_columns).Text(0));
+          reject.raw_line += bytes;
+        }
+        return reject;
+      });
 }
 
 Result<std::vector<FxRate>> FileLedger::LoadRates() {
-  const KeysetRead read = RatesRead(dialect());
   const std::string label = Label();
-  std::vector<FxRate> out;
-  Status done = ForEachRow(read, "read rates", [&](const TextRow& r) -> Status {
-    StoredRow row(r, label, read.table, read.columns);
-    BILLFLOW_TRY(row.CheckWidth());
-    std::string currency;
-    std::string valid_from;
-    std::string rate;
-    std::string source;
-    BILLFLOW_ASSIGN(currency, row.Text(0));
-    BILLFLOW_ASSIGN(valid_from, row.Text(1));
-    BILLFLOW_ASSIGN(rate, row.Text(2));
-    BILLFLOW_ASSIGN(source, row.NullableText(3));
-    Result<FxRate> parsed = ParseStoredRate(currency, valid_from, rate, source, label);
-    if (!parsed) return tl::unexpected(parsed.error());
-    out.push_back(std::move(*parsed));
-    return Ok();
-  });
-  if (!done) return tl::unexpected(done.error());
-  return out;
+  return ReadAll<FxRate>(RatesRead(dialect()), "read rates",
+                         [&](const StoredRow& row) -> Result<FxRate> {
+                           std::string currency;
+                           std::string valid_from;
+                           std::string rate;
+                           std::string source;
+                           BILLFLOW_ASSIGN(currency, row.Text(0));
+                           BILLFLOW_ASSIGN(valid_from, row.Text(1));
+                           BILLFLOW_ASSIGN(rate, row.Text(2));
+                           BILLFLOW_ASSIGN(source, row.NullableText(3));
+                           return ParseStoredRate(currency, valid_from, rate, source, label);
+                         });
 }
 
 Status FileLedger::SaveRates(const std::vector<FxRate>& rates) {
