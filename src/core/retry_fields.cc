@@ -1,30 +1,8 @@
 #include "core/retry_fields.h"
 
+#include "core/backslash_escape.h"
+
 namespace billflow {
-namespace {
-
-void AppendEscaped(std::string_view value, std::string* out) {
-  for (const char c : value) {
-    switch (c) {
-      case '\\':
-        out->append("\\\\");
-        break;
-      case '\t':
-        out->append("\\t");
-        break;
-      case '\n':
-        out->append("\\n");
-        break;
-      case '\r':
-        out->append("\\r");
-        break;
-      default:
-        out->push_back(c);
-    }
-  }
-}
-
-}  // namespace
 
 void AppendRetryFields(const BillingRecord& row, std::string* out) {
   char date[10];
@@ -35,7 +13,7 @@ void AppendRetryFields(const BillingRecord& row, std::string* out) {
       row.item, std::string_view(date, 10), row.currency_code(), amount};
   for (std::size_t i = 0; i < fields.size(); ++i) {
     if (i > 0) out->push_back('\t');
-    AppendEscaped(fields[i], out);
+    AppendBackslashEscaped(fields[i], kTsvEscapes, out);
   }
 }
 
@@ -65,6 +43,9 @@ bool DecodeRetryFields(std::string_view encoded, std::array<std::string, kColumn
         break;
       case 'r':
         (*fields)[column].push_back('\r');
+        break;
+      case '0':
+        (*fields)[column].push_back('\0');
         break;
       default:
         return false;

@@ -12,8 +12,8 @@ namespace billflow {
 
 // What a rate-missing reject keeps so it can be validated again without its file: the row's
 // nine contract fields in the canonical form the validator gave them (bill_date YYYY-MM-DD,
-// upper-case currency, bill_amount with 4 decimals), tab-separated, with '\\', tab, LF and CR
-// escaped as \\ \t \n \r. Read back with the default dialect, they validate exactly as the
+// upper-case currency, bill_amount with 4 decimals), tab-separated, escaped as kTsvEscapes says
+// (core/backslash_escape.h). Read back with the default dialect, they validate exactly as the
 // row did, except for the rate. Stored in billing_rejects.retry_fields.
 
 // Appends the encoding of `row` (every field but the rate set) to *out.

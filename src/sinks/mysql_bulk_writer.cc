@@ -62,8 +62,8 @@ MysqlBulkWriter::MysqlBulkWriter(MysqlConnection* conn, const MysqlOptions& opti
       mode_(options.bulk_mode),
       batch_bytes_(options.batch_bytes),
       on_duplicate_(std::move(on_duplicate)),
-      batch_(options.bulk_mode == MysqlBulkMode::kInsert ? MysqlRowBatch::Encoding::kSqlValues
-                                                         : MysqlRowBatch::Encoding::kTsv) {}
+      batch_(options.bulk_mode == MysqlBulkMode::kInsert ? BulkRowBatch::Encoding::kSqlValues
+                                                         : BulkRowBatch::Encoding::kTsv) {}
 
 Status MysqlBulkWriter::Start(const std::string& collation) {
   Clear();
@@ -128,7 +128,7 @@ Status MysqlBulkWriter::FlushRejects(std::int64_t file_id) {
 // Sends the buffered rows in one bulk statement; rows refused as duplicate ids become rejects.
 Status MysqlBulkWriter::FlushRows(std::int64_t file_id) {
   if (batch_.empty()) return Ok();
-  const std::string columns = std::string(kMysqlBatchColumns) + ")";
+  const std::string columns = std::string(kBulkBatchColumns) + ")";
   std::uint64_t inserted = 0;
   switch (mode_) {
     case MysqlBulkMode::kLoadDirect: {
@@ -148,9 +148,9 @@ Status MysqlBulkWriter::FlushRows(std::int64_t file_id) {
       if (!info) return tl::unexpected(info.error());
       BILLFLOW_TRY(CheckLoad(*info));
       sql_.assign("INSERT INTO billing_data (file_id, ")
-          .append(kMysqlBatchColumns)
+          .append(kBulkBatchColumns)
           .append(") SELECT ?, ");
-      sql_.append(kMysqlBatchColumns);
+      sql_.append(kBulkBatchColumns);
       sql_.append(" FROM billflow_stage ORDER BY line_number").append(kOnDuplicateKeep);
       BILLFLOW_TRY(conn_->Exec(sql_, {MysqlParam::Int(file_id)}, "insert rows from staging"));
       inserted = conn_->affected_rows();
@@ -159,7 +159,7 @@ Status MysqlBulkWriter::FlushRows(std::int64_t file_id) {
     }
     case MysqlBulkMode::kInsert: {
       sql_.assign("INSERT INTO billing_data (file_id, ")
-          .append(kMysqlBatchColumns)
+          .append(kBulkBatchColumns)
           .append(") VALUES ");
       sql_.append(batch_.data()).append(kOnDuplicateKeep);
       BILLFLOW_TRY(conn_->Exec(sql_, "insert rows"));

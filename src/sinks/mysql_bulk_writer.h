@@ -11,9 +11,9 @@
 #include "core/billing_record.h"
 #include "core/decimal.h"
 #include "core/result.h"
+#include "sinks/bulk_row_batch.h"
 #include "sinks/mysql_connection.h"
 #include "sinks/mysql_options.h"
-#include "sinks/mysql_row_batch.h"
 
 namespace billflow {
 
@@ -60,7 +60,7 @@ class MysqlBulkWriter {
   MysqlBulkMode mode_;
   std::size_t batch_bytes_;
   DuplicateFn on_duplicate_;
-  MysqlRowBatch batch_;
+  BulkRowBatch batch_;
   std::vector<QueuedReject> rejects_;  // for billing_rejects, not yet sent
   std::size_t reject_bytes_ = 0;
   std::string sql_;  // reused statement buffer

@@ -4,10 +4,12 @@
 #include <functional>
 #include <utility>
 
+#include "core/backslash_escape.h"
+
 namespace billflow {
 namespace {
 
-// The columns of a kCopyText line: file_id, then kMysqlBatchColumns.
+// The columns of a kCopyText line: file_id, then kBulkBatchColumns.
 constexpr char kCopyRows[] =
     "COPY billing_data (file_id, id, line_number, company_name, country, city, product_line, "
     "item, bill_date, currency, bill_amount, fx_rate, bill_amount_usd, fx_rate_date, "
@@ -125,7 +127,7 @@ void PostgresBulkWriter::QueueReject(std::int64_t file_id, std::uint64_t line_nu
                                      std::string_view retry_fields) {
   rejects_.append(std::to_string(file_id)).push_back('\t');
   rejects_.append(std::to_string(line_number)).push_back('\t');
-  AppendTsvField(reason, &rejects_);
+  AppendBackslashEscaped(reason, kTsvEscapes, &rejects_);
   rejects_.push_back('\t');
   AppendHexBytea(raw, &rejects_);
   rejects_.push_back('\t');
@@ -133,7 +135,7 @@ void PostgresBulkWriter::QueueReject(std::int64_t file_id, std::uint64_t line_nu
   if (retry_fields.empty()) {
     rejects_.append("\\N");
   } else {
-    AppendTsvField(retry_fields, &rejects_);
+    AppendBackslashEscaped(retry_fields, kTsvEscapes, &rejects_);
   }
   rejects_.push_back('\n');
 }
@@ -166,7 +168,7 @@ Status PostgresBulkWriter::FlushRows(std::int64_t file_id) {
 
 // Rows that may repeat an id already stored in the file (or in `b` itself).
 Status PostgresBulkWriter::FlushRowsSkippingDuplicates(std::int64_t file_id,
-                                                       const MysqlRowBatch& b) {
+                                                       const BulkRowBatch& b) {
   BILLFLOW_TRY(conn_->Exec(kCreateStage, "create staging table"));
   BILLFLOW_TRY(conn_->Exec("TRUNCATE billflow_stage", "clear staging"));
   auto staged = conn_->CopyIn(kCopyStage, b.data(), "copy rows into staging");
@@ -180,7 +182,7 @@ Status PostgresBulkWriter::FlushRowsSkippingDuplicates(std::int64_t file_id,
   for (const auto& r : *found) {
     const std::uint64_t line = ToU64(r[0]);
     const auto it = std::lower_bound(rows.begin(), rows.end(), line,
-                                     [](const MysqlRowBatch::Row& row, std::uint64_t wanted) {
+                                     [](const BulkRowBatch::Row& row, std::uint64_t wanted) {
                                        return row.line_number < wanted;
                                      });
     if (it == rows.end() || it->line_number != line) continue;

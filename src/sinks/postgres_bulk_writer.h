@@ -11,7 +11,7 @@
 #include "core/billing_record.h"
 #include "core/decimal.h"
 #include "core/result.h"
-#include "sinks/mysql_row_batch.h"
+#include "sinks/bulk_row_batch.h"
 #include "sinks/postgres_connection.h"
 
 namespace billflow {
@@ -47,7 +47,7 @@ class PostgresBulkWriter {
   [[nodiscard]] Status FlushRows(std::int64_t file_id);
   [[nodiscard]] Status FlushRejects();
   [[nodiscard]] Status FlushSuspects(std::int64_t file_id);
-  [[nodiscard]] Status FlushRowsSkippingDuplicates(std::int64_t file_id, const MysqlRowBatch& b);
+  [[nodiscard]] Status FlushRowsSkippingDuplicates(std::int64_t file_id, const BulkRowBatch& b);
   // Bloom filter of the open file's ids: false means `id` was never added.
   bool MaybeSeen(std::string_view id) const;
   void AddSeen(std::string_view id);
@@ -58,8 +58,8 @@ class PostgresBulkWriter {
   PgConnection* conn_;
   std::size_t batch_bytes_;
   DuplicateFn on_duplicate_;
-  MysqlRowBatch batch_{MysqlRowBatch::Encoding::kCopyText};
-  MysqlRowBatch suspects_{MysqlRowBatch::Encoding::kCopyText};  // ids the filter may have seen
+  BulkRowBatch batch_{BulkRowBatch::Encoding::kCopyText};
+  BulkRowBatch suspects_{BulkRowBatch::Encoding::kCopyText};  // ids the filter may have seen
   std::vector<std::uint64_t> seen_;  // the filter's bits; allocated on first use
   std::string rejects_;              // COPY text lines for billing_rejects, not yet sent
 };

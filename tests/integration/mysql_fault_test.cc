@@ -3,7 +3,7 @@
 // load into SQLite stores.
 #include <gtest/gtest.h>
 
-#include "mysql_tcp_proxy.h"
+#include "fault_tcp_proxy.h"
 #include "mysql_test_support.h"
 #include "pipeline/retrying_ingest.h"
 #include "sinks/mysql_sink.h"
@@ -13,7 +13,7 @@
 namespace billflow {
 namespace {
 
-using testing::MysqlTcpProxy;
+using testing::FaultTcpProxy;
 using testing::MysqlTestEnv;
 using testing::TempDir;
 
@@ -23,7 +23,7 @@ class MysqlFaultTest : public ::testing::Test {
     if (!MysqlTestEnv::Get()) GTEST_SKIP() << "BILLFLOW_TEST_MYSQL_ENV not set (run through ctest)";
     env_ = &*MysqlTestEnv::Get();
     database_ = testing::CreateTestDatabase(*env_);
-    proxy_ = std::make_unique<MysqlTcpProxy>(env_->host, env_->port);
+    proxy_ = std::make_unique<FaultTcpProxy>(env_->host, env_->port);
     auto sink = Connect();
     ASSERT_TRUE(sink) << sink.error().message;
     ASSERT_TRUE((*sink)->Migrate());
@@ -50,7 +50,7 @@ class MysqlFaultTest : public ::testing::Test {
     return {};
   }
   // Loads `variant` through the proxy with `plan` on its first connection, and checks the result.
-  void LoadThroughFault(int variant, MysqlTcpProxy::FaultPlan plan) {
+  void LoadThroughFault(int variant, FaultTcpProxy::FaultPlan plan) {
     const auto path =
         dir_.Write("f" + std::to_string(variant) + ".csv", testing::FaultTestFile(variant));
     const StoredFile expected = Expected(path);
@@ -107,7 +107,7 @@ class MysqlFaultTest : public ::testing::Test {
   const MysqlTestEnv* env_ = nullptr;
   std::string database_;
   TempDir dir_;
-  std::unique_ptr<MysqlTcpProxy> proxy_;
+  std::unique_ptr<FaultTcpProxy> proxy_;
   FxRateTable rates_ = FxRateTable::Default();
   std::vector<std::string> errors_;
   int files_ = 0;
@@ -118,7 +118,7 @@ class MysqlFaultTest : public ::testing::Test {
 TEST_F(MysqlFaultTest, ConnectionCutMidBatchTwelveTimes) {
   for (int i = 0; i < 12; ++i) {
     // Somewhere inside the ~400 KB of LOAD DATA streams (the handshake is ~1 KB).
-    LoadThroughFault(i, {MysqlTcpProxy::Fault::kCutAfterClientBytes,
+    LoadThroughFault(i, {FaultTcpProxy::Fault::kCutAfterClientBytes,
                          static_cast<std::size_t>(5000 + i * 33000)});
   }
   EXPECT_EQ(proxy_->cuts(), 12);
@@ -126,14 +126,14 @@ TEST_F(MysqlFaultTest, ConnectionCutMidBatchTwelveTimes) {
 }
 
 TEST_F(MysqlFaultTest, CommitLostBeforeTheServerSawItTenTimes) {
-  for (int i = 0; i < 10; ++i) LoadThroughFault(100 + i, {MysqlTcpProxy::Fault::kDropCommit, 0});
+  for (int i = 0; i < 10; ++i) LoadThroughFault(100 + i, {FaultTcpProxy::Fault::kDropCommit, 0});
   EXPECT_EQ(proxy_->cuts(), 10);
   EXPECT_EQ(resolved_, 0);
 }
 
 TEST_F(MysqlFaultTest, CommitDoneButAnswerLostTenTimesIsNotLoadedAgain) {
   for (int i = 0; i < 10; ++i)
-    LoadThroughFault(200 + i, {MysqlTcpProxy::Fault::kCutAfterCommit, 0});
+    LoadThroughFault(200 + i, {FaultTcpProxy::Fault::kCutAfterCommit, 0});
   EXPECT_EQ(proxy_->cuts(), 10);
   EXPECT_EQ(resolved_, 10);
 }

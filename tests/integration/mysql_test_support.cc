@@ -6,7 +6,6 @@
 #include <atomic>
 #include <cstdlib>
 #include <fstream>
-#include <map>
 #include <random>
 
 #include "pipeline/ingest_job.h"
@@ -19,31 +18,11 @@ const std::optional<MysqlTestEnv>& MysqlTestEnv::Get() {
   static const std::optional<MysqlTestEnv> env = []() -> std::optional<MysqlTestEnv> {
     const char* path = std::getenv("BILLFLOW_TEST_MYSQL_ENV");
     if (path == nullptr) return std::nullopt;
-    std::ifstream in(path);
-    if (!in) return std::nullopt;
-    std::map<std::string, std::string> values;
-    for (std::string line; std::getline(in, line);) {
-      const auto eq = line.find('=');
-      if (eq != std::string::npos) values[line.substr(0, eq)] = line.substr(eq + 1);
-    }
-    const auto get = [&](const char* key) {
-      return values["BILLFLOW_TEST_MYSQL_" + std::string(key)];
-    };
-    const auto port = [&](const char* key) {
-      return static_cast<std::uint16_t>(std::strtoul(get(key).c_str(), nullptr, 10));
-    };
+    std::optional<EnvFile> file = EnvFile::Read(path, "BILLFLOW_TEST_MYSQL_");
     MysqlTestEnv loaded;
-    loaded.host = get("HOST");
-    loaded.port = port("PORT");
-    loaded.user = get("USER");
-    loaded.password = get("PASSWORD");
-    loaded.tls_user = get("TLS_USER");
-    loaded.tls_password = get("TLS_PASSWORD");
-    loaded.ca = get("CA");
-    loaded.other_ca = get("OTHER_CA");
-    loaded.wronghost_port = port("WRONGHOST_PORT");
-    loaded.notls_port = port("NOTLS_PORT");
-    if (loaded.port == 0) return std::nullopt;
+    if (!file || !loaded.LoadCommon(*file)) return std::nullopt;
+    loaded.tls_user = file->Get("TLS_USER");
+    loaded.tls_password = file->Get("TLS_PASSWORD");
     return loaded;
   }();
   return env;
@@ -62,8 +41,7 @@ MysqlOptions MysqlTestEnv::Options(const std::string& database) const {
 }
 
 std::string CreateTestDatabase(const MysqlTestEnv& env) {
-  static std::atomic<int> counter{0};
-  const std::string name = "bf_" + std::to_string(::getpid()) + "_" + std::to_string(counter++);
+  const std::string name = UniqueDatabaseName();
   auto conn = MysqlConnection::Open(env.Options("billflow"));
   EXPECT_TRUE(conn) << conn.error().message;
   if (!conn) return name;

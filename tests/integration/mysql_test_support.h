@@ -11,19 +11,14 @@
 #include "pipeline/ingest_summary.h"
 #include "sinks/database.h"
 #include "sinks/mysql_options.h"
+#include "test_server_env.h"
 
 namespace billflow::testing {
 
 // What scripts/mariadb-test-server.sh wrote to its env file; the file's path comes from the
 // environment variable BILLFLOW_TEST_MYSQL_ENV (set by ctest). nullopt when unset.
-struct MysqlTestEnv {
-  std::string host;
-  std::uint16_t port = 0;
-  std::string user, password;
-  std::string tls_user, tls_password;
-  std::string ca, other_ca;
-  std::uint16_t wronghost_port = 0;
-  std::uint16_t notls_port = 0;
+struct MysqlTestEnv : TestServerEnv {
+  std::string tls_user, tls_password;  // a user that must connect with TLS
 
   static const std::optional<MysqlTestEnv>& Get();
   // Options for `user` on the main server, database `database`, TLS disabled.

@@ -3,7 +3,7 @@
 // what a clean load into SQLite stores.
 #include <gtest/gtest.h>
 
-#include "mysql_tcp_proxy.h"
+#include "fault_tcp_proxy.h"
 #include "mysql_test_support.h"
 #include "pipeline/retrying_ingest.h"
 #include "postgres_test_support.h"
@@ -14,7 +14,7 @@
 namespace billflow {
 namespace {
 
-using testing::MysqlTcpProxy;
+using testing::FaultTcpProxy;
 using testing::PostgresTestEnv;
 using testing::TempDir;
 
@@ -26,7 +26,7 @@ class PostgresFaultTest : public ::testing::Test {
     }
     env_ = &*PostgresTestEnv::Get();
     database_ = testing::CreatePostgresTestDatabase(*env_);
-    proxy_ = std::make_unique<MysqlTcpProxy>(env_->host, env_->port, testing::kPostgresCommitBytes);
+    proxy_ = std::make_unique<FaultTcpProxy>(env_->host, env_->port, testing::kPostgresCommitBytes);
     auto sink = PostgresSink::Open(env_->Options(database_));
     ASSERT_TRUE(sink) << sink.error().message;
     ASSERT_TRUE((*sink)->Migrate());
@@ -56,7 +56,7 @@ class PostgresFaultTest : public ::testing::Test {
     return {};
   }
   // Loads `variant` through the proxy with `plan` on its first connection, and checks the result.
-  void LoadThroughFault(int variant, MysqlTcpProxy::FaultPlan plan) {
+  void LoadThroughFault(int variant, FaultTcpProxy::FaultPlan plan) {
     const auto path =
         dir_.Write("f" + std::to_string(variant) + ".csv", testing::FaultTestFile(variant));
     const StoredFile expected = Expected(path);
@@ -106,7 +106,7 @@ class PostgresFaultTest : public ::testing::Test {
   const PostgresTestEnv* env_ = nullptr;
   std::string database_;
   TempDir dir_;
-  std::unique_ptr<MysqlTcpProxy> proxy_;
+  std::unique_ptr<FaultTcpProxy> proxy_;
   FxRateTable rates_ = FxRateTable::Default();
   std::vector<std::string> errors_;
   int files_ = 0;
@@ -117,7 +117,7 @@ class PostgresFaultTest : public ::testing::Test {
 TEST_F(PostgresFaultTest, ConnectionCutMidCopyTwelveTimes) {
   for (int i = 0; i < 12; ++i) {
     // Somewhere inside the ~400 KB of COPY data (start-up and schema are a few KB).
-    LoadThroughFault(i, {MysqlTcpProxy::Fault::kCutAfterClientBytes,
+    LoadThroughFault(i, {FaultTcpProxy::Fault::kCutAfterClientBytes,
                          static_cast<std::size_t>(5000 + i * 33000)});
   }
   EXPECT_EQ(proxy_->cuts(), 12);
@@ -125,14 +125,14 @@ TEST_F(PostgresFaultTest, ConnectionCutMidCopyTwelveTimes) {
 }
 
 TEST_F(PostgresFaultTest, CommitLostBeforeTheServerSawItTenTimes) {
-  for (int i = 0; i < 10; ++i) LoadThroughFault(100 + i, {MysqlTcpProxy::Fault::kDropCommit, 0});
+  for (int i = 0; i < 10; ++i) LoadThroughFault(100 + i, {FaultTcpProxy::Fault::kDropCommit, 0});
   EXPECT_EQ(proxy_->cuts(), 10);
   EXPECT_EQ(resolved_, 0);
 }
 
 TEST_F(PostgresFaultTest, CommitDoneButAnswerLostTenTimesIsNotLoadedAgain) {
   for (int i = 0; i < 10; ++i) {
-    LoadThroughFault(200 + i, {MysqlTcpProxy::Fault::kCutAfterCommit, 0});
+    LoadThroughFault(200 + i, {FaultTcpProxy::Fault::kCutAfterCommit, 0});
   }
   EXPECT_EQ(proxy_->cuts(), 10);
   EXPECT_EQ(resolved_, 10);

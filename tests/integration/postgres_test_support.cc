@@ -1,13 +1,9 @@
 #include "postgres_test_support.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <atomic>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <map>
 
 #include "sinks/postgres_connection.h"
 
@@ -23,29 +19,9 @@ const std::optional<PostgresTestEnv>& PostgresTestEnv::Get() {
     } else {
       return std::nullopt;
     }
-    std::ifstream in(path);
-    if (!in) return std::nullopt;
-    std::map<std::string, std::string> values;
-    for (std::string line; std::getline(in, line);) {
-      const auto eq = line.find('=');
-      if (eq != std::string::npos) values[line.substr(0, eq)] = line.substr(eq + 1);
-    }
-    const auto get = [&](const char* key) {
-      return values["BILLFLOW_TEST_PG_" + std::string(key)];
-    };
-    const auto port = [&](const char* key) {
-      return static_cast<std::uint16_t>(std::strtoul(get(key).c_str(), nullptr, 10));
-    };
+    std::optional<EnvFile> file = EnvFile::Read(path, "BILLFLOW_TEST_PG_");
     PostgresTestEnv loaded;
-    loaded.host = get("HOST");
-    loaded.port = port("PORT");
-    loaded.user = get("USER");
-    loaded.password = get("PASSWORD");
-    loaded.ca = get("CA");
-    loaded.other_ca = get("OTHER_CA");
-    loaded.wronghost_port = port("WRONGHOST_PORT");
-    loaded.notls_port = port("NOTLS_PORT");
-    if (loaded.port == 0) return std::nullopt;
+    if (!file || !loaded.LoadCommon(*file)) return std::nullopt;
     return loaded;
   }();
   return env;
@@ -64,8 +40,7 @@ PostgresOptions PostgresTestEnv::Options(const std::string& database) const {
 }
 
 std::string CreatePostgresTestDatabase(const PostgresTestEnv& env) {
-  static std::atomic<int> counter{0};
-  const std::string name = "bf_" + std::to_string(::getpid()) + "_" + std::to_string(counter++);
+  const std::string name = UniqueDatabaseName();
   PostgresExec(env, "billflow", "DROP DATABASE IF EXISTS " + name);
   PostgresExec(env, "billflow", "CREATE DATABASE " + name);
   return name;

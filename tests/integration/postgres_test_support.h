@@ -6,20 +6,14 @@
 #include <string>
 
 #include "sinks/postgres_options.h"
+#include "test_server_env.h"
 
 namespace billflow::testing {
 
 // What scripts/postgres-test-server.sh wrote to its env file: the file BILLFLOW_TEST_POSTGRES_ENV
 // names, else `postgres/env` beside the directory of BILLFLOW_TEST_MYSQL_ENV's file (where
 // tests/integration/CMakeLists.txt starts both). nullopt when neither exists.
-struct PostgresTestEnv {
-  std::string host;
-  std::uint16_t port = 0;
-  std::string user, password;
-  std::string ca, other_ca;
-  std::uint16_t wronghost_port = 0;
-  std::uint16_t notls_port = 0;
-
+struct PostgresTestEnv : TestServerEnv {
   static const std::optional<PostgresTestEnv>& Get();
   // Options for the test role on the main server, database `database`, TLS disabled.
   PostgresOptions Options(const std::string& database) const;

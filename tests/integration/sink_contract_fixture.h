@@ -46,6 +46,25 @@ class TestDatabase {
   virtual bool CorruptCadRate() = 0;
   // How the backend names the database in its messages.
   virtual std::string Label() = 0;
+  // Replaces `table` by a view of it, with the `columns` (comma-separated) the reads need,
+  // in which `column` reads `value_sql` — what a faulty server, or a column holding other
+  // data, would answer. The same statements on every dialect.
+  bool CorruptColumn(const std::string& table, const std::string& columns,
+                     const std::string& column, const std::string& value_sql) {
+    std::string select;
+    std::size_t start = 0;
+    while (start <= columns.size()) {
+      std::size_t end = columns.find(',', start);
+      if (end == std::string::npos) end = columns.size();
+      std::string name = columns.substr(start, end - start);
+      name.erase(0, name.find_first_not_of(' '));
+      if (!select.empty()) select += ", ";
+      select += name == column ? value_sql + " AS " + name : name;
+      start = end + 1;
+    }
+    return Exec("ALTER TABLE " + table + " RENAME TO " + table + "_stored") &&
+           Exec("CREATE VIEW " + table + " AS SELECT " + select + " FROM " + table + "_stored");
+  }
   // Turns the migrated database back into what schema version 1 made.
   virtual bool DowngradeToVersionOne() = 0;
 };

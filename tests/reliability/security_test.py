@@ -127,22 +127,14 @@ class SqlInjectionTest(TempDirTest):
 # Every place in src/ that builds SQL text at run time, with why it is safe. A new one fails
 # the test until it is reviewed and listed here (key: file, start of its first SQL literal).
 REVIEWED_SQL_BUILDERS = {
-    ("sinks/sqlite_sink_reads.cc", "SELECT "): "GROUP BY key chosen by a switch over the GroupBy enum",
-    ("sinks/data_api_sink.cc", "SELECT "): "GROUP BY key from the GroupBy enum; values bound as :parameters",
     ("sinks/data_api_sink.cc", "SELECT file_id, status, content_sha256, size_bytes, "):
         "FOR UPDATE suffix chosen by a bool; source bound as :key",
     ("sinks/data_api_sink.cc", "INSERT INTO billing_files (source, source_sha256, content_sha256, size_bytes, "):
         "values bound as :parameters; only constant text joined",
-    ("sinks/data_api_sink.cc", "SELECT f.source, r.line_number, r.reason, r.raw_line FROM billing_rejects r "):
-        "optional WHERE chosen by a bool; source bound as :key",
     ("sinks/mysql_schema.h", "CREATE TABLE IF NOT EXISTS schema_version (\\n"):
         "table options from a collation name the server listed, restricted to two constants",
     ("sinks/postgres_sink.cc", "SELECT pg_advisory_xact_lock($1::bigint)"):
         "constant statement, source bound as $1; only the error context string is joined",
-    ("sinks/postgres_sink.cc", "SELECT ("):
-        "GROUP BY key from the GroupBy enum; values bound as $n",
-    ("sinks/postgres_sink.cc", "WHERE f.source = $1 ORDER BY f.source, r.line_number"):
-        "constant SELECT plus an optional constant WHERE chosen by a bool; source bound as $1",
     ("sinks/schema_upgrade.cc", "ALTER TABLE "):
         "table, column and definition from each dialect's constant AddedColumn list; no run-time input",
     ("sinks/mysql_connection.cc", "SET SESSION sql_mode="):
@@ -153,27 +145,27 @@ REVIEWED_SQL_BUILDERS = {
     # and the duplicate-id IN list repeat "(?, ?, ?, ?)" / ",?" after a named constant: no value
     # is joined, and the scanner, which looks for SQL literals, does not list them.)
     ("sinks/mysql_bulk_writer.cc", "INSERT INTO billing_data (file_id, "):
-        "column list from the kMysqlBatchColumns constant; staged mode binds file_id as ?, "
-        "the opt-in kInsert mode splices MysqlRowBatch values (AppendSqlQuoted, number formatting)",
+        "column list from the kBulkBatchColumns constant; staged mode binds file_id as ?, "
+        "the opt-in kInsert mode splices BulkRowBatch values (kMysqlLiteralEscapes, number formatting)",
     ("sinks/mysql_bulk_writer.cc", " FROM billflow_stage ORDER BY line_number"): "constants",
     ("sinks/mysql_bulk_writer.cc", ": LOAD DATA read "): "an error message that mentions LOAD DATA, not SQL",
-    ("sinks/mysql_sink.cc", "SELECT "): "GROUP BY key from the GroupBy enum",
-    # DataApiReader pages every read: the page wraps a constant inner query with constant ORDER
-    # BY columns and integer limits from its options; the optional WHERE fragments are constant
-    # text whose values are bound as :parameters.
-    ("sinks/data_api_reader.cc", "SELECT * FROM (SELECT p.*, SUM(p.row_bytes) OVER (ORDER BY "):
-        "inner query, ORDER BY columns and integer limits are constants of the reader",
-    ("sinks/data_api_reader.cc", "SELECT g.*, "): "GROUP BY key from the GroupBy enum",
-    ("sinks/data_api_reader.cc", "SELECT file_id, source, status, "):
-        "keyset WHERE is constant text; the last key is bound as :parameters",
-    ("sinks/data_api_reader.cc", "SELECT SUBSTRING(raw_line, :from, "):
-        "piece size is an integer constant; positions and keys bound as :parameters",
-    ("sinks/data_api_reader.cc", " AND r.file_id = (SELECT file_id FROM billing_files WHERE "):
-        "constant fragment; the source key is bound as :key",
-    ("sinks/data_api_reader.cc", "SELECT r.file_id AS f, "):
-        "piece size is an integer constant; WHERE fragments constant, values bound",
-    ("sinks/data_api_reader.cc", "SELECT currency AS c, "):
-        "keyset WHERE is constant text; the last key is bound as :parameters",
+    # The shared reads (FileLedger, file_ledger_reads.cc) are built once per dialect from constant
+    # fragments: column lists, per-dialect functions chosen by a switch over SqlDialect, the
+    # GroupBy enum's key, integer page limits; every value (source, keys of the last row of a
+    # page, piece positions) is a $n parameter bound by the backend's QueryText.
+    ("sinks/ledger_read_sql.cc", " WHERE "): "keyset predicate over constant column names; values bound as $n",
+    ("sinks/ledger_read_sql.cc", "SELECT * FROM ("): "wraps a constant base query; ORDER BY columns constant, integer limits",
+    ("sinks/ledger_read_sql.cc", "SELECT * FROM (SELECT p.*, SUM(p.row_bytes) OVER (ORDER BY "):
+        "wraps a constant base query; ORDER BY columns constant, integer limits",
+    ("sinks/ledger_read_sql.cc", "SELECT "): "GROUP BY key from the GroupBy enum; SUM function chosen by dialect",
+    ("sinks/ledger_read_sql.cc", "SELECT file_id, source, status, rows_read, rows_loaded, rows_rejected, usd_total, "):
+        "finished_at formatting chosen by dialect",
+    ("sinks/ledger_read_sql.cc", "SELECT f.source, r.line_number, r.reason, "):
+        "length and CASE expressions chosen by dialect, piece size an integer; source bound as $1",
+    ("sinks/ledger_read_sql.cc", " WHERE f.source_sha256 = UNHEX($1)"): "constant; source key bound as $1",
+    ("sinks/ledger_read_sql.cc", " WHERE f.source = $1"): "constant; source bound as $1",
+    ("sinks/ledger_read_sql.cc", "SELECT substr(raw_line, $1, "): "piece size an integer; positions and keys bound",
+    ("sinks/ledger_read_sql.cc", "SELECT currency, "): "date formatting chosen by dialect",
 }
 
 
@@ -195,11 +187,11 @@ class SqlBuildingTest(unittest.TestCase):
                          "\n".join(unreviewed))
 
     def test_sqlite_sink_binds_every_value(self):
-        """The SQLite sink, the default backend, builds SQL from nothing but constants and the enum."""
+        """The SQLite sink, the default backend, builds no SQL at run time: its SQL hooks run the
+        shared statements of ledger_read_sql.cc with every value bound."""
         sites = [s for s in sql_concat_scan.scan(SOURCE_DIR / "src")
-                 if s[0] in ("sinks/sqlite_sink.cc", "sinks/sqlite_sink_reads.cc")]
-        self.assertEqual(len(sites), 1, sites)
-        self.assertIn('"SELECT " + key + " AS k', sites[0][2])
+                 if s[0] in ("sinks/sqlite_sink.cc", "sinks/sqlite_sink_sql.cc")]
+        self.assertEqual(sites, [])
 
     def test_the_scanner_finds_concatenated_sql(self):
         d = Path(tempfile.mkdtemp(prefix="billflow_scan_"))

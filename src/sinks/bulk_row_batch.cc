@@ -1,4 +1,6 @@
-#include "sinks/mysql_row_batch.h"
+#include "sinks/bulk_row_batch.h"
+
+#include "core/backslash_escape.h"
 
 namespace billflow {
 namespace {
@@ -15,33 +17,6 @@ void AppendUnsigned(std::uint64_t value, std::string* out) {
 }
 
 }  // namespace
-
-// LOAD DATA ... FIELDS TERMINATED BY '\t' ESCAPED BY '\\' LINES TERMINATED BY '\n'; the
-// same escapes are PostgreSQL's COPY text format (a NUL never reaches here: rows are valid
-// UTF-8 without NUL).
-void AppendTsvField(std::string_view text, std::string* out) {
-  for (const char c : text) {
-    switch (c) {
-      case '\\':
-        out->append("\\\\");
-        break;
-      case '\t':
-        out->append("\\t");
-        break;
-      case '\n':
-        out->append("\\n");
-        break;
-      case '\r':
-        out->append("\\r");
-        break;
-      case '\0':
-        out->append("\\0");
-        break;
-      default:
-        out->push_back(c);
-    }
-  }
-}
 
 void AppendDecimal(const Decimal& value, std::string* out) {
   unsigned __int128 magnitude = value.IsNegative() ? -static_cast<unsigned __int128>(value.units())
@@ -60,39 +35,7 @@ void AppendDecimal(const Decimal& value, std::string* out) {
   out->append(p, end);
 }
 
-void AppendSqlQuoted(std::string_view text, std::string* out) {
-  out->push_back('\'');
-  for (const char c : text) {
-    switch (c) {
-      case '\0':
-        out->append("\\0");
-        break;
-      case '\n':
-        out->append("\\n");
-        break;
-      case '\r':
-        out->append("\\r");
-        break;
-      case '\\':
-        out->append("\\\\");
-        break;
-      case '\'':
-        out->append("\\'");
-        break;
-      case '"':
-        out->append("\\\"");
-        break;
-      case '\x1a':
-        out->append("\\Z");
-        break;
-      default:
-        out->push_back(c);
-    }
-  }
-  out->push_back('\'');
-}
-
-void MysqlRowBatch::Add(const BillingRecord& row, std::int64_t file_id) {
+void BulkRowBatch::Add(const BillingRecord& row, std::int64_t file_id) {
   Row meta;
   meta.line_number = row.line_number;
   meta.id_offset = static_cast<std::uint32_t>(ids_.size());
@@ -116,7 +59,7 @@ void MysqlRowBatch::Add(const BillingRecord& row, std::int64_t file_id) {
       data_.push_back('\t');
     }
     const auto text = [this](std::string_view value) {
-      AppendTsvField(value, &data_);
+      AppendBackslashEscaped(value, kTsvEscapes, &data_);
       data_.push_back('\t');
     };
     text(row.id);
@@ -136,7 +79,7 @@ void MysqlRowBatch::Add(const BillingRecord& row, std::int64_t file_id) {
     AppendDecimal(row.bill_amount_usd, &data_);
     data_.push_back('\t');
     text(rate_date_text);
-    AppendTsvField(row.fx_rate_source, &data_);
+    AppendBackslashEscaped(row.fx_rate_source, kTsvEscapes, &data_);
     data_.push_back('\n');
     return;
   }
@@ -144,8 +87,9 @@ void MysqlRowBatch::Add(const BillingRecord& row, std::int64_t file_id) {
   data_.push_back('(');
   AppendUnsigned(static_cast<std::uint64_t>(file_id), &data_);
   const auto text = [this](std::string_view value) {
-    data_.push_back(',');
-    AppendSqlQuoted(value, &data_);
+    data_.append(",'");
+    AppendBackslashEscaped(value, kMysqlLiteralEscapes, &data_);
+    data_.push_back('\'');
   };
   text(row.id);
   data_.push_back(',');
@@ -168,7 +112,7 @@ void MysqlRowBatch::Add(const BillingRecord& row, std::int64_t file_id) {
   data_.push_back(')');
 }
 
-void MysqlRowBatch::Clear() {
+void BulkRowBatch::Clear() {
   data_.clear();
   ids_.clear();
   raws_.clear();

@@ -1,5 +1,5 @@
-#ifndef BILLFLOW_SINKS_MYSQL_ROW_BATCH_H_
-#define BILLFLOW_SINKS_MYSQL_ROW_BATCH_H_
+#ifndef BILLFLOW_SINKS_BULK_ROW_BATCH_H_
+#define BILLFLOW_SINKS_BULK_ROW_BATCH_H_
 
 #include <cstdint>
 #include <string>
@@ -12,7 +12,7 @@
 namespace billflow {
 
 // The billing_data columns a batch carries, in order (file_id is set by the statement).
-inline constexpr char kMysqlBatchColumns[] =
+inline constexpr char kBulkBatchColumns[] =
     "id, line_number, company_name, country, city, product_line, item, bill_date, currency, "
     "bill_amount, fx_rate, bill_amount_usd, fx_rate_date, fx_rate_source";
 
@@ -20,7 +20,7 @@ inline constexpr char kMysqlBatchColumns[] =
 // INSERT, PostgreSQL's COPY: one encoding of a row for every server backend), plus what is needed
 // to turn a row the server refused as a duplicate key into a reject (id, line, raw bytes, USD).
 // Copies everything it is given. Not thread-safe.
-class MysqlRowBatch {
+class BulkRowBatch {
  public:
   enum class Encoding {
     kTsv,        // LOAD DATA text: fields by '\t', lines by '\n', escapes by '\\'
@@ -34,7 +34,7 @@ class MysqlRowBatch {
     Decimal usd;
   };
 
-  explicit MysqlRowBatch(Encoding encoding) : encoding_(encoding) {}
+  explicit BulkRowBatch(Encoding encoding) : encoding_(encoding) {}
 
   // file_id is used by kSqlValues and kCopyText only.
   void Add(const BillingRecord& row, std::int64_t file_id);
@@ -59,14 +59,9 @@ class MysqlRowBatch {
   std::vector<Row> rows_;
 };
 
-// Appends `text` as one field of a kTsv/kCopyText line: backslash, tab, CR and LF escaped.
-void AppendTsvField(std::string_view text, std::string* out);
 // Appends `value` as canonical decimal text ("-12.50"): Decimal::ToString without allocating.
 void AppendDecimal(const Decimal& value, std::string* out);
-// Appends `'text'` escaped for a MySQL string literal in a utf8mb4 session whose sql_mode lacks
-// NO_BACKSLASH_ESCAPES (billflow sets the mode itself).
-void AppendSqlQuoted(std::string_view text, std::string* out);
 
 }  // namespace billflow
 
-#endif  // BILLFLOW_SINKS_MYSQL_ROW_BATCH_H_
+#endif  // BILLFLOW_SINKS_BULK_ROW_BATCH_H_

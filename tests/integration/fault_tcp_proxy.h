@@ -1,5 +1,5 @@
-#ifndef BILLFLOW_TESTS_INTEGRATION_MYSQL_TCP_PROXY_H_
-#define BILLFLOW_TESTS_INTEGRATION_MYSQL_TCP_PROXY_H_
+#ifndef BILLFLOW_TESTS_INTEGRATION_FAULT_TCP_PROXY_H_
+#define BILLFLOW_TESTS_INTEGRATION_FAULT_TCP_PROXY_H_
 
 #include <atomic>
 #include <cstddef>
@@ -28,7 +28,7 @@ inline constexpr std::string_view kPostgresCommitBytes(
 // cue, to test what a client sees when the network fails. `commit_bytes` is how the protocol
 // spells COMMIT (the two constants above). Each accepted connection takes the next planned
 // fault (or none). Threads: one acceptor plus one per connection; all joined by the destructor.
-class MysqlTcpProxy {
+class FaultTcpProxy {
  public:
   enum class Fault {
     kNone,
@@ -41,11 +41,11 @@ class MysqlTcpProxy {
     std::size_t bytes = 0;
   };
 
-  MysqlTcpProxy(std::string upstream_host, std::uint16_t upstream_port,
+  FaultTcpProxy(std::string upstream_host, std::uint16_t upstream_port,
                 std::string_view commit_bytes = kMysqlCommitBytes);
-  ~MysqlTcpProxy();
-  MysqlTcpProxy(const MysqlTcpProxy&) = delete;
-  MysqlTcpProxy& operator=(const MysqlTcpProxy&) = delete;
+  ~FaultTcpProxy();
+  FaultTcpProxy(const FaultTcpProxy&) = delete;
+  FaultTcpProxy& operator=(const FaultTcpProxy&) = delete;
 
   std::uint16_t port() const { return port_; }
   // The fault for the next connection accepted.
@@ -72,4 +72,4 @@ class MysqlTcpProxy {
 
 }  // namespace billflow::testing
 
-#endif  // BILLFLOW_TESTS_INTEGRATION_MYSQL_TCP_PROXY_H_
+#endif  // BILLFLOW_TESTS_INTEGRATION_FAULT_TCP_PROXY_H_

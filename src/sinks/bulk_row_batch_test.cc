@@ -1,4 +1,4 @@
-#include "sinks/mysql_row_batch.h"
+#include "sinks/bulk_row_batch.h"
 
 #include <gtest/gtest.h>
 
@@ -36,8 +36,8 @@ TEST(AppendDecimalTest, MatchesToString) {
   }
 }
 
-TEST(MysqlRowBatchTest, TsvEscapesSeparatorsAndKeepsRawForRejects) {
-  MysqlRowBatch batch(MysqlRowBatch::Encoding::kTsv);
+TEST(BulkRowBatchTest, TsvEscapesSeparatorsAndKeepsRawForRejects) {
+  BulkRowBatch batch(BulkRowBatch::Encoding::kTsv);
   batch.Add(Record(), 3);
   EXPECT_EQ(batch.data(),
             "a\\tb\t12\tO'Brien \\\\ \"Co\"\\nLtd\tUS\tZürich\tP\tI\t2023-05-01\tUSD\t-105.0000\t"
@@ -51,8 +51,8 @@ TEST(MysqlRowBatchTest, TsvEscapesSeparatorsAndKeepsRawForRejects) {
   EXPECT_EQ(batch.bytes(), 0u);
 }
 
-TEST(MysqlRowBatchTest, SqlValuesQuoteEverything) {
-  MysqlRowBatch batch(MysqlRowBatch::Encoding::kSqlValues);
+TEST(BulkRowBatchTest, SqlValuesQuoteEverything) {
+  BulkRowBatch batch(BulkRowBatch::Encoding::kSqlValues);
   batch.Add(Record(), 3);
   batch.Add(Record(), 3);
   const std::string one =
@@ -62,9 +62,9 @@ TEST(MysqlRowBatchTest, SqlValuesQuoteEverything) {
 }
 
 // PostgreSQL's COPY column lists (postgres_bulk_writer.cc) follow this order: file_id, then
-// kMysqlBatchColumns.
-TEST(MysqlRowBatchTest, CopyTextIsTsvAfterTheFileId) {
-  MysqlRowBatch batch(MysqlRowBatch::Encoding::kCopyText);
+// kBulkBatchColumns.
+TEST(BulkRowBatchTest, CopyTextIsTsvAfterTheFileId) {
+  BulkRowBatch batch(BulkRowBatch::Encoding::kCopyText);
   BillingRecord row = Record();
   (void)ParseCivilDate("2023-04-28", &row.fx_rate_date);
   batch.Add(row, 42);

@@ -1,4 +1,4 @@
-#include "mysql_tcp_proxy.h"
+#include "fault_tcp_proxy.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -24,7 +24,7 @@ bool SendAll(int fd, const char* data, std::size_t size) {
 
 }  // namespace
 
-MysqlTcpProxy::MysqlTcpProxy(std::string upstream_host, std::uint16_t upstream_port,
+FaultTcpProxy::FaultTcpProxy(std::string upstream_host, std::uint16_t upstream_port,
                              std::string_view commit_bytes)
     : upstream_host_(std::move(upstream_host)),
       upstream_port_(upstream_port),
@@ -42,19 +42,19 @@ MysqlTcpProxy::MysqlTcpProxy(std::string upstream_host, std::uint16_t upstream_p
   acceptor_ = std::thread([this] { Accept(); });
 }
 
-MysqlTcpProxy::~MysqlTcpProxy() {
+FaultTcpProxy::~FaultTcpProxy() {
   stop_ = true;
   acceptor_.join();
   for (auto& t : threads_) t.join();
   ::close(listen_fd_);
 }
 
-void MysqlTcpProxy::PlanNext(FaultPlan plan) {
+void FaultTcpProxy::PlanNext(FaultPlan plan) {
   std::lock_guard lock(mutex_);
   plans_.push_back(plan);
 }
 
-void MysqlTcpProxy::Accept() {
+void FaultTcpProxy::Accept() {
   while (!stop_) {
     pollfd p{listen_fd_, POLLIN, 0};
     if (::poll(&p, 1, 50) <= 0) continue;
@@ -82,7 +82,7 @@ void MysqlTcpProxy::Accept() {
   }
 }
 
-void MysqlTcpProxy::Pump(int client, int server, FaultPlan plan) {
+void FaultTcpProxy::Pump(int client, int server, FaultPlan plan) {
   std::size_t client_bytes = 0;
   std::vector<char> buffer(1 << 16);
   bool cut = false;
