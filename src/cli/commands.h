@@ -21,6 +21,11 @@ int RunRatesImport(const Config& config, const Logger& log);
 int RunRatesFetch(const Config& config, const Logger& log);
 int RunRatesShow(const Config& config, const Logger& log);
 int RunRejects(const Config& config, const Logger& log);
+int RunRejectsRetry(const Config& config, const Logger& log);
+// Corrections (reconvert_command.cc): `reconvert` applies the stored rates to loaded rows;
+// `report --reconversions` lists its recorded runs.
+int RunReconvert(const Config& config, const Logger& log);
+int RunReconversions(const Config& config, const Logger& log);
 // AWS (lambda_command.cc): `ingest --event FILE` runs one S3/SQS event locally; RunLambda is
 // the custom-runtime loop against AWS_LAMBDA_RUNTIME_API.
 int RunEvent(const Config& config, const Logger& log);

@@ -75,8 +75,11 @@ struct Config {
   std::string ecb_file;        // rates import --ecb: CSV, zip or XML as the ECB publishes them
   std::string rates_csv_file;  // rates import --csv: currency,rate_to_usd,valid_from
   std::string ecb_url;   // rates fetch: a feed URL, or a base ending in '/'; empty = the ECB's
-  std::string currency;  // rates show: one currency's history
+  std::string currency;  // rates show: one currency's history; reconvert: only this currency
   std::string rejects_source;  // rejects: one source (path or URI); empty = all
+  std::string reconvert_from;  // reconvert --from / --to: bill_date bounds (YYYY-MM-DD)
+  std::string reconvert_to;
+  bool reconversions = false;  // report --reconversions: the fx_reconversions runs
 };
 
 }  // namespace billflow

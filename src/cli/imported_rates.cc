@@ -74,6 +74,22 @@ int StoreImportedRates(const Config& config, const Logger& log, Database& db,
     return kExitFileFailed;
   }
   PrintImportedRates(config, log, imported, *result);
+  // A changed rate never changes the rows converted with it: say how many there are.
+  const std::vector<RateChange>& changes = result->plan.changes;
+  for (std::size_t i = 0; i < changes.size() && i < kListed; ++i) {
+    const RateChange& c = changes[i];
+    auto used = db.RowsUsingRate(c.currency, c.valid_from);
+    if (!used) {
+      log.Error(used.error().message);
+      return kExitFileFailed;
+    }
+    if (*used == 0) continue;
+    std::printf(
+        "changed: %s %s was used by %llu loaded rows, which keep the old rate (billflow "
+        "reconvert --currency %s --from %s applies the new one)\n",
+        c.currency.c_str(), c.valid_from.ToString().c_str(), static_cast<unsigned long long>(*used),
+        c.currency.c_str(), c.valid_from.ToString().c_str());
+  }
   return kExitOk;
 }
 

@@ -14,6 +14,7 @@
 
 #include "cli/open_input.h"
 #include "cli/rate_resolution.h"
+#include "cli/rejects_retry.h"
 #include "pipeline/ingest_job.h"
 #include "sources/input_name.h"
 
@@ -116,6 +117,14 @@ int InboxWatcher::Setup() {
       log_.Error(fixed_rates_->error().message);
       return fixed_rates_->error().code == ErrorCode::kInvalidArgument ? kExitUsage
                                                                        : kExitFileFailed;
+    }
+    // The rates just stored may settle rate-missing rejects, as after `rates import`.
+    if (db_) {
+      if (auto retried = RetryRateMissingRejects(config_, log_, *db_, RetryOutput::kLogOnly);
+          !retried) {
+        log_.Warn("retrying rate-missing rejects failed: " + retried.error().message +
+                  "; run billflow rejects retry");
+      }
     }
   }
   return kExitOk;

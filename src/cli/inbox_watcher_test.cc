@@ -67,6 +67,20 @@ class FlakyDatabase : public Database {
     return inner_->LoadRates();
   }
   Status SaveRates(const std::vector<FxRate>& rates) override { return inner_->SaveRates(rates); }
+  Result<std::vector<RetriedFile>> RetryRejects(const FxRateTable& rates,
+                                                const RetryOptions& options) override {
+    return inner_->RetryRejects(rates, options);
+  }
+  Result<ReconvertRun> Reconvert(const FxRateTable& rates,
+                                 const ReconvertRequest& request) override {
+    return inner_->Reconvert(rates, request);
+  }
+  Result<std::vector<StoredReconversion>> Reconversions() override {
+    return inner_->Reconversions();
+  }
+  Result<std::uint64_t> RowsUsingRate(const std::string& currency, CivilDate valid_from) override {
+    return inner_->RowsUsingRate(currency, valid_from);
+  }
 
  private:
   std::unique_ptr<Database> inner_;

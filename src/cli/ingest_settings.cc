@@ -44,12 +44,7 @@ void AddDialectFlags(CLI::App* command, Config* config) {
       ->allow_extra_args(false);
 }
 
-void AddIngestFlags(CLI::App* command, Config* config) {
-  AddDialectFlags(command, config);
-  command
-      ->add_option("--max-rejects", config->max_rejects,
-                   "fail (and roll back) a file with more rejected rows than this")
-      ->envname("BILLFLOW_MAX_REJECTS");
+void AddConversionFlags(CLI::App* command, Config* config) {
   command
       ->add_option_function<std::string>(
           "--rounding",
@@ -60,6 +55,21 @@ void AddIngestFlags(CLI::App* command, Config* config) {
       ->check(CLI::IsMember({"half-even", "half-up"}))
       ->envname("BILLFLOW_ROUNDING")
       ->default_str("half-even");
+  command
+      ->add_option("--max-rate-age-days", config->max_rate_age_days,
+                   "reject a row whose rate (the latest on or before its bill_date) is older "
+                   "than this, whatever its source; default: 7 days for ECB rates, no limit for "
+                   "others")
+      ->envname("BILLFLOW_MAX_RATE_AGE_DAYS");
+}
+
+void AddIngestFlags(CLI::App* command, Config* config) {
+  AddDialectFlags(command, config);
+  AddConversionFlags(command, config);
+  command
+      ->add_option("--max-rejects", config->max_rejects,
+                   "fail (and roll back) a file with more rejected rows than this")
+      ->envname("BILLFLOW_MAX_REJECTS");
   command
       ->add_option("--max-record-bytes", config->max_record_bytes,
                    "longest accepted CSV record; longer ones are rejected")
@@ -77,12 +87,6 @@ void AddIngestFlags(CLI::App* command, Config* config) {
                    "(a restart, an Aurora failover); 0 = one attempt")
       ->envname("BILLFLOW_RETRY_WINDOW_SECONDS")
       ->capture_default_str();
-  command
-      ->add_option("--max-rate-age-days", config->max_rate_age_days,
-                   "reject a row whose rate (the latest on or before its bill_date) is older "
-                   "than this, whatever its source; default: 7 days for ECB rates, no limit for "
-                   "others")
-      ->envname("BILLFLOW_MAX_RATE_AGE_DAYS");
 }
 
 std::function<void(std::chrono::milliseconds)> SleepUnlessStopped(const std::atomic<bool>& stop) {
@@ -97,11 +101,19 @@ std::function<void(std::chrono::milliseconds)> SleepUnlessStopped(const std::ato
   };
 }
 
+RetryOptions MakeRetryOptions(const Config& config) {
+  RetryOptions options;
+  options.rounding = config.rounding;
+  options.rate_age.all_sources_days = config.max_rate_age_days;
+  return options;
+}
+
 Result<IngestSettings> MakeIngestSettings(const Config& config) {
   IngestSettings settings;
   settings.ingest.csv.max_record_bytes = config.max_record_bytes;
-  settings.ingest.validator.rounding = config.rounding;
-  settings.ingest.validator.rate_age.all_sources_days = config.max_rate_age_days;
+  const RetryOptions conversion = MakeRetryOptions(config);
+  settings.ingest.validator.rounding = conversion.rounding;
+  settings.ingest.validator.rate_age = conversion.rate_age;
   settings.ingest.max_rejects = config.max_rejects;
   settings.retry.window = std::chrono::seconds(config.retry_window_seconds);
   settings.gzip.max_inflated_bytes = config.max_inflated_bytes;

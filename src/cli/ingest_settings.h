@@ -9,6 +9,7 @@
 #include "core/result.h"
 #include "pipeline/ingest_job.h"
 #include "pipeline/retrying_ingest.h"
+#include "sinks/database.h"
 #include "sources/gzip_source.h"
 
 namespace CLI {
@@ -39,6 +40,13 @@ void AddIngestFlags(CLI::App* command, Config* config);
 // --profile/BILLFLOW_PROFILE, --encoding, --delimiter, …), also declared alone by `sniff`,
 // which reads files without loading them.
 void AddDialectFlags(CLI::App* command, Config* config);
+
+// How a row is converted (--rounding, --max-rate-age-days), the part of AddIngestFlags that
+// also applies where stored rows are converted again (`rejects retry`, `rates import`,
+// `rates fetch`, which retry rate-missing rejects).
+void AddConversionFlags(CLI::App* command, Config* config);
+// The conversion settings of `config`, as an ingest applies them.
+RetryOptions MakeRetryOptions(const Config& config);
 
 // A RetryPolicy::sleep that returns early once `stop` is set (SIGINT/SIGTERM), so a long
 // retry window never delays a shutdown; `stop` must outlive it.

@@ -14,6 +14,7 @@
 #include "cli/ingest_settings.h"
 #include "cli/open_database.h"
 #include "cli/rate_resolution.h"
+#include "cli/rejects_retry.h"
 #include "lambda/lambda_handler.h"
 
 namespace billflow {
@@ -23,11 +24,12 @@ namespace {
 // invocations; none for a dry run), the rate table and the S3 client.
 struct HandlerSetup {
   AwsContext aws;
+  const Logger& logger;
   DatabaseFactory connect;
   std::unique_ptr<FxRateTable> rates;
   S3Client* s3 = nullptr;
 
-  explicit HandlerSetup(const Config& config) : aws(config) {}
+  HandlerSetup(const Config& config, const Logger& log) : aws(config), logger(log) {}
 
   Status Init(const Config& config) {
     std::unique_ptr<Database> db;
@@ -72,8 +74,10 @@ struct HandlerSetup {
   Result<RatesFetchReport> FetchRates(const Config& config, Database& db) {
     auto fetched = FetchEcbRates(config, db);
     if (!fetched) return tl::unexpected(fetched.error());
-    // Rate-missing rejects that the new rates settle are to be retried here, once that retry
-    // exists as a function (the same one `rates import` and `rates fetch` call).
+    // Rate-missing rejects that the new rates settle move into billing_data, as after
+    // `billflow rates fetch`.
+    auto retried = RetryRateMissingRejects(config, logger, db, RetryOutput::kLogOnly);
+    if (!retried) return tl::unexpected(retried.error());
     // The files this warm process loads next convert at the new rates.
     auto table = ResolveRates(config, &db);
     if (!table) return tl::unexpected(table.error());
@@ -81,7 +85,8 @@ struct HandlerSetup {
     const RateImportPlan& plan = fetched->stored.plan;
     return RatesFetchReport{fetched->imported.origin, fetched->imported.rates.size(),
                             plan.dates_added,         plan.rates_added,
-                            plan.rates_changed,       fetched->stored.gaps.size()};
+                            plan.rates_changed,       fetched->stored.gaps.size(),
+                            SettledCount(*retried)};
   }
 };
 
@@ -124,7 +129,7 @@ int RunEvent(const Config& config, const Logger& log) {
   }
   std::stringstream payload;
   payload << in.rdbuf();
-  HandlerSetup setup(config);
+  HandlerSetup setup(config, log);
   if (auto ok = setup.Init(config); !ok) {
     log.Error(ok.error().message);
     return ExitFor(ok.error());
@@ -176,7 +181,7 @@ int RunLambda(const Config& config, const Logger& log) {
     (void)runtime.PostInitError(aws_config.error());
     return ExitFor(aws_config.error());
   }
-  HandlerSetup setup(config);
+  HandlerSetup setup(config, log);
   std::unique_ptr<LambdaHandler> handler;
   auto ran = runtime.Run([&](const Invocation& invocation) -> Result<std::string> {
     if (!handler) {

@@ -90,7 +90,8 @@ Examples:
   billflow report                                  USD totals by currency
   billflow report --by month --format csv --out by-month.csv
   billflow report --by file --format json
-  billflow report --format html --out report.html   one self-contained page with charts)";
+  billflow report --format html --out report.html   one self-contained page with charts
+  billflow report --reconversions                  the recorded `billflow reconvert` runs)";
 
 constexpr char kWatchExamples[] = R"(
 Examples:
@@ -124,7 +125,9 @@ reaches back to the newest stored ECB date, else eurofxref-hist.zip; --ecb-url (
 BILLFLOW_ECB_URL) names one feed file or a base URL ending in '/'. HTTPS only; the server's
 certificate is verified against the system CAs, or SSL_CERT_FILE when set.
 A row's rate is the latest one on or before its bill_date, so a weekend bill uses Friday's
-rate. USD converts at exactly 1 and needs no rate.)";
+rate. USD converts at exactly 1 and needs no rate. After storing rates, import and fetch run
+`billflow rejects retry`: rate-missing rejects the new rates cover move into billing_data
+(--rounding and --max-rate-age-days apply as in an ingest).)";
 
 constexpr char kRejectsExamples[] = R"(
 Examples:
@@ -132,6 +135,34 @@ Examples:
   billflow rejects --source inbox/bakery.csv       rejects of one file (a path or a stored URI)
 
 Text cells starting with = + - @ are prefixed with ' so spreadsheets never run them.)";
+
+constexpr char kRejectsRetryHelp[] = R"(
+Examples:
+  billflow rejects retry                 settle the rate-missing rejects that stored rates now cover
+
+A row rejected only because no rate existed for its currency on its bill_date (or only one
+older than the rate-age limit) keeps its fields. This validates each such row again with the
+database's fx_rates, the same rate choice and age limit as an ingest (--rounding,
+--max-rate-age-days), and, per file in one transaction, moves those that now convert from
+billing_rejects into billing_data, updating the file's rows_loaded, rows_rejected and
+usd_total exactly. Every other reject stays; running it again changes nothing. It runs by
+itself after every `rates import` and `rates fetch`, in `watch` after it stores --rates, and
+in the Lambda after its scheduled rates fetch.)";
+
+constexpr char kReconvertHelp[] = R"(
+Examples:
+  billflow reconvert --currency EUR --from 2025-06-01 --dry-run   what a corrected EUR rate changes
+  billflow reconvert --currency EUR --from 2025-06-01             apply it
+  billflow report --reconversions                                 every recorded run
+
+Importing a rate that differs from a stored one changes no loaded row: the import reports how
+many rows used the old value. reconvert recomputes fx_rate, fx_rate_date, fx_rate_source and
+bill_amount_usd of the loaded rows selected (all, or one currency and/or a bill_date range)
+from the stored fx_rates, with the rate choice and age limit of an ingest (--rounding,
+--max-rate-age-days); a row without a usable rate now keeps its values. One transaction per
+file, whose usd_total moves by exactly the change. Each run (when, the filter, files, rows,
+old and new USD totals of the changed rows) is recorded in fx_reconversions; `billflow report
+--reconversions` lists them. --dry-run changes and records nothing.)";
 
 constexpr char kLambdaHelp[] = R"(
 Environment (set by Lambda and by deploy/terraform):
@@ -214,7 +245,20 @@ int main(int argc, char** argv) {
         ->check(CLI::IsMember({"table", "csv", "json", "html"}))
         ->capture_default_str();
     report->add_option("--out", config.out, "write to this file instead of stdout");
+    report->add_flag("--reconversions", config.reconversions,
+                     "list the recorded reconvert runs (fx_reconversions) instead of totals");
     report->footer(kReportExamples);
+
+    CLI::App* reconvert = app.add_subcommand(
+        "reconvert", "apply corrected rates to loaded rows, one transaction per file, audited");
+    add_db(reconvert);
+    reconvert->add_option("--currency", config.currency, "only rows in this currency");
+    reconvert->add_option("--from", config.reconvert_from,
+                          "only rows billed on or after this date");
+    reconvert->add_option("--to", config.reconvert_to, "only rows billed on or before this date");
+    reconvert->add_flag("--dry-run", config.dry_run, "report what would change; change nothing");
+    billflow::AddConversionFlags(reconvert, &config);
+    reconvert->footer(kReconvertHelp);
 
     CLI::App* watch = app.add_subcommand("watch", "load files as they arrive in a folder");
     add_db(watch);
@@ -243,6 +287,7 @@ int main(int argc, char** argv) {
         ->add_option("--csv", config.rates_csv_file,
                      "rates CSV currency,rate_to_usd,valid_from (the --rates layout)")
         ->excludes(ecb_option);
+    billflow::AddConversionFlags(rates_import, &config);
     rates_import->footer(kRatesExamples);
     CLI::App* rates_fetch = rates_cmd->add_subcommand(
         "fetch", "download the ECB reference rates over HTTPS and import them");
@@ -251,6 +296,7 @@ int main(int argc, char** argv) {
                             "one feed's https:// URL, or a base URL ending in '/' holding "
                             "eurofxref-hist-90d.xml and eurofxref-hist.zip (env BILLFLOW_ECB_URL; "
                             "default https://www.ecb.europa.eu/stats/eurofxref/)");
+    billflow::AddConversionFlags(rates_fetch, &config);
     rates_fetch->footer(kRatesExamples);
     CLI::App* rates_show = rates_cmd->add_subcommand("show", "print stored rates");
     add_db(rates_show);
@@ -263,6 +309,13 @@ int main(int argc, char** argv) {
     rejects->add_option("--source", config.rejects_source, "only this file (path or stored URI)");
     rejects->add_option("--out", config.out, "write to this file instead of stdout");
     rejects->footer(kRejectsExamples);
+    CLI::App* rejects_retry = rejects->add_subcommand(
+        "retry",
+        "settle rate-missing rejects whose rate now exists (runs by itself after "
+        "rates import / fetch)");
+    add_db(rejects_retry);
+    billflow::AddConversionFlags(rejects_retry, &config);
+    rejects_retry->footer(kRejectsRetryHelp);
 
     CLI::App* lambda = app.add_subcommand(
         "lambda", "the AWS Lambda custom-runtime loop (the package's bootstrap runs this)");
@@ -317,6 +370,8 @@ int main(int argc, char** argv) {
     }
     if (*ingest) return billflow::RunIngest(config, log, g_stop);
     if (*lambda) return billflow::RunLambda(config, log);
+    if (*reconvert) return billflow::RunReconvert(config, log);
+    if (*report && config.reconversions) return billflow::RunReconversions(config, log);
     if (*report && config.format == "html") return billflow::RunHtmlReport(config, log);
     if (*report) return billflow::RunReport(config, log);
     if (*watch) return billflow::RunWatch(config, log, g_stop);
@@ -328,6 +383,7 @@ int main(int argc, char** argv) {
     if (*rates_import) return billflow::RunRatesImport(config, log);
     if (*rates_fetch) return billflow::RunRatesFetch(config, log);
     if (*rates_show) return billflow::RunRatesShow(config, log);
+    if (*rejects_retry) return billflow::RunRejectsRetry(config, log);
     if (*rejects) return billflow::RunRejects(config, log);
     if (*migrate) return billflow::RunMigrate(config, log);
     if (*sniff) return billflow::RunSniff(config, log);

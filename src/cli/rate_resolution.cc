@@ -38,4 +38,10 @@ Result<FxRateTable> ResolveRates(const Config& config, Database* db) {
   return table;
 }
 
+Result<FxRateTable> StoredRates(const Config& config, Database& db) {
+  Config stored_only = config;
+  stored_only.rates.clear();
+  return ResolveRates(stored_only, &db);
+}
+
 }  // namespace billflow

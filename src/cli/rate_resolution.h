@@ -13,6 +13,10 @@ namespace billflow {
 // into fx_rates so reports can show what was used).
 [[nodiscard]] Result<FxRateTable> ResolveRates(const Config& config, Database* db);
 
+// The database's fx_rates as a table (ResolveRates without --rates): what jobs over stored
+// rows (`rejects retry`, `reconvert`) convert with.
+[[nodiscard]] Result<FxRateTable> StoredRates(const Config& config, Database& db);
+
 }  // namespace billflow
 
 #endif  // BILLFLOW_CLI_RATE_RESOLUTION_H_

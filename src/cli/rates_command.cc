@@ -9,6 +9,7 @@
 #include "cli/ecb_rates_fetch.h"
 #include "cli/imported_rates.h"
 #include "cli/open_database.h"
+#include "cli/rejects_retry.h"
 #include "core/currency_code.h"
 #include "ecb/ecb_document.h"
 
@@ -47,6 +48,17 @@ void PrintRow(const char* currency, const char* valid_from, const char* rate, co
   }
 }
 
+// New rates may settle rate-missing rejects: they are retried after every import and fetch.
+int RetryAfterRateUpdate(const Config& config, const Logger& log, Database& db) {
+  auto retried = RetryRateMissingRejects(config, log, db, RetryOutput::kPrintIfAny);
+  if (!retried) {
+    log.Error("rates stored, but retrying rate-missing rejects failed: " + retried.error().message +
+              "; run billflow rejects retry");
+    return kExitFileFailed;
+  }
+  return kExitOk;
+}
+
 }  // namespace
 
 int RunRatesImport(const Config& config, const Logger& log) {
@@ -73,7 +85,10 @@ int RunRatesImport(const Config& config, const Logger& log) {
   std::unique_ptr<Database> db;
   std::vector<FxRate> stored;
   if (int code = OpenWithStoredRates(config, log, &db, &stored); code != kExitOk) return code;
-  return StoreImportedRates(config, log, *db, stored, *imported);
+  if (int code = StoreImportedRates(config, log, *db, stored, *imported); code != kExitOk) {
+    return code;
+  }
+  return RetryAfterRateUpdate(config, log, *db);
 }
 
 int RunRatesFetch(const Config& config, const Logger& log) {
@@ -91,7 +106,7 @@ int RunRatesFetch(const Config& config, const Logger& log) {
   }
   for (const std::string& url : fetched->urls) std::printf("downloaded %s\n", url.c_str());
   PrintImportedRates(config, log, fetched->imported, fetched->stored);
-  return kExitOk;
+  return RetryAfterRateUpdate(config, log, *db);
 }
 
 int RunRatesShow(const Config& config, const Logger& log) {

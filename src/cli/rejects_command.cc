@@ -1,10 +1,12 @@
-// billflow rejects [--source S] [--out FILE]: rejected rows as CSV, safe to open in a spreadsheet.
+// billflow rejects [--source S] [--out FILE]: rejected rows as CSV, safe to open in a spreadsheet;
+// billflow rejects retry: settle rate-missing rejects whose rate now exists.
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 
 #include "cli/commands.h"
 #include "cli/open_database.h"
+#include "cli/rejects_retry.h"
 #include "report/usd_report.h"
 
 namespace billflow {
@@ -52,6 +54,20 @@ int RunRejects(const Config& config, const Logger& log) {
     return kExitFileFailed;
   }
   log.Info("wrote " + std::to_string(rejects->size()) + " rejected rows to " + config.out);
+  return kExitOk;
+}
+
+int RunRejectsRetry(const Config& config, const Logger& log) {
+  auto db = OpenDatabase(config);
+  if (!db) {
+    log.Error(db.error().message);
+    return db.error().code == ErrorCode::kInvalidArgument ? kExitUsage : kExitFileFailed;
+  }
+  auto retried = RetryRateMissingRejects(config, log, **db, RetryOutput::kPrint);
+  if (!retried) {
+    log.Error(retried.error().message);
+    return kExitFileFailed;
+  }
   return kExitOk;
 }
 

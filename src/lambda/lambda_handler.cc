@@ -21,7 +21,8 @@ json ReportJson(const RatesFetchReport& report) {
               {"dates_added", report.dates_added},
               {"rates_added", report.rates_added},
               {"rates_changed", report.rates_changed},
-              {"gaps", report.gaps}};
+              {"gaps", report.gaps},
+              {"rejects_settled", report.rejects_settled}};
 }
 
 }  // namespace

@@ -29,6 +29,8 @@ struct RatesFetchReport {
   std::size_t rates_added = 0;
   std::size_t rates_changed = 0;
   std::size_t gaps = 0;  // TARGET working days still without ECB rates
+  // Rate-missing rejects the new rates settled (`billflow rejects retry`, run after the fetch).
+  std::uint64_t rejects_settled = 0;
 };
 
 // Runs the ECB rates fetch into `db` and reports what it stored.

@@ -272,9 +272,10 @@ TEST_F(LambdaHandlerTest, ScheduledEventRunsTheRatesFetchIntoTheDatabase) {
   LambdaHandler handler(config_, &s3_, &rates_);
   Result<std::string> answer = handler.Handle(MakeInvocation("req-7", kScheduledEvent));
   ASSERT_TRUE(answer) << answer.error().message;
-  EXPECT_EQ(*answer,
-            R"({"rates_fetch":{"dates_added":1,"gaps":0,"rates_added":1,"rates_changed":0,)"
-            R"("rates_read":1,"url":"https://ecb.local/eurofxref-hist-90d.xml"}})");
+  EXPECT_EQ(
+      *answer,
+      R"({"rates_fetch":{"dates_added":1,"gaps":0,"rates_added":1,"rates_changed":0,)"
+      R"("rates_read":1,"rejects_settled":0,"url":"https://ecb.local/eurofxref-hist-90d.xml"}})");
   auto db = config_.connect();
   ASSERT_TRUE(db) << db.error().message;
   auto stored = (*db)->LoadRates();

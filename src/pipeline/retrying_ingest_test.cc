@@ -83,6 +83,18 @@ class FakeDatabase : public Database {
   }
   Result<std::vector<FxRate>> LoadRates() override { return std::vector<FxRate>{}; }
   Status SaveRates(const std::vector<FxRate>&) override { return Ok(); }
+  Result<std::vector<RetriedFile>> RetryRejects(const FxRateTable&, const RetryOptions&) override {
+    return std::vector<RetriedFile>{};
+  }
+  Result<ReconvertRun> Reconvert(const FxRateTable&, const ReconvertRequest&) override {
+    return ReconvertRun{};
+  }
+  Result<std::vector<StoredReconversion>> Reconversions() override {
+    return std::vector<StoredReconversion>{};
+  }
+  Result<std::uint64_t> RowsUsingRate(const std::string&, CivilDate) override {
+    return std::uint64_t{0};
+  }
 
  private:
   FakeServer* server_;

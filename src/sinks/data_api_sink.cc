@@ -250,4 +250,9 @@ Status DataApiSink::ExecText(std::string_view sql, std::span<const SqlArgs> sets
   return Ok();
 }
 
+Status DataApiSink::ResumeFile(std::int64_t file_id) {
+  writer_.Start(transaction_id_, file_id);
+  return Ok();
+}
+
 }  // namespace billflow

@@ -86,6 +86,7 @@ class DataApiSink : public FileLedger {
   Status CommitTransaction() override;
   void RollbackTransaction() noexcept override;
   Status UpsertFailure(const FileIdentity& file, const std::string& error) override;
+  Status ResumeFile(std::int64_t file_id) override;
 
   // Runs `sql` in the file's transaction; errors are prefixed "data-api WHAT: ".
   [[nodiscard]] Result<ExecuteResult> InTransaction(const std::string& sql,

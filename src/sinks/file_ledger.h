@@ -62,6 +62,13 @@ class FileLedger : public Database {
   Result<std::vector<FxRate>> LoadRates() final;
   Status SaveRates(const std::vector<FxRate>& rates) final;
 
+  // The jobs over stored rows (reject_retry.cc, reconvert.cc), on the SQL hooks.
+  Result<std::vector<RetriedFile>> RetryRejects(const FxRateTable& rates,
+                                                const RetryOptions& options) final;
+  Result<ReconvertRun> Reconvert(const FxRateTable& rates, const ReconvertRequest& request) final;
+  Result<std::vector<StoredReconversion>> Reconversions() final;
+  Result<std::uint64_t> RowsUsingRate(const std::string& currency, CivilDate valid_from) final;
+
  protected:
   FileLedger() = default;
 
@@ -146,6 +153,10 @@ class FileLedger : public Database {
   // loaded entry keeps every column.
   [[nodiscard]] virtual Status UpsertFailure(const FileIdentity& file,
                                              const std::string& error) = 0;
+  // Inside the transaction OpenFile opened for an existing loaded file (the jobs over stored
+  // rows): makes AddRow and FlushFile write to `file_id`, as they do after ClearFile or
+  // InsertEntry.
+  [[nodiscard]] virtual Status ResumeFile(std::int64_t file_id) = 0;
 
  private:
   [[nodiscard]] Result<BeginOutcome> OpenOnce(const FileIdentity& file, bool* raced);
@@ -155,6 +166,28 @@ class FileLedger : public Database {
       const KeysetRead& read, std::string_view what,
       const std::function<Result<T>(const StoredRow&)>& decode);
   [[nodiscard]] Status MigrateLocked();
+
+  // ---- Shared by the jobs over stored rows (sinks/ledger_jobs.cc) ----
+  // The loaded files (file_id, source) for which `exists_sql` — a subquery on `f.file_id`
+  // with `args` bound to its $1… — finds a row, by file_id, read in keyset pages.
+  [[nodiscard]] Result<std::vector<std::pair<std::int64_t, std::string>>> LoadedFilesWith(
+      std::string_view exists_sql, const SqlArgs& args, std::string_view what);
+  // Opens the transaction and lock of `source` as an ingest does, checks that it is still the
+  // loaded file `file_id` (false, rolled back, when not) and reads its counts into *counts.
+  [[nodiscard]] Result<bool> OpenLoadedFile(std::int64_t file_id, const std::string& source,
+                                            LoadTally* counts);
+  // Runs one statement (ExecText with one parameter set).
+  [[nodiscard]] Status ExecOne(std::string_view sql, SqlArgs args, std::string_view what);
+  // One file's part of RetryRejects, in its own transaction; nullopt when the file is no
+  // longer a loaded one.
+  [[nodiscard]] Result<std::optional<RetriedFile>> RetryFileRejects(std::int64_t file_id,
+                                                                    const std::string& source,
+                                                                    const RowValidator& validator);
+  // One file's part of Reconvert, in its own transaction (rolled back when dry); nullopt when
+  // the file is no longer a loaded one.
+  [[nodiscard]] Result<std::optional<ReconvertedFile>> ReconvertFile(
+      std::int64_t file_id, const std::string& source, const RowValidator& validator,
+      const ReconvertRequest& request);
 
   std::int64_t file_id_ = 0;
   std::string source_;

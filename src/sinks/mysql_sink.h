@@ -61,6 +61,7 @@ class MysqlSink : public FileLedger {
   Status CommitTransaction() override;
   void RollbackTransaction() noexcept override;
   Status UpsertFailure(const FileIdentity& file, const std::string& error) override;
+  Status ResumeFile(std::int64_t file_id) override;
 
   struct Impl;
   explicit MysqlSink(std::unique_ptr<Impl> impl);

@@ -39,7 +39,7 @@ std::string FromByteaHex(std::string_view text) {
 
 Result<PgRows> PlainRows(Result<TextRows> cells) {
   if (!cells) return tl::unexpected(cells.error());
-  return WithoutNulls(std::move(*cells));
+  return ::billflow::WithoutNulls(std::move(*cells));  // the outer one: this name hides it
 }
 
 struct PgConnCloser {

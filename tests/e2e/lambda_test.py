@@ -175,11 +175,11 @@ class ScheduledRatesTest(unittest.TestCase):
         dates = len(self.QUOTES)
         self.assertEqual(self.read_result(0), ("response", {"rates_fetch": {
             "url": base + "eurofxref-hist.zip", "rates_read": len(expected), "dates_added": dates,
-            "rates_added": len(expected), "rates_changed": 0, "gaps": 0}}), stderr)
+            "rates_added": len(expected), "rates_changed": 0, "gaps": 0, "rejects_settled": 0}}), stderr)
         ninety = oracle(newest(self.QUOTES, 64))
         self.assertEqual(self.read_result(1), ("response", {"rates_fetch": {
             "url": base + "eurofxref-hist-90d.xml", "rates_read": len(ninety), "dates_added": 0,
-            "rates_added": 0, "rates_changed": 0, "gaps": 0}}), stderr)
+            "rates_added": 0, "rates_changed": 0, "gaps": 0, "rejects_settled": 0}}), stderr)
         self.assertEqual(self.server.paths, ["/stats/eurofxref/eurofxref-hist.zip",
                                              "/stats/eurofxref/eurofxref-hist-90d.xml"])
         self.assertEqual(self.stored_ecb(), expected)

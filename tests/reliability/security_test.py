@@ -166,6 +166,34 @@ REVIEWED_SQL_BUILDERS = {
     ("sinks/ledger_read_sql.cc", " WHERE f.source = $1"): "constant; source bound as $1",
     ("sinks/ledger_read_sql.cc", "SELECT substr(raw_line, $1, "): "piece size an integer; positions and keys bound",
     ("sinks/ledger_read_sql.cc", "SELECT currency, "): "date formatting chosen by dialect",
+    # The jobs over stored rows (rejects retry, reconvert: ledger_jobs.cc, reject_retry.cc,
+    # reconvert.cc) join constant fragments only: a constant EXISTS subquery, $n placeholder
+    # numbers, the constant page LIMIT, per-dialect date/time functions chosen by a switch; every
+    # value (ids, lines, dates, currency, amounts) is a bound $n. Where only the error context
+    # (`what`) joins the source, the statement itself is constant.
+    ("sinks/ledger_jobs.cc", "SELECT f.file_id, f.source FROM billing_files f WHERE f.status = "):
+        "constant EXISTS subquery of the caller, $n numbers and page LIMIT; values bound",
+    ("sinks/ledger_jobs.cc", "SELECT rows_read, rows_loaded, rows_rejected, usd_total FROM billing_files WHERE "):
+        "constant statement; only the error context joins the source",
+    ("sinks/reconvert.cc", "SELECT 1 FROM billing_data d WHERE d.file_id = f.file_id"):
+        "filter of constant conditions with $n placeholders; values bound",
+    ("sinks/reconvert.cc", "INSERT INTO fx_reconversions (run_at, currency, from_date, to_date, dry_run, "):
+        "current-time function chosen by dialect; values bound as $n",
+    ("sinks/reconvert.cc", "SELECT d.id, d.company_name, d.country, d.city, d.product_line, d.item, d.bill_date, "):
+        "date cast chosen by dialect, constant filter conditions, $n numbers, page LIMIT; values bound",
+    ("sinks/reconvert.cc", "UPDATE billing_data SET fx_rate = $1, fx_rate_date = $2, fx_rate_source = $3, "):
+        "constant statement; only the error context joins the source",
+    ("sinks/reconvert.cc", "UPDATE billing_files SET usd_total = $1 WHERE file_id = $2"):
+        "constant statement; only the error context joins the source",
+    ("sinks/reconvert.cc", "SELECT run_id, "): "timestamp and date casts chosen by dialect, page LIMIT",
+    ("sinks/reject_retry.cc", "SELECT line_number, retry_fields FROM billing_rejects WHERE file_id = $1 AND "):
+        "constant page LIMIT; values bound; the error context joins the source",
+    ("sinks/reject_retry.cc", "UPDATE billing_rejects SET reason = $1, retry_fields = NULL WHERE file_id = $2 AND "):
+        "constant statement; only the error context joins the source",
+    ("sinks/reject_retry.cc", "DELETE FROM billing_rejects WHERE file_id = $1 AND line_number = $2"):
+        "constant statement; only the error context joins the source",
+    ("sinks/reject_retry.cc", "UPDATE billing_files SET rows_loaded = $1, rows_rejected = $2, usd_total = $3 WHERE "):
+        "constant statement; only the error context joins the source",
 }
 
 
