@@ -1,13 +1,14 @@
 #include "sinks/data_api_sink.h"
 
 #include "sinks/data_api_values.h"
-#include "sinks/group_key_sql.h"
+#include "sinks/ledger_sql.h"
 #include "sinks/postgres_ledger_sql.h"
 #include "sinks/stored_values.h"
 
 namespace billflow {
 namespace {
 
+using data_api::AsCell;
 using data_api::AsLong;
 using data_api::AsText;
 using data_api::CheckColumns;
@@ -15,6 +16,7 @@ using data_api::Dec;
 using data_api::Long;
 using data_api::Named;
 using data_api::OptionalText;
+using data_api::Parameters;
 using data_api::SourceKey;
 using data_api::Text;
 
@@ -28,9 +30,7 @@ DataApiSink::DataApiSink(DataApiClient* client, DataApiSinkOptions options)
               [this](std::string_view id, std::uint64_t first_line, const Decimal& usd) {
                 return NoteDuplicate(id, first_line, usd);
               }),
-      reader_(client, DataApiReader::Limits{DataApiReader::Limits{}.page_rows,
-                                            DataApiReader::Limits{}.page_bytes,
-                                            options.max_request_bytes}) {}
+      max_request_bytes_(options.max_request_bytes) {}
 
 DataApiSink::~DataApiSink() {
   Rollback();
@@ -84,11 +84,7 @@ Status DataApiSink::OpenFile(const FileIdentity& file) {
     return tl::unexpected(Named(transaction.error(), "data-api begin " + file.source));
   transaction_id_ = std::move(*transaction);
   if (!postgres()) return Ok();
-  Result<ExecuteResult> locked = InTransaction(PostgresDataApiSql(kPostgresSourceLock),
-                                               {Text("p1", PostgresSourceLockKey(file.source))},
-                                               "wait for other loaders of " + file.source);
-  if (!locked) return tl::unexpected(locked.error());
-  return Ok();
+  return PgLockSource(file.source);
 }
 
 Result<ExecuteResult> DataApiSink::InTransaction(const std::string& sql,
@@ -205,19 +201,66 @@ Status DataApiSink::UpsertFailure(const FileIdentity& file, const std::string& e
   return Ok();
 }
 
-Result<std::vector<GroupTotal>> DataApiSink::Totals(GroupBy by) {
-  return reader_.Totals(GroupKeySql(by, dialect_));
+SqlDialect DataApiSink::dialect() const { return dialect_; }
+
+// Answers hold at most 1 MiB and 64 KB per row (FIELD-NOTES "Real-service facts"): pages stay
+// well inside both, and a raw line's 32 KiB piece is 43,692 bytes of base64.
+ReadLimits DataApiSink::read_limits() const { return {5000, 640 * 1024, 32 * 1024}; }
+
+Result<TextRows> DataApiSink::QueryText(std::string_view sql, std::span<const SqlArg> args,
+                                        std::string_view what) {
+  ++read_requests_;
+  Result<ExecuteResult> result =
+      client_->Execute(RewritePlaceholders(sql, PlaceholderStyle::kColonNamed, nullptr),
+                       Parameters(args), transaction_id_);
+  if (!result) return tl::unexpected(Named(result.error(), "data-api " + std::string(what)));
+  TextRows rows;
+  rows.reserve(result->records.size());
+  for (const std::vector<SqlValue>& record : result->records) {
+    TextRow& row = rows.emplace_back();
+    row.reserve(record.size());
+    for (const SqlValue& value : record) row.push_back(AsCell(value));
+  }
+  return rows;
 }
 
-Result<std::vector<StoredFile>> DataApiSink::Files() { return reader_.Files(); }
-
-Result<std::vector<StoredReject>> DataApiSink::Rejects(const std::optional<std::string>& source) {
-  if (!source) return reader_.Rejects(std::nullopt, std::nullopt);
-  return reader_.Rejects(source, SourceKey(*source));
+Status DataApiSink::ExecText(std::string_view sql, std::span<const SqlArgs> sets,
+                             std::string_view what) {
+  const std::string text = RewritePlaceholders(sql, PlaceholderStyle::kColonNamed, nullptr);
+  const std::string name = "data-api " + std::string(what);
+  // BatchExecute requests of parameter sets within the budget, measured as encoded.
+  std::vector<std::vector<SqlParameterSet>> requests;
+  std::size_t bytes = 0;
+  for (const SqlArgs& set : sets) {
+    SqlParameterSet parameters = Parameters(set);
+    const std::size_t set_bytes = DataApiClient::ParameterSetJson(parameters).size() + 1;
+    if (requests.empty() || bytes + set_bytes > max_request_bytes_) {
+      requests.emplace_back();
+      bytes = 0;
+    }
+    bytes += set_bytes;
+    requests.back().push_back(std::move(parameters));
+  }
+  // One request on its own is atomic; several outside the file's transaction get one of their
+  // own, so that they apply together or not at all.
+  const bool own_transaction = transaction_id_.empty() && requests.size() > 1;
+  std::string transaction = transaction_id_;
+  if (own_transaction) {
+    Result<std::string> begun = client_->BeginTransaction();
+    if (!begun) return tl::unexpected(Named(begun.error(), name));
+    transaction = std::move(*begun);
+  }
+  for (const std::vector<SqlParameterSet>& request : requests) {
+    Result<std::size_t> sent = client_->BatchExecute(text, request, transaction);
+    if (!sent) {
+      if (own_transaction) (void)client_->RollbackTransaction(transaction);
+      return tl::unexpected(Named(sent.error(), name));
+    }
+  }
+  if (!own_transaction) return Ok();
+  Status committed = client_->CommitTransaction(transaction);
+  if (!committed) return tl::unexpected(Named(committed.error(), name + " (commit)"));
+  return Ok();
 }
-
-Result<std::vector<FxRate>> DataApiSink::LoadRates() { return reader_.Rates(); }
-
-Status DataApiSink::SaveRates(const std::vector<FxRate>& rates) { return reader_.SaveRates(rates); }
 
 }  // namespace billflow

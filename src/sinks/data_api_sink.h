@@ -11,7 +11,6 @@
 
 #include "aws/data_api_client.h"
 #include "core/decimal.h"
-#include "sinks/data_api_reader.h"
 #include "sinks/data_api_row_writer.h"
 #include "sinks/data_api_url.h"
 #include "sinks/file_ledger.h"
@@ -38,7 +37,7 @@ struct DataApiSinkOptions {
 // Rows and rejects are written by DataApiRowWriter (sinks/data_api_row_writer.h), which finds
 // duplicate ids against the PRIMARY KEY before sending, so no statement of the file's
 // transaction is expected to fail. Reads page under the service's response limits
-// (DataApiReader, sinks/data_api_reader.h).
+// (read_limits(); the paging is FileLedger's).
 //
 // Concurrency on MySQL: BeginFile locks the ledger row (SELECT … FOR UPDATE) so a second loader
 // of the same source waits for the first and then sees its ledger; two first loads of a new
@@ -66,19 +65,19 @@ class DataApiSink : public FileLedger {
   Status AddRow(const BillingRecord& row) override;
   Status AddReject(const RejectedRow& reject) override;
 
-  Result<std::vector<GroupTotal>> Totals(GroupBy by) override;
-  Result<std::vector<StoredFile>> Files() override;
-  Result<std::vector<StoredReject>> Rejects(const std::optional<std::string>& source) override;
-  Result<std::vector<FxRate>> LoadRates() override;
-  Status SaveRates(const std::vector<FxRate>& rates) override;
-
   // Requests sent so far by BatchExecute for rows and rejects (tests check the chunking).
   std::size_t batch_requests() const { return writer_.batch_requests(); }
   // Read requests sent so far (tests check the paging).
-  std::size_t read_requests() const { return reader_.requests(); }
+  std::size_t read_requests() const { return read_requests_; }
 
  private:
   std::string Label() const override;
+  SqlDialect dialect() const override;
+  ReadLimits read_limits() const override;
+  Result<TextRows> QueryText(std::string_view sql, std::span<const SqlArg> args,
+                             std::string_view what) override;
+  Status ExecText(std::string_view sql, std::span<const SqlArgs> sets,
+                  std::string_view what) override;
   Status BeginSchemaChange() override;
   Status CreateTables() override;
   Result<int> StoredSchemaVersion() override;
@@ -96,6 +95,7 @@ class DataApiSink : public FileLedger {
   Status UpsertFailure(const FileIdentity& file, const std::string& error) override;
 
   // The PostgreSQL dialect of the hooks above (data_api_sink_postgres.cc).
+  [[nodiscard]] Status PgLockSource(const std::string& source);
   [[nodiscard]] Result<std::optional<LedgerEntry>> PgReadEntry(const std::string& source,
                                                                bool for_update);
   [[nodiscard]] Status PgClearFile(std::int64_t file_id);
@@ -121,7 +121,8 @@ class DataApiSink : public FileLedger {
   std::string transaction_id_;
   std::string schema_transaction_id_;  // PostgreSQL: the migration's transaction
   DataApiRowWriter writer_;
-  DataApiReader reader_;
+  std::size_t max_request_bytes_;
+  std::size_t read_requests_ = 0;
 };
 
 }  // namespace billflow

@@ -1,11 +1,12 @@
 // DataApiSink's ledger hooks on Aurora PostgreSQL: PostgresSink's statements
-// (sinks/postgres_ledger_sql.h) with their positional parameters bound as the Data API's
-// :p1, :p2, … Integers go as longValue (bigint), amounts DECIMAL-hinted (numeric), text as
-// stringValue (character varying, which text columns take).
+// (sinks/postgres_ledger_sql.h), their $N written as the Data API's :pN and their values bound
+// as every shared statement's are (data_api::Parameters: integers as bigint, amounts
+// DECIMAL-hinted, text as character varying, which text columns take).
 #include <string>
 
 #include "sinks/data_api_sink.h"
 #include "sinks/data_api_values.h"
+#include "sinks/ledger_sql.h"
 #include "sinks/postgres_ledger_sql.h"
 #include "sinks/stored_values.h"
 
@@ -16,28 +17,32 @@ using data_api::AsLong;
 using data_api::AsText;
 using data_api::CheckColumns;
 using data_api::Named;
+using data_api::Parameters;
 
-// Positional values, named p1, p2, … in order.
-SqlParameterSet Numbered(SqlParameterSet values) {
-  for (std::size_t i = 0; i < values.size(); ++i) values[i].name = "p" + std::to_string(i + 1);
-  return values;
+std::string Sql(std::string_view positional) {
+  return RewritePlaceholders(positional, PlaceholderStyle::kColonNamed, nullptr);
 }
-SqlParameter Long(std::int64_t value) { return {"", value, TypeHint::kNone}; }
-SqlParameter Long(std::uint64_t value) { return Long(static_cast<std::int64_t>(value)); }
-SqlParameter Text(std::string_view value) { return {"", std::string(value), TypeHint::kNone}; }
-SqlParameter OptionalText(std::string_view value) {
-  if (value.empty()) return {"", std::monostate{}, TypeHint::kNone};
-  return Text(value);
+SqlArg Int(std::uint64_t value) { return SqlArg::Int(static_cast<std::int64_t>(value)); }
+// An empty value is stored as NULL (no profile, default settings).
+SqlArg OptionalText(const std::string& value) {
+  return value.empty() ? SqlArg::Null() : SqlArg::Text(value);
 }
-SqlParameter Dec(const Decimal& value) { return {"", value.ToString(), TypeHint::kDecimal}; }
 
 }  // namespace
 
+Status DataApiSink::PgLockSource(const std::string& source) {
+  const SqlArgs key = {SqlArg::Text(PostgresSourceLockKey(source))};
+  BILLFLOW_TRY(InTransaction(Sql(kPostgresSourceLock), Parameters(key),
+                             "wait for other loaders of " + source));
+  return Ok();
+}
+
 Result<std::optional<LedgerEntry>> DataApiSink::PgReadEntry(const std::string& source,
                                                             bool for_update) {
-  Result<ExecuteResult> rows = client_->Execute(
-      PostgresDataApiSql(for_update ? kPostgresLedgerLookupForUpdate : kPostgresLedgerLookup),
-      Numbered({Text(source)}), for_update ? transaction_id_ : std::string());
+  const SqlArgs args = {SqlArg::Text(source)};
+  Result<ExecuteResult> rows =
+      client_->Execute(Sql(for_update ? kPostgresLedgerLookupForUpdate : kPostgresLedgerLookup),
+                       Parameters(args), for_update ? transaction_id_ : std::string());
   if (!rows) return tl::unexpected(Named(rows.error(), "data-api read ledger of " + source));
   if (rows->records.empty()) return std::optional<LedgerEntry>{};
   const std::vector<SqlValue>& r = rows->records.front();
@@ -50,11 +55,10 @@ Result<std::optional<LedgerEntry>> DataApiSink::PgReadEntry(const std::string& s
 }
 
 Status DataApiSink::PgClearFile(std::int64_t file_id) {
-  const SqlParameterSet id = Numbered({Long(file_id)});
-  BILLFLOW_TRY(InTransaction(PostgresDataApiSql(kPostgresDeleteRows), id, "delete previous rows"));
-  BILLFLOW_TRY(
-      InTransaction(PostgresDataApiSql(kPostgresDeleteRejects), id, "delete previous rejects"));
-  BILLFLOW_TRY(InTransaction(PostgresDataApiSql(kPostgresMarkLoading), id, "mark ledger"));
+  const SqlParameterSet id = Parameters(SqlArgs{SqlArg::Int(file_id)});
+  BILLFLOW_TRY(InTransaction(Sql(kPostgresDeleteRows), id, "delete previous rows"));
+  BILLFLOW_TRY(InTransaction(Sql(kPostgresDeleteRejects), id, "delete previous rejects"));
+  BILLFLOW_TRY(InTransaction(Sql(kPostgresMarkLoading), id, "mark ledger"));
   writer_.Start(transaction_id_, file_id);
   return Ok();
 }
@@ -62,11 +66,10 @@ Status DataApiSink::PgClearFile(std::int64_t file_id) {
 // The advisory lock keeps other loaders of the source out; only UpsertFailure's statement,
 // which takes no lock, can insert the source meanwhile: that is the race lost.
 Result<std::optional<std::int64_t>> DataApiSink::PgInsertEntry(const FileIdentity& file) {
+  const SqlArgs args = {SqlArg::Text(file.source), Int(file.size_bytes),
+                        SqlArg::Text(file.version_tag), SqlArg::Text(file.version_order)};
   Result<ExecuteResult> inserted =
-      InTransaction(PostgresDataApiSql(kPostgresInsertEntry),
-                    Numbered({Text(file.source), Long(file.size_bytes), Text(file.version_tag),
-                              Text(file.version_order)}),
-                    "insert ledger of " + file.source);
+      InTransaction(Sql(kPostgresInsertEntry), Parameters(args), "insert ledger of " + file.source);
   if (!inserted && inserted.error().code == ErrorCode::kDuplicateKey) {
     return std::optional<std::int64_t>{};
   }
@@ -80,23 +83,27 @@ Result<std::optional<std::int64_t>> DataApiSink::PgInsertEntry(const FileIdentit
 }
 
 Status DataApiSink::PgWriteLoaded(const FileIdentity& file, const LoadTally& stored) {
-  Result<ExecuteResult> updated = InTransaction(
-      PostgresDataApiSql(kPostgresWriteLoaded),
-      Numbered({Text(file.content_sha256), Long(file.size_bytes), Text(file.version_tag),
-                Text(file.version_order), Long(stored.rows_read), Long(stored.rows_loaded),
-                Long(stored.rows_rejected), Dec(stored.usd_total), OptionalText(file.profile),
-                OptionalText(file.settings_sha256), Long(file_id())}),
-      "update ledger");
-  if (!updated) return tl::unexpected(updated.error());
+  const SqlArgs args = {SqlArg::Text(file.content_sha256),
+                        Int(file.size_bytes),
+                        SqlArg::Text(file.version_tag),
+                        SqlArg::Text(file.version_order),
+                        Int(stored.rows_read),
+                        Int(stored.rows_loaded),
+                        Int(stored.rows_rejected),
+                        SqlArg::Dec(stored.usd_total),
+                        OptionalText(file.profile),
+                        OptionalText(file.settings_sha256),
+                        SqlArg::Int(file_id())};
+  BILLFLOW_TRY(InTransaction(Sql(kPostgresWriteLoaded), Parameters(args), "update ledger"));
   return Ok();
 }
 
 Status DataApiSink::PgUpsertFailure(const FileIdentity& file, const std::string& error) {
-  Result<ExecuteResult> done = client_->Execute(
-      PostgresDataApiSql(kPostgresUpsertFailure),
-      Numbered({Text(file.source), Text(file.content_sha256), Long(file.size_bytes),
-                Text(file.version_tag), Text(file.version_order), Text(error),
-                OptionalText(file.profile), OptionalText(file.settings_sha256)}));
+  const SqlArgs args = {
+      SqlArg::Text(file.source),      SqlArg::Text(file.content_sha256), Int(file.size_bytes),
+      SqlArg::Text(file.version_tag), SqlArg::Text(file.version_order),  SqlArg::Text(error),
+      OptionalText(file.profile),     OptionalText(file.settings_sha256)};
+  Result<ExecuteResult> done = client_->Execute(Sql(kPostgresUpsertFailure), Parameters(args));
   if (!done)
     return tl::unexpected(Named(done.error(), "data-api record failure of " + file.source));
   return Ok();

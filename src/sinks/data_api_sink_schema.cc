@@ -5,6 +5,7 @@
 
 #include "sinks/data_api_sink.h"
 #include "sinks/data_api_values.h"
+#include "sinks/ledger_sql.h"
 #include "sinks/mysql_schema.h"
 #include "sinks/postgres_ledger_sql.h"
 #include "sinks/postgres_schema.h"
@@ -95,7 +96,8 @@ Result<int> DataApiSink::StoredSchemaVersion() {
 Status DataApiSink::UpgradeTables(int from_version) {
   SchemaUpgradeOps ops;
   ops.has_column = [this](std::string_view table, std::string_view column) -> Result<bool> {
-    std::string query = postgres() ? PostgresDataApiSql(kPostgresHasColumnQuery)
+    std::string query = postgres() ? RewritePlaceholders(kPostgresHasColumnQuery,
+                                                         PlaceholderStyle::kColonNamed, nullptr)
                                    : std::string(kMysqlHasColumnQuery);
     if (!postgres()) {
       query.replace(query.find('?'), 1, ":p1");
@@ -116,10 +118,11 @@ Status DataApiSink::UpgradeTables(int from_version) {
 }
 
 Status DataApiSink::RecordSchemaVersion(int version) {
-  const std::string sql = postgres()
-                              ? PostgresDataApiSql(kPostgresRecordVersion)
-                              : "INSERT INTO schema_version (version, applied_at) VALUES (:p1, "
-                                "UTC_TIMESTAMP(6))";
+  const std::string sql =
+      postgres()
+          ? RewritePlaceholders(kPostgresRecordVersion, PlaceholderStyle::kColonNamed, nullptr)
+          : "INSERT INTO schema_version (version, applied_at) VALUES (:p1, "
+            "UTC_TIMESTAMP(6))";
   BILLFLOW_TRY(SchemaExecute(sql, {Long("p1", version)}, "record schema_version"));
   return Ok();
 }

@@ -3,11 +3,54 @@
 #include <charconv>
 #include <variant>
 
-#include "crypto/sha256.h"
+#include "sinks/stored_values.h"
 
 namespace billflow::data_api {
 
-std::string SourceKey(const std::string& source) { return ToHex(Sha256::Of(source)); }
+std::string SourceKey(const std::string& source) { return SourceSha256Hex(source); }
+
+TextCell AsCell(const SqlValue& value) {
+  if (const auto* s = std::get_if<std::string>(&value)) return *s;
+  if (const auto* n = std::get_if<std::int64_t>(&value)) return std::to_string(*n);
+  if (const auto* b = std::get_if<SqlBlob>(&value)) return b->bytes;
+  if (const auto* flag = std::get_if<bool>(&value)) return std::string(*flag ? "1" : "0");
+  if (const auto* d = std::get_if<double>(&value)) {
+    char buffer[32];
+    auto [end, error] = std::to_chars(buffer, buffer + sizeof buffer, *d);
+    return std::string(buffer, error == std::errc() ? end : buffer);
+  }
+  return std::nullopt;
+}
+
+SqlParameterSet Parameters(std::span<const SqlArg> args) {
+  SqlParameterSet out;
+  out.reserve(args.size());
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const SqlArg& arg = args[i];
+    std::string name = "p" + std::to_string(i + 1);
+    switch (arg.kind) {
+      case SqlArg::Kind::kNull:
+        out.push_back({std::move(name), std::monostate{}, TypeHint::kNone});
+        break;
+      case SqlArg::Kind::kInt:
+        out.push_back({std::move(name), arg.number, TypeHint::kNone});
+        break;
+      case SqlArg::Kind::kBytes:
+        out.push_back({std::move(name), SqlBlob{arg.text}, TypeHint::kNone});
+        break;
+      case SqlArg::Kind::kText:
+        out.push_back({std::move(name), arg.text, TypeHint::kNone});
+        break;
+      case SqlArg::Kind::kDate:
+        out.push_back({std::move(name), arg.text, TypeHint::kDate});
+        break;
+      case SqlArg::Kind::kDecimal:
+        out.push_back({std::move(name), arg.text, TypeHint::kDecimal});
+        break;
+    }
+  }
+  return out;
+}
 
 std::int64_t AsLong(const SqlValue& value) {
   if (const auto* n = std::get_if<std::int64_t>(&value)) return *n;

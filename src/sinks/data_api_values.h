@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -10,6 +11,7 @@
 #include "aws/data_api_client.h"
 #include "core/decimal.h"
 #include "core/result.h"
+#include "sinks/ledger_sql.h"
 
 namespace billflow::data_api {
 
@@ -29,6 +31,12 @@ SqlParameter Dec(const char* name, const Decimal& value);
 std::int64_t AsLong(const SqlValue& value);
 // A stringValue, longValue (as decimal text) or blobValue (its bytes); "" otherwise.
 std::string AsText(const SqlValue& value);
+// A value of an answer as FileLedger's hooks give it: NULL as nullopt, numbers as decimal
+// text, blobs as their bytes.
+TextCell AsCell(const SqlValue& value);
+// `args` as the parameters :p1… (RewritePlaceholders' kColonNamed), dates and decimals with
+// their type hints.
+SqlParameterSet Parameters(std::span<const SqlArg> args);
 // A record must have the columns its SELECT names: a shorter one is kInvalidData naming
 // `what`, never skipped.
 [[nodiscard]] Status CheckColumns(const std::vector<SqlValue>& record, std::size_t columns,

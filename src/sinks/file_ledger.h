@@ -2,12 +2,17 @@
 #define BILLFLOW_SINKS_FILE_LEDGER_H_
 
 #include <cstdint>
+#include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
 #include "core/decimal.h"
 #include "sinks/database.h"
+#include "sinks/group_key_sql.h"
+#include "sinks/ledger_read_sql.h"
+#include "sinks/ledger_sql.h"
 
 namespace billflow {
 
@@ -23,8 +28,12 @@ inline constexpr int kLedgerSchemaVersion = 3;
 // replaced), RollbackFile and RecordFailure — and every decision in it. A backend derives from
 // it and supplies its dialect only, through the protected hooks below: SQL text, binding, how
 // its transactions and locks work, and how it recognises a duplicate key (the server's error
-// number). It still implements AddRow/AddReject (buffering and bulk writes are its own) and the
-// read paths of Database.
+// number). It still implements AddRow/AddReject (buffering and bulk writes are its own).
+//
+// The read paths of Database (Totals, Files, Rejects, LoadRates) and SaveRates are written
+// once too (file_ledger_reads.cc, SQL in sinks/ledger_read_sql.h): a backend only runs SQL
+// through QueryText and ExecText. Every read returns all its rows or an error, never a
+// partial answer; a stored value that does not decode is kInvalidData (StoredRow).
 //
 // Adding a backend (e.g. PostgreSQL): derive from FileLedger, implement each hook with the
 // contract stated beside it, call NoteDuplicate() for every row refused because its id is
@@ -45,6 +54,12 @@ class FileLedger : public Database {
   void RollbackFile() noexcept final;
   Status RecordFailure(const FileIdentity& file, const std::string& error) final;
 
+  Result<std::vector<GroupTotal>> Totals(GroupBy by) final;
+  Result<std::vector<StoredFile>> Files() final;
+  Result<std::vector<StoredReject>> Rejects(const std::optional<std::string>& source) final;
+  Result<std::vector<FxRate>> LoadRates() final;
+  Status SaveRates(const std::vector<FxRate>& rates) final;
+
  protected:
   FileLedger() = default;
 
@@ -56,6 +71,29 @@ class FileLedger : public Database {
   // USD sum overflows.
   [[nodiscard]] Result<std::string> NoteDuplicate(std::string_view id, std::uint64_t first_line,
                                                   const Decimal& usd);
+
+  // Reads every row of `read` in key order — in keyset pages when read_limits() limits
+  // answers — calling `each` for each row (a paged row has read.columns and then the page's
+  // own columns). Stops at the first error of a query or of `each` and returns it.
+  [[nodiscard]] Status ForEachRow(const KeysetRead& read, std::string_view what,
+                                  const std::function<Status(const TextRow&)>& each);
+
+  // ---- SQL hooks (the shared reads and writes run on these) ---------------------------------
+  // The dialect the shared statements are written in.
+  virtual SqlDialect dialect() const = 0;
+  // What one answer may hold; the default (no limit) reads each query in one answer.
+  virtual ReadLimits read_limits() const { return {}; }
+  // Runs a query (placeholders $1…, sinks/ledger_sql.h) and returns all its rows, or an error
+  // naming the database and `what` — never a partial answer. Inside the open file's
+  // transaction when there is one, otherwise on its own.
+  [[nodiscard]] virtual Result<TextRows> QueryText(std::string_view sql,
+                                                   std::span<const SqlArg> args,
+                                                   std::string_view what) = 0;
+  // Runs `sql` once per parameter set of `sets`, in order: inside the open file's transaction
+  // when there is one, otherwise all in one transaction of its own (all or nothing). Errors
+  // name the database and `what`.
+  [[nodiscard]] virtual Status ExecText(std::string_view sql, std::span<const SqlArgs> sets,
+                                        std::string_view what) = 0;
 
   // ---- Dialect hooks -------------------------------------------------------------------------
   // Names the database in messages: "sqlite /data/billflow.db", "mysql app@db:3306/billing".

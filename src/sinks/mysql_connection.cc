@@ -338,10 +338,17 @@ Status MysqlConnection::Exec(std::string_view sql, const MysqlParams& params,
 
 Result<MysqlRows> MysqlConnection::Query(std::string_view sql, const MysqlParams& params,
                                          std::string_view what) {
+  Result<TextRows> cells = QueryText(sql, params, what);
+  if (!cells) return tl::unexpected(cells.error());
+  return WithoutNulls(std::move(*cells));
+}
+
+Result<TextRows> MysqlConnection::QueryText(std::string_view sql, const MysqlParams& params,
+                                            std::string_view what) {
   Statement statement;
   BILLFLOW_TRY(Run(statement, sql, params, what));
   MYSQL_STMT* stmt = statement.stmt;
-  MysqlRows rows;
+  TextRows rows;
   const unsigned columns = mysql_stmt_field_count(stmt);
   if (columns == 0) return rows;
   if (mysql_stmt_store_result(stmt) != 0)
@@ -374,9 +381,9 @@ Result<MysqlRows> MysqlConnection::Query(std::string_view sql, const MysqlParams
     out.reserve(columns);
     for (unsigned i = 0; i < columns; ++i) {
       if (nulls[i]) {
-        out.emplace_back();
+        out.emplace_back(std::nullopt);
       } else if (lengths[i] <= kInline) {
-        out.emplace_back(static_cast<const char*>(binds[i].buffer), lengths[i]);
+        out.emplace_back(std::string(static_cast<const char*>(binds[i].buffer), lengths[i]));
       } else {
         std::string value(lengths[i] + 1, '\0');
         unsigned long got = 0;

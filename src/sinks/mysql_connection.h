@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "sinks/ledger_sql.h"
 #include "sinks/mysql_options.h"
 
 namespace billflow {
@@ -63,6 +64,9 @@ class MysqlConnection {
   [[nodiscard]] Status Exec(std::string_view sql, const MysqlParams& params, std::string_view what);
   [[nodiscard]] Result<MysqlRows> Query(std::string_view sql, const MysqlParams& params,
                                         std::string_view what);
+  // The same as Query, with NULL kept as nullopt.
+  [[nodiscard]] Result<TextRows> QueryText(std::string_view sql, const MysqlParams& params,
+                                           std::string_view what);
   std::uint64_t affected_rows() const;
   std::uint64_t last_insert_id() const;
 

@@ -1,7 +1,6 @@
 #include "sinks/mysql_sink.h"
 
 #include "crypto/sha256.h"
-#include "sinks/group_key_sql.h"
 #include "sinks/mysql_bulk_writer.h"
 #include "sinks/mysql_connection.h"
 #include "sinks/mysql_row_batch.h"
@@ -269,111 +268,66 @@ Status MysqlSink::UpsertFailure(const FileIdentity& file, const std::string& err
       "record failure");
 }
 
-Result<std::vector<GroupTotal>> MysqlSink::Totals(GroupBy by) {
-  const std::string key(GroupKeySql(by, SqlDialect::kMysql));
-  // SUM over DECIMAL is exact DECIMAL arithmetic; BINARY ordering matches SQLite's.
-  auto rows = impl_->conn->Query(
-      "SELECT " + key +
-          " AS k, d.currency, COUNT(*), SUM(d.bill_amount), SUM(d.bill_amount_usd) "
-          "FROM billing_data d JOIN billing_files f ON f.file_id = d.file_id "
-          "WHERE f.status = 'loaded' GROUP BY k, d.currency "
-          "ORDER BY CAST(k AS BINARY), CAST(d.currency AS BINARY)",
-      "report");
-  if (!rows) return tl::unexpected(rows.error());
-  std::vector<GroupTotal> out;
-  for (auto& r : *rows) {
-    GroupTotal total;
-    total.key = std::move(r[0]);
-    total.currency = std::move(r[1]);
-    total.rows = ToU64(r[2]);
-    auto amount = StoredDecimal(r[3], 4);
-    auto usd = StoredDecimal(r[4], 2);
-    if (!amount || !usd) {
-      return Fail(ErrorCode::kInvalidData, "mysql " + impl_->target() + ": total \"" + r[3] +
-                                               "\" / \"" + r[4] + "\" is not a decimal");
+SqlDialect MysqlSink::dialect() const { return SqlDialect::kMysql; }
+
+namespace {
+
+// The `?` parameters of a rewritten statement, in `order` (RewritePlaceholders). They view
+// `args`, which must outlive them.
+MysqlParams ToParams(std::span<const SqlArg> args, const std::vector<std::size_t>& order) {
+  MysqlParams params;
+  params.reserve(order.size());
+  for (std::size_t index : order) {
+    const SqlArg& arg = args[index];
+    switch (arg.kind) {
+      case SqlArg::Kind::kNull:
+        params.push_back(MysqlParam::Null());
+        break;
+      case SqlArg::Kind::kInt:
+        params.push_back(MysqlParam::Int(arg.number));
+        break;
+      case SqlArg::Kind::kBytes:
+        params.push_back(MysqlParam::Bytes(arg.text));
+        break;
+      case SqlArg::Kind::kText:
+      case SqlArg::Kind::kDate:
+      case SqlArg::Kind::kDecimal:
+        // The server converts the text to the column's DATE or DECIMAL exactly.
+        params.push_back(MysqlParam::Text(arg.text));
+        break;
     }
-    total.amount_total = *amount;
-    total.usd_total = *usd;
-    out.push_back(std::move(total));
   }
-  return out;
+  return params;
 }
 
-Result<std::vector<StoredFile>> MysqlSink::Files() {
-  auto rows = impl_->conn->Query(
-      "SELECT file_id, source, status, rows_read, rows_loaded, rows_rejected, usd_total, "
-      "COALESCE(DATE_FORMAT(finished_at, '%Y-%m-%dT%H:%i:%s.%f'), ''), COALESCE(error, '') "
-      "FROM billing_files ORDER BY CAST(source AS BINARY)",
-      "list files");
-  if (!rows) return tl::unexpected(rows.error());
-  std::vector<StoredFile> out;
-  for (auto& r : *rows) {
-    // Milliseconds and a Z, as the SQLite backend writes them.
-    std::string finished = r[7].empty() ? std::string() : r[7].substr(0, 23) + "Z";
-    out.push_back({static_cast<std::int64_t>(ToU64(r[0])), std::move(r[1]), std::move(r[2]),
-                   ToU64(r[3]), ToU64(r[4]), ToU64(r[5]), std::move(r[6]), std::move(finished),
-                   std::move(r[8])});
-  }
-  return out;
+}  // namespace
+
+Result<TextRows> MysqlSink::QueryText(std::string_view sql, std::span<const SqlArg> args,
+                                      std::string_view what) {
+  std::vector<std::size_t> order;
+  const std::string text = RewritePlaceholders(sql, PlaceholderStyle::kQuestion, &order);
+  return impl_->conn->QueryText(text, ToParams(args, order), what);
 }
 
-Result<std::vector<StoredReject>> MysqlSink::Rejects(const std::optional<std::string>& source) {
-  auto rows =
-      source ? impl_->conn->Query(
-                   "SELECT f.source, r.line_number, r.reason, r.raw_line FROM billing_rejects r "
-                   "JOIN billing_files f ON f.file_id = r.file_id WHERE f.source_sha256 = ? "
-                   "ORDER BY CAST(f.source AS BINARY), r.line_number",
-                   {MysqlParam::Bytes(SourceKey(*source).bytes())}, "list rejects")
-             : impl_->conn->Query(
-                   "SELECT f.source, r.line_number, r.reason, r.raw_line FROM billing_rejects r "
-                   "JOIN billing_files f ON f.file_id = r.file_id "
-                   "ORDER BY CAST(f.source AS BINARY), r.line_number",
-                   "list rejects");
-  if (!rows) return tl::unexpected(rows.error());
-  std::vector<StoredReject> out;
-  for (auto& r : *rows) {
-    out.push_back({std::move(r[0]), ToU64(r[1]), std::move(r[2]), std::move(r[3])});
-  }
-  return out;
-}
-
-Result<std::vector<FxRate>> MysqlSink::LoadRates() {
-  auto rows = impl_->conn->Query(
-      "SELECT currency, DATE_FORMAT(valid_from, '%Y-%m-%d'), rate_to_usd, COALESCE(source, '') "
-      "FROM fx_rates ORDER BY CAST(currency AS BINARY), valid_from",
-      "read rates");
-  if (!rows) return tl::unexpected(rows.error());
-  std::vector<FxRate> out;
-  for (auto& r : *rows) {
-    auto rate = ParseStoredRate(r[0], r[1], r[2], r[3], Label());
-    if (!rate) return tl::unexpected(rate.error());
-    out.push_back(std::move(*rate));
-  }
-  return out;
-}
-
-Status MysqlSink::SaveRates(const std::vector<FxRate>& rates) {
+Status MysqlSink::ExecText(std::string_view sql, std::span<const SqlArgs> sets,
+                           std::string_view what) {
   Impl& s = *impl_;
-  s.Rollback();
-  BILLFLOW_TRY(s.conn->Exec("START TRANSACTION", "begin"));
-  s.in_transaction = true;
-  for (const FxRate& rate : rates) {
-    std::string value;
-    AppendDecimal(rate.rate_to_usd, &value);
-    const std::string valid_from = rate.valid_from.ToString();
-    if (auto ok = s.conn->Exec(
-            "INSERT INTO fx_rates (currency, valid_from, rate_to_usd, source) VALUES (?, ?, ?, ?) "
-            "ON DUPLICATE KEY UPDATE rate_to_usd = ?, source = ?",
-            {MysqlParam::Text(rate.currency), MysqlParam::Text(valid_from), MysqlParam::Text(value),
-             MysqlParam::Text(rate.source), MysqlParam::Text(value), MysqlParam::Text(rate.source)},
-            "save rate");
-        !ok) {
-      s.Rollback();
-      return ok;
+  std::vector<std::size_t> order;
+  const std::string text = RewritePlaceholders(sql, PlaceholderStyle::kQuestion, &order);
+  const bool own_transaction = !s.in_transaction;
+  if (own_transaction) {
+    BILLFLOW_TRY(s.conn->Exec("START TRANSACTION", "begin"));
+    s.in_transaction = true;
+  }
+  for (const SqlArgs& set : sets) {
+    if (Status done = s.conn->Exec(text, ToParams(set, order), what); !done) {
+      if (own_transaction) s.Rollback();
+      return done;
     }
   }
+  if (!own_transaction) return Ok();
   s.in_transaction = false;
-  return s.conn->Exec("COMMIT", "commit rates");
+  return s.conn->Exec("COMMIT", what);
 }
 
 }  // namespace billflow

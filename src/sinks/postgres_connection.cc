@@ -18,6 +18,32 @@ constexpr char kNoFile[] = "/dev/null/billflow-uses-no-file";
 // The bytes of one PQputCopyData call: libpq buffers what it is given, so big blocks cost memory.
 constexpr std::size_t kCopyChunkBytes = 256u << 10;
 
+// pg_type.oid of BYTEA.
+constexpr Oid kByteaOid = 17;
+
+int HexDigit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return 0;
+}
+
+// A BYTEA in the text protocol's hex form (`\x4142`, bytea_output's default) as its bytes.
+std::string FromByteaHex(std::string_view text) {
+  if (text.size() < 2 || text[0] != '\\' || text[1] != 'x') return std::string(text);
+  std::string out;
+  out.reserve((text.size() - 2) / 2);
+  for (std::size_t i = 2; i + 1 < text.size(); i += 2) {
+    out.push_back(static_cast<char>(HexDigit(text[i]) * 16 + HexDigit(text[i + 1])));
+  }
+  return out;
+}
+
+Result<PgRows> WithoutNulls(Result<TextRows> cells) {
+  if (!cells) return tl::unexpected(cells.error());
+  return WithoutNulls(std::move(*cells));
+}
+
 struct PgConnCloser {
   void operator()(PGconn* conn) const { PQfinish(conn); }
 };
@@ -160,8 +186,8 @@ Result<std::unique_ptr<PgConnection>> PgConnection::Open(const PostgresOptions& 
   return out;
 }
 
-Result<PgRows> PgConnection::Run(std::string_view sql, const PgParams* params,
-                                 std::string_view what, bool want_rows) {
+Result<TextRows> PgConnection::Run(std::string_view sql, const PgParams* params,
+                                   std::string_view what, bool want_rows) {
   PGconn* conn = handle_->conn.get();
   const std::string text(sql);
   ResultPtr result;
@@ -187,19 +213,24 @@ Result<PgRows> PgConnection::Run(std::string_view sql, const PgParams* params,
   const char* tuples = PQcmdTuples(result.get());
   affected_rows_ = std::strtoull(tuples, nullptr, 10);
   command_status_ = PQcmdStatus(result.get());
-  PgRows rows;
+  TextRows rows;
   if (!want_rows) return rows;
   const int n_rows = PQntuples(result.get());
   const int n_cols = PQnfields(result.get());
   rows.reserve(static_cast<std::size_t>(n_rows));
   for (int r = 0; r < n_rows; ++r) {
-    std::vector<std::string> row;
+    TextRow& row = rows.emplace_back();
     row.reserve(static_cast<std::size_t>(n_cols));
     for (int c = 0; c < n_cols; ++c) {
-      row.emplace_back(PQgetvalue(result.get(), r, c),
-                       static_cast<std::size_t>(PQgetlength(result.get(), r, c)));
+      if (PQgetisnull(result.get(), r, c) != 0) {
+        row.emplace_back(std::nullopt);
+        continue;
+      }
+      std::string_view value(PQgetvalue(result.get(), r, c),
+                             static_cast<std::size_t>(PQgetlength(result.get(), r, c)));
+      row.emplace_back(PQftype(result.get(), c) == kByteaOid ? FromByteaHex(value)
+                                                             : std::string(value));
     }
-    rows.push_back(std::move(row));
   }
   return rows;
 }
@@ -217,11 +248,16 @@ Status PgConnection::Exec(std::string_view sql, const PgParams& params, std::str
 }
 
 Result<PgRows> PgConnection::Query(std::string_view sql, std::string_view what) {
-  return Run(sql, nullptr, what, true);
+  return WithoutNulls(Run(sql, nullptr, what, true));
 }
 
 Result<PgRows> PgConnection::Query(std::string_view sql, const PgParams& params,
                                    std::string_view what) {
+  return WithoutNulls(Run(sql, &params, what, true));
+}
+
+Result<TextRows> PgConnection::QueryText(std::string_view sql, const PgParams& params,
+                                         std::string_view what) {
   return Run(sql, &params, what, true);
 }
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "sinks/ledger_sql.h"
 #include "sinks/postgres_options.h"
 
 namespace billflow {
@@ -48,6 +49,9 @@ class PgConnection {
   [[nodiscard]] Result<PgRows> Query(std::string_view sql, std::string_view what);
   [[nodiscard]] Result<PgRows> Query(std::string_view sql, const PgParams& params,
                                      std::string_view what);
+  // The same as Query, with NULL kept as nullopt. BYTEA columns (in both) read as their bytes.
+  [[nodiscard]] Result<TextRows> QueryText(std::string_view sql, const PgParams& params,
+                                           std::string_view what);
   // Rows affected by the last Exec (PQcmdTuples).
   std::uint64_t affected_rows() const { return affected_rows_; }
   // The command tag of the last Exec ("COMMIT", or "ROLLBACK" for a COMMIT of an aborted
@@ -65,8 +69,8 @@ class PgConnection {
  private:
   struct Handle;
   PgConnection(std::unique_ptr<Handle> handle, std::string target);
-  [[nodiscard]] Result<PgRows> Run(std::string_view sql, const PgParams* params,
-                                   std::string_view what, bool want_rows);
+  [[nodiscard]] Result<TextRows> Run(std::string_view sql, const PgParams* params,
+                                     std::string_view what, bool want_rows);
 
   std::unique_ptr<Handle> handle_;
   std::string target_;

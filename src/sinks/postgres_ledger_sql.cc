@@ -13,26 +13,4 @@ std::string PostgresSourceLockKey(const std::string& source) {
   return std::to_string(static_cast<std::int64_t>(key));
 }
 
-std::string PostgresDataApiSql(std::string_view sql) {
-  std::string out;
-  out.reserve(sql.size() + 16);
-  char quote = 0;
-  for (std::size_t i = 0; i < sql.size(); ++i) {
-    const char c = sql[i];
-    if (quote != 0) {
-      if (c == quote) quote = 0;
-      out.push_back(c);
-      continue;
-    }
-    if (c == '\'' || c == '"') quote = c;
-    const bool digit_follows = i + 1 < sql.size() && sql[i + 1] >= '0' && sql[i + 1] <= '9';
-    if (c == '$' && digit_follows) {
-      out += ":p";
-      continue;
-    }
-    out.push_back(c);
-  }
-  return out;
-}
-
 }  // namespace billflow

@@ -2,13 +2,12 @@
 #define BILLFLOW_SINKS_POSTGRES_LEDGER_SQL_H_
 
 #include <string>
-#include <string_view>
 
 namespace billflow {
 
 // The file ledger's statements in PostgreSQL's dialect, shared by PostgresSink (libpq) and
 // DataApiSink on Aurora PostgreSQL. Parameters are positional ($1, $2, …) in the order each
-// comment gives; PostgresDataApiSql() turns them into the Data API's named ones.
+// comment gives; RewritePlaceholders (sinks/ledger_sql.h) turns them into the Data API's :pN.
 
 // $1 source → file_id, status, content_sha256, size_bytes, version_order, profile_sha256.
 inline constexpr char kPostgresLedgerLookup[] =
@@ -64,10 +63,6 @@ inline constexpr char kPostgresUpsertFailure[] =
 // The advisory lock key of a source: the first 8 bytes of SHA-256(source) as a bigint, in
 // decimal.
 std::string PostgresSourceLockKey(const std::string& source);
-
-// `sql` with each positional parameter $N outside quotes written as the named :pN the Data
-// API takes (bind them as "p1", "p2", …).
-std::string PostgresDataApiSql(std::string_view sql);
 
 }  // namespace billflow
 

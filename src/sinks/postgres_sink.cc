@@ -1,6 +1,5 @@
 #include "sinks/postgres_sink.h"
 
-#include "sinks/group_key_sql.h"
 #include "sinks/mysql_row_batch.h"
 #include "sinks/postgres_bulk_writer.h"
 #include "sinks/postgres_connection.h"
@@ -18,21 +17,6 @@ std::uint64_t ToU64(const std::string& text) { return std::strtoull(text.c_str()
 // An empty value is stored as NULL (no profile, default settings).
 PgParam OptionalText(const std::string& text) {
   return text.empty() ? PgParam::Null() : PgParam::Text(text);
-}
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return 0;
-}
-
-std::string FromHex(std::string_view hex) {
-  std::string out;
-  out.reserve(hex.size() / 2);
-  for (std::size_t i = 0; i + 1 < hex.size(); i += 2) {
-    out.push_back(static_cast<char>(HexValue(hex[i]) * 16 + HexValue(hex[i + 1])));
-  }
-  return out;
 }
 
 }  // namespace
@@ -240,104 +224,55 @@ Status PostgresSink::UpsertFailure(const FileIdentity& file, const std::string& 
                            "record failure");
 }
 
-Result<std::vector<GroupTotal>> PostgresSink::Totals(GroupBy by) {
-  const std::string key(GroupKeySql(by, SqlDialect::kPostgres));
-  // SUM over NUMERIC is exact; COLLATE "C" orders byte for byte as SQLite does.
-  auto rows = impl_->conn->Query(
-      "SELECT (" + key +
-          ") COLLATE \"C\" AS k, d.currency, COUNT(*), SUM(d.bill_amount), "
-          "SUM(d.bill_amount_usd) FROM billing_data d JOIN billing_files f ON f.file_id = "
-          "d.file_id WHERE f.status = 'loaded' GROUP BY 1, 2 ORDER BY 1, 2",
-      "report");
-  if (!rows) return tl::unexpected(rows.error());
-  std::vector<GroupTotal> out;
-  for (auto& r : *rows) {
-    GroupTotal total;
-    total.key = std::move(r[0]);
-    total.currency = std::move(r[1]);
-    total.rows = ToU64(r[2]);
-    auto amount = StoredDecimal(r[3], 4);
-    auto usd = StoredDecimal(r[4], 2);
-    if (!amount || !usd) {
-      return Fail(ErrorCode::kInvalidData,
-                  Label() + ": total \"" + r[3] + "\" / \"" + r[4] + "\" is not a decimal");
+SqlDialect PostgresSink::dialect() const { return SqlDialect::kPostgres; }
+
+namespace {
+
+PgParams ToParams(std::span<const SqlArg> args) {
+  PgParams params;
+  params.reserve(args.size());
+  for (const SqlArg& arg : args) {
+    switch (arg.kind) {
+      case SqlArg::Kind::kNull:
+        params.push_back(PgParam::Null());
+        break;
+      case SqlArg::Kind::kInt:
+        params.push_back(PgParam::Int(arg.number));
+        break;
+      case SqlArg::Kind::kBytes:
+        params.push_back(PgParam::Bytes(arg.text));
+        break;
+      case SqlArg::Kind::kText:
+      case SqlArg::Kind::kDate:
+      case SqlArg::Kind::kDecimal:
+        // Untyped: the server reads the text as the type the statement gives the parameter.
+        params.push_back(PgParam::Text(arg.text));
+        break;
     }
-    total.amount_total = *amount;
-    total.usd_total = *usd;
-    out.push_back(std::move(total));
   }
-  return out;
+  return params;
 }
 
-Result<std::vector<StoredFile>> PostgresSink::Files() {
-  auto rows = impl_->conn->Query(
-      "SELECT file_id, source, status, rows_read, rows_loaded, rows_rejected, usd_total, "
-      "COALESCE(to_char(finished_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), "
-      "''), COALESCE(error, '') FROM billing_files ORDER BY source",
-      "list files");
-  if (!rows) return tl::unexpected(rows.error());
-  std::vector<StoredFile> out;
-  for (auto& r : *rows) {
-    out.push_back({static_cast<std::int64_t>(ToU64(r[0])), std::move(r[1]), std::move(r[2]),
-                   ToU64(r[3]), ToU64(r[4]), ToU64(r[5]), std::move(r[6]), std::move(r[7]),
-                   std::move(r[8])});
-  }
-  return out;
+}  // namespace
+
+Result<TextRows> PostgresSink::QueryText(std::string_view sql, std::span<const SqlArg> args,
+                                         std::string_view what) {
+  return impl_->conn->QueryText(sql, ToParams(args), what);
 }
 
-Result<std::vector<StoredReject>> PostgresSink::Rejects(const std::optional<std::string>& source) {
-  constexpr char kSelect[] =
-      "SELECT f.source, r.line_number, r.reason, encode(r.raw_line, 'hex') FROM billing_rejects "
-      "r JOIN billing_files f ON f.file_id = r.file_id ";
-  auto rows = source
-                  ? impl_->conn->Query(std::string(kSelect) +
-                                           "WHERE f.source = $1 ORDER BY f.source, r.line_number",
-                                       {PgParam::Text(*source)}, "list rejects")
-                  : impl_->conn->Query(std::string(kSelect) + "ORDER BY f.source, r.line_number",
-                                       "list rejects");
-  if (!rows) return tl::unexpected(rows.error());
-  std::vector<StoredReject> out;
-  for (auto& r : *rows) {
-    out.push_back({std::move(r[0]), ToU64(r[1]), std::move(r[2]), FromHex(r[3])});
-  }
-  return out;
-}
-
-Result<std::vector<FxRate>> PostgresSink::LoadRates() {
-  auto rows = impl_->conn->Query(
-      "SELECT currency, to_char(valid_from, 'YYYY-MM-DD'), rate_to_usd, COALESCE(source, '') "
-      "FROM fx_rates ORDER BY currency, valid_from",
-      "read rates");
-  if (!rows) return tl::unexpected(rows.error());
-  std::vector<FxRate> out;
-  for (auto& r : *rows) {
-    auto rate = ParseStoredRate(r[0], r[1], r[2], r[3], Label());
-    if (!rate) return tl::unexpected(rate.error());
-    out.push_back(std::move(*rate));
-  }
-  return out;
-}
-
-Status PostgresSink::SaveRates(const std::vector<FxRate>& rates) {
+Status PostgresSink::ExecText(std::string_view sql, std::span<const SqlArgs> sets,
+                              std::string_view what) {
   Impl& s = *impl_;
-  s.Rollback();
-  BILLFLOW_TRY(s.Begin());
-  for (const FxRate& rate : rates) {
-    std::string value;
-    AppendDecimal(rate.rate_to_usd, &value);
-    if (auto ok = s.conn->Exec(
-            "INSERT INTO fx_rates (currency, valid_from, rate_to_usd, source) VALUES ($1, $2, $3, "
-            "$4) ON CONFLICT (currency, valid_from) DO UPDATE SET rate_to_usd = "
-            "EXCLUDED.rate_to_usd, source = EXCLUDED.source",
-            {PgParam::Text(rate.currency), PgParam::Text(rate.valid_from.ToString()),
-             PgParam::Text(value), PgParam::Text(rate.source)},
-            "save rate");
-        !ok) {
-      s.Rollback();
-      return ok;
+  const bool own_transaction = !s.in_transaction;
+  if (own_transaction) BILLFLOW_TRY(s.Begin());
+  for (const SqlArgs& set : sets) {
+    if (Status done = s.conn->Exec(sql, ToParams(set), what); !done) {
+      if (own_transaction) s.Rollback();
+      return done;
     }
   }
-  return s.Commit("commit rates");
+  if (!own_transaction) return Ok();
+  return s.Commit(what);
 }
 
 }  // namespace billflow

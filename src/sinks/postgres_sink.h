@@ -35,17 +35,16 @@ class PostgresSink : public FileLedger {
   Status AddRow(const BillingRecord& row) override;
   Status AddReject(const RejectedRow& reject) override;
 
-  Result<std::vector<GroupTotal>> Totals(GroupBy by) override;
-  Result<std::vector<StoredFile>> Files() override;
-  Result<std::vector<StoredReject>> Rejects(const std::optional<std::string>& source) override;
-  Result<std::vector<FxRate>> LoadRates() override;
-  Status SaveRates(const std::vector<FxRate>& rates) override;
-
   // The negotiated TLS cipher, or "" for an unencrypted session.
   std::string TlsCipher() const;
 
  private:
   std::string Label() const override;
+  SqlDialect dialect() const override;
+  Result<TextRows> QueryText(std::string_view sql, std::span<const SqlArg> args,
+                             std::string_view what) override;
+  Status ExecText(std::string_view sql, std::span<const SqlArgs> sets,
+                  std::string_view what) override;
   Status BeginSchemaChange() override;
   Status CreateTables() override;
   Result<int> StoredSchemaVersion() override;
