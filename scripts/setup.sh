@@ -27,7 +27,7 @@ build_packages=(
 # a browser for the HTML report, node for the S3 front and the deploy checks, shell tools.
 test_packages=(
   git openssl curl jq time unzip zip sqlite3 mariadb-server mariadb-client postgresql
-  python3 python3-pymysql awscli clang libclang-rt-14-dev clang-format clang-tidy
+  python3 python3-pymysql python3-psycopg2 awscli clang libclang-rt-14-dev clang-format clang-tidy
   hyperfine shellcheck chromium nodejs npm
 )
 packages=("${build_packages[@]}")

@@ -1,14 +1,19 @@
 #!/usr/bin/python3
-"""Test-only RDS Data API backed by a real MariaDB/MySQL server (pymysql), SigV4 checked.
+"""Test-only RDS Data API backed by a real database server, SigV4 checked: Aurora MySQL over a
+MariaDB/MySQL server (pymysql), or Aurora PostgreSQL over a PostgreSQL server (psycopg2).
 
   /usr/bin/python3 tools/data_api_emulator.py --mysql-port P [--mysql-host 127.0.0.1]
       [--mysql-user U] [--mysql-password PW] [--resuming N]
       [--access-key ID] [--secret-key KEY] [--region us-east-1] [--request-log FILE]
+  /usr/bin/python3 tools/data_api_emulator.py --engine postgres --pg-port P [--pg-host H]
+      [--pg-user U] [--pg-password PW] [--pg-database DB] [same options as above]
 
 Serves POST /Execute, /BatchExecute, /BeginTransaction, /CommitTransaction and
 /RollbackTransaction in the Data API's JSON format (rest-json, errors as HTTP 400 with
-x-amzn-ErrorType). Named parameters (:name) become driver parameters; typeHint DECIMAL/DATE
-values travel as text. Each transaction id owns one database connection until commit,
+x-amzn-ErrorType). Named parameters (:name) become driver parameters, typed as the service types
+them on each engine, and database errors carry the engine's own text (tools/data_api_engines.py:
+MySQL's error number, PostgreSQL's "…; SQLState: 23505"); the request's `database` defaults to
+--pg-database on PostgreSQL. Each transaction id owns one database connection until commit,
 rollback or 3 minutes idle. --resuming N answers DatabaseResumingException to the first N
 calls, as a paused Aurora Serverless v2 does. Prints the port on stdout when ready.
 
@@ -32,77 +37,15 @@ import sys
 import threading
 import time
 
-import pymysql
-
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import aws_sigv4  # noqa: E402
+from data_api_engines import ApiError, make_engine  # noqa: E402
 
 MAX_REQUEST_BYTES = 4 * 1024 * 1024
 MAX_RESPONSE_BYTES = 1024 * 1024
 MAX_RECORD_BYTES = 64 * 1024
 ABORTED = "Transaction has been aborted due to an error from a previous call"
 TRANSACTION_IDLE_SECONDS = 180
-
-
-class ApiError(Exception):
-    def __init__(self, error_type, message, status=400):
-        super().__init__(message)
-        self.error_type = error_type
-        self.message = message
-        self.status = status
-
-
-def to_driver_sql(sql):
-    """Rewrites :name placeholders outside quotes to pymysql's %(name)s (and % to %%)."""
-    out = []
-    i = 0
-    quote = None
-    names = []
-    while i < len(sql):
-        c = sql[i]
-        if quote:
-            out.append("%%" if c == "%" else c)
-            if c == "\\" and quote != "`" and i + 1 < len(sql):
-                out.append(sql[i + 1])
-                i += 2
-                continue
-            if c == quote:
-                quote = None
-            i += 1
-            continue
-        if c in ("'", '"', "`"):
-            quote = c
-            out.append(c)
-            i += 1
-            continue
-        if c == ":" and i + 1 < len(sql) and (sql[i + 1].isalpha() or sql[i + 1] == "_") and \
-                (i == 0 or sql[i - 1] != ":"):
-            j = i + 1
-            while j < len(sql) and (sql[j].isalnum() or sql[j] == "_"):
-                j += 1
-            names.append(sql[i + 1:j])
-            out.append(f"%({sql[i + 1:j]})s")
-            i = j
-            continue
-        out.append("%%" if c == "%" else c)
-        i += 1
-    return "".join(out), names
-
-
-def parameter_value(parameter):
-    value = parameter.get("value", {})
-    if value.get("isNull"):
-        return None
-    for key in ("stringValue", "longValue", "doubleValue", "booleanValue"):
-        if key in value:
-            return value[key]
-    if "blobValue" in value:
-        return base64.b64decode(value["blobValue"])
-    raise ApiError("BadRequestException", f"unsupported value for parameter {parameter.get('name')}")
-
-
-def parameter_map(parameters):
-    return {p["name"]: parameter_value(p) for p in parameters or []}
 
 
 def field(value):
@@ -115,8 +58,8 @@ def field(value):
     if isinstance(value, float):
         return {"doubleValue": value}
     if isinstance(value, decimal.Decimal):
-        return {"stringValue": str(value)}
-    if isinstance(value, (bytes, bytearray)):
+        return {"stringValue": format(value, "f")}  # str() would give 0E-10 for NUMERIC(20,10)
+    if isinstance(value, (bytes, bytearray, memoryview)):
         return {"blobValue": base64.b64encode(bytes(value)).decode("ascii")}
     if isinstance(value, datetime.datetime):
         return {"stringValue": value.strftime("%Y-%m-%d %H:%M:%S")}
@@ -128,24 +71,28 @@ def field(value):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--mysql-host", default="127.0.0.1")
-    parser.add_argument("--mysql-port", type=int, required=True)
+    parser.add_argument("--mysql-port", type=int)
     parser.add_argument("--mysql-user", default="root")
     parser.add_argument("--mysql-password", default="")
+    parser.add_argument("--engine", choices=("mysql", "postgres"), default="mysql")
+    parser.add_argument("--pg-host", default="127.0.0.1")
+    parser.add_argument("--pg-port", type=int)
+    parser.add_argument("--pg-user", default="postgres")
+    parser.add_argument("--pg-password", default="")
+    parser.add_argument("--pg-database", default="postgres")
     parser.add_argument("--resuming", type=int, default=0)
     parser.add_argument("--access-key", default="AKIDBILLFLOWTEST")
     parser.add_argument("--secret-key", default="billflow-test-secret")
     parser.add_argument("--region", default="us-east-1")
     parser.add_argument("--request-log", help="append one JSON line per request")
     args = parser.parse_args()
+    if (args.mysql_port if args.engine == "mysql" else args.pg_port) is None:
+        parser.error(f"--engine {args.engine} needs --{'mysql' if args.engine == 'mysql' else 'pg'}-port")
+    engine = make_engine(args)
 
     lock = threading.Lock()
     state = {"resuming_left": args.resuming, "calls": 0}
     transactions = {}  # id -> [connection, last_used, lock, aborted]
-
-    def connect(database, autocommit):
-        return pymysql.connect(host=args.mysql_host, port=args.mysql_port, user=args.mysql_user,
-                               password=args.mysql_password, database=database or None,
-                               autocommit=autocommit, charset="utf8mb4")
 
     def take_transaction(transaction_id):
         with lock:
@@ -173,33 +120,14 @@ def main():
         try:
             entry[0].rollback()
             entry[0].close()
-        except pymysql.MySQLError:
+        except engine.error:
             pass
 
     def run(connection, sql, parameter_sets):
-        driver_sql, _ = to_driver_sql(sql)
         try:
-            with connection.cursor() as cursor:
-                updated = 0
-                rows = None
-                if len(parameter_sets) > 1:
-                    # pymysql folds INSERT … VALUES into multi-row statements here.
-                    cursor.executemany(driver_sql, parameter_sets)
-                    updated = max(cursor.rowcount, 0)
-                for params in parameter_sets if len(parameter_sets) <= 1 else []:
-                    # pymysql applies %-formatting (which turns the %% of to_driver_sql back into %)
-                    # only when given parameters, so an empty mapping is passed too.
-                    cursor.execute(driver_sql, params or {})
-                    updated += max(cursor.rowcount, 0) if cursor.description is None else 0
-                    if cursor.description is not None:
-                        rows = cursor.fetchall()
-                generated = cursor.lastrowid
-                return rows, updated, generated, cursor.description
-        except pymysql.MySQLError as error:
-            code = error.args[0] if error.args else 0
-            message = error.args[1] if len(error.args) > 1 else str(error)
-            raise ApiError("BadRequestException",
-                           f"Database error code: {code}. Message: {message}") from error
+            return engine.run(connection, sql, parameter_sets)
+        except engine.error as error:
+            raise ApiError("BadRequestException", engine.describe(error)) from error
         except (KeyError, TypeError, ValueError) as error:
             raise ApiError("BadRequestException", f"parameter error: {error}") from error
 
@@ -216,7 +144,10 @@ def main():
                 except ApiError:
                     abort(entry)
                     raise
-        connection = connect(request.get("database"), autocommit=True)
+        try:
+            connection = engine.connect(request.get("database"), autocommit=True)
+        except engine.error as error:
+            raise ApiError("BadRequestException", engine.describe(error)) from error
         try:
             return statement(connection)
         finally:
@@ -225,7 +156,7 @@ def main():
     def execute(request):
         def statement(connection):
             rows, updated, generated, description = run(
-                connection, request["sql"], [parameter_map(request.get("parameters"))])
+                connection, request["sql"], [request.get("parameters") or []])
             answer = {"numberOfRecordsUpdated": updated,
                       "generatedFields": [{"longValue": generated}] if generated else []}
             if rows is not None:
@@ -247,15 +178,14 @@ def main():
     def batch_execute(request):
         sets = request.get("parameterSets") or [[]]
         with_connection(request, lambda connection: run(
-            connection, request["sql"], [parameter_map(s) for s in sets]))
+            connection, request["sql"], sets))
         return {"updateResults": [{"generatedFields": []} for _ in sets]}
 
     def begin(request):
         try:
-            connection = connect(request.get("database"), autocommit=False)
-            connection.begin()
-        except pymysql.MySQLError as error:
-            raise ApiError("BadRequestException", f"Database error: {error}") from error
+            connection = engine.connect(request.get("database"), autocommit=False)
+        except engine.error as error:
+            raise ApiError("BadRequestException", engine.describe(error)) from error
         transaction_id = base64.b64encode(random_tokens.token_bytes(48)).decode("ascii")
         with lock:
             transactions[transaction_id] = [connection, time.time(), threading.Lock(), False]
@@ -272,8 +202,8 @@ def main():
                     entry[0].commit()
                 else:
                     entry[0].rollback()
-            except pymysql.MySQLError as error:
-                raise ApiError("BadRequestException", f"Database error: {error}") from error
+            except engine.error as error:
+                raise ApiError("BadRequestException", engine.describe(error)) from error
             finally:
                 entry[0].close()
         return {"transactionStatus": "Transaction Committed" if commit else "Rollback Complete"}

@@ -37,13 +37,19 @@ resource "aws_security_group" "db" {
   # initiates no connections.
 }
 
-resource "aws_vpc_security_group_ingress_rule" "db_mysql" {
+resource "aws_vpc_security_group_ingress_rule" "db" {
   for_each = toset(var.db_allowed_security_group_ids)
 
   security_group_id            = aws_security_group.db.id
-  description                  = "MySQL from ${each.value}"
+  description                  = "${var.engine} from ${each.value}"
   ip_protocol                  = "tcp"
-  from_port                    = 3306
-  to_port                      = 3306
+  from_port                    = local.engine.port
+  to_port                      = local.engine.port
   referenced_security_group_id = each.value
+}
+
+# The rule was named for MySQL before var.engine existed: keep existing rules in place.
+moved {
+  from = aws_vpc_security_group_ingress_rule.db_mysql
+  to   = aws_vpc_security_group_ingress_rule.db
 }

@@ -1,12 +1,15 @@
-# Aurora MySQL Serverless v2 with the RDS Data API turned on. RDS generates the master password and
+# Aurora Serverless v2 (MySQL or PostgreSQL, var.engine) with the RDS Data API turned on. RDS generates the master password and
 # keeps it (and rotates it) in Secrets Manager; Terraform never sees it, so it is not in the state.
 
 resource "aws_rds_cluster" "this" {
   cluster_identifier = local.name
-  engine             = "aurora-mysql"
+  engine             = var.engine
   engine_mode        = "provisioned" # Serverless v2 is the provisioned mode with db.serverless instances
-  engine_version     = var.aurora_engine_version
+  engine_version     = local.engine.version
   database_name      = var.database_name
+  port               = local.engine.port
+
+  db_cluster_parameter_group_name = aws_rds_cluster_parameter_group.this.name
 
   master_username               = var.master_username
   manage_master_user_password   = true
@@ -36,6 +39,22 @@ resource "aws_rds_cluster" "this" {
       condition     = var.db_max_capacity >= var.db_min_capacity
       error_message = "db_max_capacity must be at least db_min_capacity."
     }
+  }
+}
+
+# Direct connections (db_allowed_security_group_ids) must use TLS; the Data API always does.
+resource "aws_rds_cluster_parameter_group" "this" {
+  name_prefix = "${local.name}-"
+  family      = local.engine.family
+  description = "billflow ${var.engine}: TLS required"
+
+  parameter {
+    name  = local.engine.tls_parameter
+    value = local.engine.tls_value
+  }
+
+  lifecycle {
+    create_before_destroy = true # a new family (engine or major version) replaces the group
   }
 }
 

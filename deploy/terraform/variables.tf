@@ -208,21 +208,45 @@ variable "subnet_ids" {
 }
 
 variable "db_allowed_security_group_ids" {
-  description = "Security groups allowed to reach MySQL (3306) directly, e.g. a bastion. billflow itself uses the Data API and needs none."
+  description = "Security groups allowed to reach the database port (3306 MySQL, 5432 PostgreSQL) directly, e.g. a bastion. billflow itself uses the Data API and needs none."
   type        = list(string)
   default     = []
 }
 
+variable "engine" {
+  description = "Aurora engine: aurora-mysql (the default) or aurora-postgresql. It picks the engine version (aurora_engine_version or aurora_postgresql_engine_version), the cluster parameter group family, the port and BILLFLOW_DB's engine=postgres (main.tf, local.engines)."
+  type        = string
+  default     = "aurora-mysql"
+
+  validation {
+    condition     = can(regex("^aurora-(mysql|postgresql)$", var.engine))
+    error_message = "engine must be aurora-mysql or aurora-postgresql."
+  }
+}
+
 variable "aurora_engine_version" {
-  description = "Aurora MySQL version, exact (8.0.mysql_aurora.3.MM.P). Terraform alone upgrades it (automatic minor upgrades are off, rds.tf): raise it to upgrade. 3.08 is the oldest release that AWS does not list as deprecated, has the RDS Data API for Serverless v2 and can scale to 0 ACU."
+  description = "With engine = aurora-mysql: the Aurora MySQL version, exact (8.0.mysql_aurora.3.MM.P). Terraform alone upgrades it (automatic minor upgrades are off, rds.tf): raise it to upgrade. 3.08 is the oldest release that AWS does not list as deprecated, has the RDS Data API for Serverless v2 and can scale to 0 ACU."
   type        = string
   default     = "8.0.mysql_aurora.3.08.0"
 
   validation {
-    # Aurora MySQL 3.08 or later. An Aurora PostgreSQL engine would get a variable of its own
-    # with its own list of Data-API versions, not a second pattern here.
+    # Aurora MySQL 3.08 or later (Aurora PostgreSQL has its own variable and list below).
     condition     = can(regex("^8\\.0\\.mysql_aurora\\.3\\.(0[89]|[1-9][0-9])\\.[0-9]+$", var.aurora_engine_version))
     error_message = "aurora_engine_version must be an exact Aurora MySQL 3.08 or later version (8.0.mysql_aurora.3.08.0 or later): older 3.x releases are deprecated, and the RDS Data API and scaling to 0 ACU need 3.08."
+  }
+}
+
+variable "aurora_postgresql_engine_version" {
+  description = "With engine = aurora-postgresql: the Aurora PostgreSQL version, MAJOR.MINOR (16.4). Terraform alone upgrades it (automatic minor upgrades are off, rds.tf). Scaling to 0 ACU (db_min_capacity = 0) needs 13.15, 14.12, 15.7, 16.3 or later."
+  type        = string
+  default     = "16.4"
+
+  validation {
+    # The RDS Data API serves Aurora PostgreSQL Serverless v2 from 13.11, 14.8, 15.3 and 16.1 on:
+    # Amazon Aurora User Guide, "Supported Regions and Aurora DB engines for RDS Data API"
+    # (https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Concepts.Aurora_Fea_Regions_DB-eng.Feature.Data_API.html).
+    condition     = can(regex("^(13\\.(1[1-9]|[2-9][0-9])|14\\.([89]|[1-9][0-9])|15\\.([3-9]|[1-9][0-9])|16\\.([1-9]|[1-9][0-9]))$", var.aurora_postgresql_engine_version))
+    error_message = "aurora_postgresql_engine_version must be an Aurora PostgreSQL version with the RDS Data API for Serverless v2: 13.11, 14.8, 15.3, 16.1 or a later minor of those majors (MAJOR.MINOR)."
   }
 }
 

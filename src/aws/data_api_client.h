@@ -61,8 +61,10 @@ struct DataApiOptions {
 // The RDS Data API (rest-json, SigV4 "rds-data"). `http` must outlive the client. Not
 // thread-safe. Errors are classified by ClassifyDataApiError (aws/data_api_error.h): by type
 // and HTTP status, then the database's error number or SQLSTATE, never by wording alone.
-//   DatabaseResumingException, ServiceUnavailableError, ThrottlingException, 5xx → kUnavailable
-//     (after the resume retries are spent);
+//   DatabaseResumingException, ServiceUnavailableError, ThrottlingException, 5xx, and
+//     PostgreSQL's admin shutdown, lost connection or read-only-after-failover (SQLSTATE 57P01,
+//     08xxx, 25006) → kUnavailable (after the resume retries are spent; on commit
+//     kAmbiguousCommit);
 //   StatementTimeoutException → kAmbiguousCommit outside a transaction and on commit (the
 //     statement may still complete: read the ledger, never re-send blindly), kDeadlineExceeded
 //     inside one (the transaction will not commit);

@@ -4,6 +4,8 @@
 #include <charconv>
 #include <initializer_list>
 
+#include "core/sqlstate.h"
+
 namespace billflow {
 namespace {
 
@@ -66,6 +68,22 @@ DataApiFault FaultOfType(std::string_view type, int http_status) {
   }
 }
 
+// A PostgreSQL error, by the one SQLSTATE table every PostgreSQL path shares.
+DataApiFault FaultOfSqlstate(std::string_view sqlstate) {
+  switch (SqlstateErrorCode(sqlstate)) {
+    case ErrorCode::kDuplicateKey:
+      return DataApiFault::kDuplicateKey;
+    case ErrorCode::kConflict:
+      return DataApiFault::kConflict;
+    case ErrorCode::kUnavailable:
+      return DataApiFault::kUnavailable;
+    case ErrorCode::kPermissionDenied:
+      return DataApiFault::kPermission;
+    default:
+      return DataApiFault::kDatabase;
+  }
+}
+
 }  // namespace
 
 DatabaseErrorNumber ParseDatabaseErrorNumber(std::string_view message) {
@@ -97,18 +115,16 @@ DataApiFault ClassifyDataApiError(int http_status, const AwsErrorInfo& info) {
   if (fault != DataApiFault::kDatabase) return fault;
 
   const DatabaseErrorNumber number = ParseDatabaseErrorNumber(message);
-  // MySQL: ER_DUP_ENTRY, ER_DUP_ENTRY_WITH_KEY_NAME; PostgreSQL: unique_violation.
-  if ((number.mysql_code && IsOneOf(*number.mysql_code, {1062, 1586})) ||
-      number.sqlstate == "23505") {
+  if (number.sqlstate) return FaultOfSqlstate(*number.sqlstate);
+  // MySQL: ER_DUP_ENTRY, ER_DUP_ENTRY_WITH_KEY_NAME.
+  if (number.mysql_code && IsOneOf(*number.mysql_code, {1062, 1586})) {
     return DataApiFault::kDuplicateKey;
   }
-  // MySQL: ER_LOCK_DEADLOCK, ER_LOCK_WAIT_TIMEOUT; PostgreSQL: serialization_failure,
-  // deadlock_detected, lock_not_available.
-  if ((number.mysql_code && IsOneOf(*number.mysql_code, {1213, 1205})) ||
-      number.sqlstate == "40001" || number.sqlstate == "40P01" || number.sqlstate == "55P03") {
+  // MySQL: ER_LOCK_DEADLOCK, ER_LOCK_WAIT_TIMEOUT.
+  if (number.mysql_code && IsOneOf(*number.mysql_code, {1213, 1205})) {
     return DataApiFault::kConflict;
   }
-  if (number.mysql_code || number.sqlstate) return DataApiFault::kDatabase;
+  if (number.mysql_code) return DataApiFault::kDatabase;
 
   // No number: the wording of the databases' own messages.
   if (Contains(message, "Transaction has been aborted") ||

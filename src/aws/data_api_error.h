@@ -35,9 +35,10 @@ struct DatabaseErrorNumber {
 [[nodiscard]] DatabaseErrorNumber ParseDatabaseErrorNumber(std::string_view message);
 
 // Decides the fault from the error type, then the HTTP status, then the database's error
-// number or SQLSTATE; the wording of MySQL's and PostgreSQL's messages ("Duplicate entry",
-// "duplicate key value", "Deadlock", "Transaction … is not found") is only a fallback for
-// answers that carry neither.
+// number or SQLSTATE (by core/sqlstate.h: admin shutdown 57P01, connection exceptions 08xxx and
+// read-only after failover 25006 are kUnavailable, so retried); the wording of MySQL's and
+// PostgreSQL's messages ("Duplicate entry", "duplicate key value", "Deadlock", "Transaction … is
+// not found") is only a fallback for answers that carry neither.
 [[nodiscard]] DataApiFault ClassifyDataApiError(int http_status, const AwsErrorInfo& info);
 
 }  // namespace billflow

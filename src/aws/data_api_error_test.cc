@@ -41,6 +41,26 @@ TEST(DataApiErrorTest, ConflictsByMysqlNumberAndPostgresqlSqlstate) {
             DataApiFault::kConflict);
 }
 
+TEST(DataApiErrorTest, PostgresqlShutdownConnectionLossAndFailoverAreUnavailable) {
+  EXPECT_EQ(Classify(400, "BadRequestException",
+                     "FATAL: terminating connection due to administrator command; SQLState: "
+                     "57P01"),
+            DataApiFault::kUnavailable);
+  EXPECT_EQ(Classify(400, "BadRequestException",
+                     "ERROR: cannot execute INSERT in a read-only transaction; SQLState: 25006"),
+            DataApiFault::kUnavailable);
+  EXPECT_EQ(Classify(400, "BadRequestException",
+                     "server closed the connection unexpectedly; SQLState: 08006"),
+            DataApiFault::kUnavailable);
+  EXPECT_EQ(Classify(400, "BadRequestException",
+                     "FATAL: password authentication failed for user \"x\"; SQLState: 28P01"),
+            DataApiFault::kPermission);
+  EXPECT_EQ(Classify(400, "BadRequestException",
+                     "ERROR: column \"n\" is of type numeric but expression is of type character "
+                     "varying; SQLState: 42804"),
+            DataApiFault::kDatabase);
+}
+
 TEST(DataApiErrorTest, WordingIsTheFallbackWhenNoNumberIsGiven) {
   EXPECT_EQ(Classify(400, "BadRequestException", "Duplicate entry '7' for key 'PRIMARY'"),
             DataApiFault::kDuplicateKey);

@@ -92,15 +92,18 @@ Result<DatabaseFactory> MakeDatabaseFactory(const Config& config) {
     return ServerFactory<PostgresSink>(config, ParsePostgresUrl(url));
   }
   if (url.rfind("data-api://", 0) == 0) {
-    auto target = ParseDataApiUrl(url);
-    if (!target) return tl::unexpected(target.error());
+    auto parsed = ParseDataApiUrl(url);
+    if (!parsed) return tl::unexpected(parsed.error());
     AwsContext aws_context(config);
     auto aws = aws_context.Aws();
     if (!aws) return tl::unexpected(aws.error());
-    return DatabaseFactory([target = *target, aws = *aws, http = aws_context.HttpOptions()] {
-      return Migrated(Result<std::unique_ptr<DataApiSink>>(
-          DataApiSink::Create(std::make_unique<CurlHttpClient>(http), aws, target, SystemClock())));
-    });
+    DataApiSinkOptions options;
+    options.dialect = parsed->dialect;
+    return DatabaseFactory(
+        [target = parsed->target, options, aws = *aws, http = aws_context.HttpOptions()] {
+          return Migrated(Result<std::unique_ptr<DataApiSink>>(DataApiSink::Create(
+              std::make_unique<CurlHttpClient>(http), aws, target, SystemClock(), options)));
+        });
   }
   return Fail(ErrorCode::kInvalidArgument,
               "unknown database URL \"" + url +

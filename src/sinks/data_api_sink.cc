@@ -1,6 +1,8 @@
 #include "sinks/data_api_sink.h"
 
 #include "sinks/data_api_values.h"
+#include "sinks/ledger_sql.h"
+#include "sinks/postgres_ledger_sql.h"
 #include "sinks/stored_values.h"
 
 namespace billflow {
@@ -22,13 +24,18 @@ using data_api::Text;
 
 DataApiSink::DataApiSink(DataApiClient* client, DataApiSinkOptions options)
     : client_(client),
+      dialect_(options.dialect == SqlDialect::kPostgres ? SqlDialect::kPostgres
+                                                        : SqlDialect::kMysql),
       writer_(client, DataApiBatchLimits{options.max_request_bytes, options.max_rows_per_request},
               [this](std::string_view id, std::uint64_t first_line, const Decimal& usd) {
                 return NoteDuplicate(id, first_line, usd);
               }),
       max_request_bytes_(options.max_request_bytes) {}
 
-DataApiSink::~DataApiSink() { Rollback(); }
+DataApiSink::~DataApiSink() {
+  Rollback();
+  (void)EndSchemaChange(false);
+}
 
 std::unique_ptr<DataApiSink> DataApiSink::Create(std::unique_ptr<HttpClient> http, AwsConfig aws,
                                                  DataApiTarget target, Clock clock,
@@ -53,6 +60,7 @@ std::string DataApiSink::Label() const { return "data-api " + client_->target().
 
 Result<std::optional<LedgerEntry>> DataApiSink::ReadEntry(const std::string& source,
                                                           bool for_update) {
+  if (postgres()) return PgReadEntry(source, for_update);
   Result<ExecuteResult> rows = client_->Execute(
       std::string("SELECT file_id, status, content_sha256, size_bytes, "
                   "COALESCE(version_order, ''), COALESCE(profile_sha256, '') FROM billing_files "
@@ -75,7 +83,8 @@ Status DataApiSink::OpenFile(const FileIdentity& file) {
   if (!transaction)
     return tl::unexpected(Named(transaction.error(), "data-api begin " + file.source));
   transaction_id_ = std::move(*transaction);
-  return Ok();
+  if (!postgres()) return Ok();
+  return PgLockSource(file.source);
 }
 
 Result<ExecuteResult> DataApiSink::InTransaction(const std::string& sql,
@@ -87,6 +96,7 @@ Result<ExecuteResult> DataApiSink::InTransaction(const std::string& sql,
 }
 
 Status DataApiSink::ClearFile(std::int64_t file_id) {
+  if (postgres()) return PgClearFile(file_id);
   const SqlParameterSet id = {Long("file_id", file_id)};
   BILLFLOW_TRY(InTransaction("DELETE FROM billing_data WHERE file_id = :file_id", id,
                              "delete previous rows"));
@@ -101,6 +111,7 @@ Status DataApiSink::ClearFile(std::int64_t file_id) {
 }
 
 Result<std::optional<std::int64_t>> DataApiSink::InsertEntry(const FileIdentity& file) {
+  if (postgres()) return PgInsertEntry(file);
   Result<ExecuteResult> inserted = InTransaction(
       "INSERT INTO billing_files (source, source_sha256, content_sha256, size_bytes, "
       "version_tag, version_order, status, started_at) VALUES (:source, UNHEX(:key), '', "
@@ -135,6 +146,7 @@ Status DataApiSink::AddReject(const RejectedRow& reject) {
 Status DataApiSink::FlushFile() { return writer_.Flush(); }
 
 Status DataApiSink::WriteLoaded(const FileIdentity& file, const LoadTally& stored) {
+  if (postgres()) return PgWriteLoaded(file, stored);
   Result<ExecuteResult> updated = client_->Execute(
       "UPDATE billing_files SET content_sha256 = :sha, size_bytes = :size_bytes, "
       "version_tag = :version_tag, version_order = :version_order, status = 'loaded', "
@@ -167,6 +179,7 @@ Status DataApiSink::CommitTransaction() {
 void DataApiSink::RollbackTransaction() noexcept { Rollback(); }
 
 Status DataApiSink::UpsertFailure(const FileIdentity& file, const std::string& error) {
+  if (postgres()) return PgUpsertFailure(file, error);
   // One statement, atomic on its own; a loaded version keeps every column.
   Result<ExecuteResult> done = client_->Execute(
       "INSERT INTO billing_files (source, source_sha256, content_sha256, size_bytes, "
@@ -188,7 +201,7 @@ Status DataApiSink::UpsertFailure(const FileIdentity& file, const std::string& e
   return Ok();
 }
 
-SqlDialect DataApiSink::dialect() const { return SqlDialect::kMysql; }
+SqlDialect DataApiSink::dialect() const { return dialect_; }
 
 // Answers hold at most 1 MiB and 64 KB per row (FIELD-NOTES "Real-service facts"): pages stay
 // well inside both, and a raw line's 32 KiB piece is 43,692 bytes of base64.

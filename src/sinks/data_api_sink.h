@@ -14,6 +14,7 @@
 #include "sinks/data_api_row_writer.h"
 #include "sinks/data_api_url.h"
 #include "sinks/file_ledger.h"
+#include "sinks/group_key_sql.h"
 
 namespace billflow {
 
@@ -22,23 +23,29 @@ struct DataApiSinkOptions {
   // would pass this size (the service refuses requests over 4 MiB), or at this many rows.
   std::size_t max_request_bytes = 2 * 1024 * 1024;
   std::size_t max_rows_per_request = 5000;
+  // The cluster's engine: kMysql (Aurora MySQL) or kPostgres (Aurora PostgreSQL).
+  SqlDialect dialect = SqlDialect::kMysql;
 };
 
-// Aurora MySQL through the RDS Data API, with SqliteSink's and MysqlSink's meaning and
-// MysqlSink's schema (sinks/mysql_schema.h): one Data API transaction per file holding its
-// rows, rejects and ledger row; the same content again is rolled back as kUnchanged; new
-// content replaces the file's rows; an older version is stale; an id repeated inside a file
-// becomes the reject `duplicate id "7" (first on line 2)`, the first occurrence kept.
+// Aurora MySQL or Aurora PostgreSQL through the RDS Data API, with SqliteSink's meaning and the
+// schema of MysqlSink (sinks/mysql_schema.h) or PostgresSink (sinks/postgres_schema.h): one Data
+// API transaction per file holding its rows, rejects and ledger row; the same content again is
+// rolled back as kUnchanged; new content replaces the file's rows; an older version is stale; an id
+// repeated inside a file becomes the reject `duplicate id "7" (first on line 2)`, the first
+// occurrence kept.
 //
 // Rows and rejects are written by DataApiRowWriter (sinks/data_api_row_writer.h), which finds
 // duplicate ids against the PRIMARY KEY before sending, so no statement of the file's
 // transaction is expected to fail. Reads page under the service's response limits
 // (read_limits(); the paging is FileLedger's).
 //
-// Concurrency: BeginFile locks the ledger row (SELECT … FOR UPDATE) so a second loader of the
-// same source waits for the first and then sees its ledger; two first loads of a new source
-// race on the unique key: the loser rolls back and begins again, then waits on the winner's
-// row (FileLedger::BeginFile). Rows are sent with
+// Concurrency on MySQL: BeginFile locks the ledger row (SELECT … FOR UPDATE) so a second loader
+// of the same source waits for the first and then sees its ledger; two first loads of a new
+// source race on the unique key: the loser rolls back and begins again, then waits on the
+// winner's row (FileLedger::BeginFile). On PostgreSQL the file's transaction first takes the
+// source's advisory lock (PostgresSink's, sinks/postgres_ledger_sql.h), so loaders of one source
+// run one after the other, and a migration runs in one transaction under its own advisory lock;
+// the ledger statements are PostgresSink's, with Data API parameters. Rows are sent with
 // BatchExecuteStatement, amounts as DECIMAL-hinted strings, dates DATE-hinted, raw reject
 // bytes as blobs. A CommitTransaction without an answer is kAmbiguousCommit. `client` must
 // outlive the sink. Not thread-safe. The ledger's decisions are FileLedger's; this class is
@@ -88,6 +95,20 @@ class DataApiSink : public FileLedger {
   Status UpsertFailure(const FileIdentity& file, const std::string& error) override;
   Status ResumeFile(std::int64_t file_id) override;
 
+  // The PostgreSQL dialect of the hooks above (data_api_sink_postgres.cc).
+  [[nodiscard]] Status PgLockSource(const std::string& source);
+  [[nodiscard]] Result<std::optional<LedgerEntry>> PgReadEntry(const std::string& source,
+                                                               bool for_update);
+  [[nodiscard]] Status PgClearFile(std::int64_t file_id);
+  [[nodiscard]] Result<std::optional<std::int64_t>> PgInsertEntry(const FileIdentity& file);
+  [[nodiscard]] Status PgWriteLoaded(const FileIdentity& file, const LoadTally& stored);
+  [[nodiscard]] Status PgUpsertFailure(const FileIdentity& file, const std::string& error);
+  // A schema statement: in the migration's transaction on PostgreSQL, on its own on MySQL.
+  [[nodiscard]] Result<ExecuteResult> SchemaExecute(const std::string& sql,
+                                                    const SqlParameterSet& parameters,
+                                                    const std::string& what);
+  bool postgres() const { return dialect_ == SqlDialect::kPostgres; }
+
   // Runs `sql` in the file's transaction; errors are prefixed "data-api WHAT: ".
   [[nodiscard]] Result<ExecuteResult> InTransaction(const std::string& sql,
                                                     const SqlParameterSet& parameters,
@@ -97,7 +118,9 @@ class DataApiSink : public FileLedger {
   std::unique_ptr<HttpClient> owned_http_;
   std::unique_ptr<DataApiClient> owned_client_;
   DataApiClient* client_;
+  SqlDialect dialect_;
   std::string transaction_id_;
+  std::string schema_transaction_id_;  // PostgreSQL: the migration's transaction
   DataApiRowWriter writer_;
   std::size_t max_request_bytes_;
   std::size_t read_requests_ = 0;

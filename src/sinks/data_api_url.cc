@@ -6,7 +6,7 @@
 
 namespace billflow {
 
-Result<DataApiTarget> ParseDataApiUrl(std::string_view url) {
+Result<DataApiUrl> ParseDataApiUrl(std::string_view url) {
   constexpr std::string_view kScheme = "data-api://";
   const std::string usage = "expected data-api://CLUSTER_ARN?secret=SECRET_ARN&database=DB";
   if (!url.starts_with(kScheme)) {
@@ -14,7 +14,8 @@ Result<DataApiTarget> ParseDataApiUrl(std::string_view url) {
   }
   std::string_view rest = url.substr(kScheme.size());
   std::size_t question = rest.find('?');
-  DataApiTarget target;
+  DataApiUrl parsed;
+  DataApiTarget& target = parsed.target;
   Result<std::string> cluster = PercentDecode(rest.substr(0, question), false);
   if (!cluster) return Fail(ErrorCode::kInvalidArgument, cluster.error().message);
   target.resource_arn = std::move(*cluster);
@@ -32,6 +33,15 @@ Result<DataApiTarget> ParseDataApiUrl(std::string_view url) {
       target.secret_arn = std::move(*value);
     else if (name == "database")
       target.database = std::move(*value);
+    else if (name == "engine" && (*value == "postgres" || *value == "postgresql"))
+      parsed.dialect = SqlDialect::kPostgres;
+    else if (name == "engine" && *value == "mysql")
+      parsed.dialect = SqlDialect::kMysql;
+    else if (name == "engine")
+      return Fail(ErrorCode::kInvalidArgument,
+                  "data-api URL: engine=\"" + *value +
+                      "\" is not an Aurora engine; use engine=mysql (the default) or "
+                      "engine=postgres");
     else
       return Fail(ErrorCode::kInvalidArgument,
                   "data-api URL: unknown parameter \"" + std::string(name) + "\"; " + usage);
@@ -43,7 +53,7 @@ Result<DataApiTarget> ParseDataApiUrl(std::string_view url) {
   if (target.secret_arn.empty()) {
     return Fail(ErrorCode::kInvalidArgument, "data-api URL: no secret=SECRET_ARN; " + usage);
   }
-  return target;
+  return parsed;
 }
 
 }  // namespace billflow

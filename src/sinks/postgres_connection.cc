@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <optional>
 
+#include "core/sqlstate.h"
+
 namespace billflow {
 namespace {
 
@@ -77,7 +79,7 @@ Error StatementFailure(PGconn* conn, const PGresult* result, const std::string& 
                        std::string_view what) {
   const char* state = result != nullptr ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
   const std::string sqlstate = state == nullptr ? "" : state;
-  ErrorCode code = PostgresErrorCode(sqlstate);
+  ErrorCode code = SqlstateErrorCode(sqlstate);
   if (PQstatus(conn) == CONNECTION_BAD) code = ErrorCode::kUnavailable;
   const char* primary =
       result != nullptr ? PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY) : nullptr;

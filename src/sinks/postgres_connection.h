@@ -34,9 +34,9 @@ using PgParams = std::vector<PgParam>;
 // sslrootcert, passfile — so PG* environment variables and ~/.postgresql cannot weaken TLS or
 // supply a password. The PGconn stays inside postgres_connection.cc. Not thread-safe.
 //
-// Errors map the SQLSTATE to an ErrorCode (see PostgresErrorCode); a broken connection is
-// kUnavailable. Messages read `postgres USER@HOST:PORT/DB: WHAT: SERVER TEXT (SQLSTATE X)`
-// and never hold the password.
+// Errors map the SQLSTATE to an ErrorCode (see SqlstateErrorCode in core/sqlstate.h); a broken
+// connection is kUnavailable. Messages read `postgres USER@HOST:PORT/DB: WHAT: SERVER TEXT
+// (SQLSTATE X)` and never hold the password.
 class PgConnection {
  public:
   [[nodiscard]] static Result<std::unique_ptr<PgConnection>> Open(const PostgresOptions& options);
@@ -77,13 +77,6 @@ class PgConnection {
   std::uint64_t affected_rows_ = 0;
   std::string command_status_;
 };
-
-// The ErrorCode for a SQLSTATE: serialization failure 40001 and deadlock 40P01, lock timeout
-// 55P03 -> kConflict; admin/crash shutdown 57P01-57P03, connection exceptions 08xxx,
-// read-only transaction 25006 (a writer demoted by failover), too many connections 53300 ->
-// kUnavailable; 28xxx and insufficient privilege 42501 -> kPermissionDenied; unique violation
-// 23505 -> kDuplicateKey; anything else kDatabase.
-ErrorCode PostgresErrorCode(std::string_view sqlstate);
 
 }  // namespace billflow
 

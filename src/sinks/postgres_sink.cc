@@ -4,28 +4,12 @@
 #include "sinks/bulk_row_batch.h"
 #include "sinks/postgres_bulk_writer.h"
 #include "sinks/postgres_connection.h"
+#include "sinks/postgres_ledger_sql.h"
 #include "sinks/postgres_schema.h"
 #include "sinks/stored_values.h"
 
 namespace billflow {
 namespace {
-
-constexpr char kLookup[] =
-    "SELECT file_id, status, content_sha256, size_bytes, COALESCE(version_order,''), "
-    "COALESCE(profile_sha256,'') FROM billing_files WHERE source = $1";
-constexpr char kLookupForUpdate[] =
-    "SELECT file_id, status, content_sha256, size_bytes, COALESCE(version_order,''), "
-    "COALESCE(profile_sha256,'') FROM billing_files WHERE source = $1 FOR UPDATE";
-// Two-key advisory locks never collide with the one-key (bigint) locks of sources.
-constexpr char kMigrateLock[] = "SELECT pg_advisory_xact_lock(1651928183, 1)";
-
-// The advisory lock key of a source: the first 8 bytes of SHA-256(source) as a bigint.
-std::string SourceLockKey(const std::string& source) {
-  const Sha256Digest digest = Sha256::Of(source);
-  std::uint64_t key = 0;
-  for (int i = 0; i < 8; ++i) key = key << 8 | digest[static_cast<std::size_t>(i)];
-  return std::to_string(static_cast<std::int64_t>(key));
-}
 
 std::int64_t ToInt64(std::uint64_t value) { return static_cast<std::int64_t>(value); }
 
@@ -103,7 +87,7 @@ std::string PostgresSink::Label() const { return "postgres " + impl_->target(); 
 Status PostgresSink::BeginSchemaChange() {
   impl_->Rollback();
   BILLFLOW_TRY(impl_->Begin());
-  return impl_->conn->Exec(kMigrateLock, "wait for other migrations");
+  return impl_->conn->Exec(kPostgresMigrateLock, "wait for other migrations");
 }
 
 Status PostgresSink::CreateTables() {
@@ -114,8 +98,7 @@ Status PostgresSink::CreateTables() {
 }
 
 Result<int> PostgresSink::StoredSchemaVersion() {
-  auto version = impl_->QueryValue("SELECT COALESCE(MAX(version), 0) FROM schema_version",
-                                   "read schema_version");
+  auto version = impl_->QueryValue(kPostgresStoredVersion, "read schema_version");
   if (!version) return tl::unexpected(version.error());
   return static_cast<int>(ToU64(*version));
 }
@@ -134,8 +117,8 @@ Status PostgresSink::UpgradeTables(int from_version) {
 }
 
 Status PostgresSink::RecordSchemaVersion(int version) {
-  return impl_->conn->Exec("INSERT INTO schema_version (version, applied_at) VALUES ($1, now())",
-                           {PgParam::Int(version)}, "record schema_version");
+  return impl_->conn->Exec(kPostgresRecordVersion, {PgParam::Int(version)},
+                           "record schema_version");
 }
 
 Status PostgresSink::EndSchemaChange(bool commit) {
@@ -148,8 +131,9 @@ Status PostgresSink::EndSchemaChange(bool commit) {
 
 Result<std::optional<LedgerEntry>> PostgresSink::ReadEntry(const std::string& source,
                                                            bool for_update) {
-  auto rows = impl_->conn->Query(for_update ? kLookupForUpdate : kLookup, {PgParam::Text(source)},
-                                 "read ledger");
+  auto rows =
+      impl_->conn->Query(for_update ? kPostgresLedgerLookupForUpdate : kPostgresLedgerLookup,
+                         {PgParam::Text(source)}, "read ledger");
   if (!rows) return tl::unexpected(rows.error());
   if (rows->empty()) return std::optional<LedgerEntry>{};
   const auto& r = rows->front();
@@ -164,33 +148,26 @@ Status PostgresSink::OpenFile(const FileIdentity& file) {
   s.Rollback();
   BILLFLOW_TRY(s.Begin());
   s.writer->Start();
-  return s.conn->Exec("SELECT pg_advisory_xact_lock($1::bigint)",
-                      {PgParam::Text(SourceLockKey(file.source))},
+  return s.conn->Exec(kPostgresSourceLock, {PgParam::Text(PostgresSourceLockKey(file.source))},
                       "wait for other loaders of " + file.source);
 }
 
 Status PostgresSink::ClearFile(std::int64_t file_id) {
   const PgParams id = {PgParam::Int(file_id)};
   PgConnection& conn = *impl_->conn;
-  BILLFLOW_TRY(
-      conn.Exec("DELETE FROM billing_data WHERE file_id = $1", id, "delete previous rows"));
-  BILLFLOW_TRY(
-      conn.Exec("DELETE FROM billing_rejects WHERE file_id = $1", id, "delete previous rejects"));
-  return conn.Exec(
-      "UPDATE billing_files SET status = 'loading', started_at = now() WHERE file_id = $1", id,
-      "mark ledger");
+  BILLFLOW_TRY(conn.Exec(kPostgresDeleteRows, id, "delete previous rows"));
+  BILLFLOW_TRY(conn.Exec(kPostgresDeleteRejects, id, "delete previous rejects"));
+  return conn.Exec(kPostgresMarkLoading, id, "mark ledger");
 }
 
 // The advisory lock keeps other loaders of the source out; only RecordFailure's own small
 // transaction, which takes no lock, can insert the source meanwhile: that is the race lost.
 Result<std::optional<std::int64_t>> PostgresSink::InsertEntry(const FileIdentity& file) {
-  auto rows = impl_->conn->Query(
-      "INSERT INTO billing_files (source, content_sha256, size_bytes, version_tag, "
-      "version_order, status, started_at) VALUES ($1, '', $2, $3, $4, 'loading', now()) "
-      "RETURNING file_id",
-      {PgParam::Text(file.source), PgParam::Int(ToInt64(file.size_bytes)),
-       PgParam::Text(file.version_tag), PgParam::Text(file.version_order)},
-      "insert ledger");
+  auto rows =
+      impl_->conn->Query(kPostgresInsertEntry,
+                         {PgParam::Text(file.source), PgParam::Int(ToInt64(file.size_bytes)),
+                          PgParam::Text(file.version_tag), PgParam::Text(file.version_order)},
+                         "insert ledger");
   if (!rows) {
     if (rows.error().code == ErrorCode::kDuplicateKey) return std::optional<std::int64_t>{};
     return tl::unexpected(rows.error());
@@ -216,10 +193,7 @@ Status PostgresSink::WriteLoaded(const FileIdentity& file, const LoadTally& stor
   std::string usd;
   AppendDecimal(stored.usd_total, &usd);
   return impl_->conn->Exec(
-      "UPDATE billing_files SET content_sha256 = $1, size_bytes = $2, version_tag = $3, "
-      "version_order = $4, status = 'loaded', rows_read = $5, rows_loaded = $6, "
-      "rows_rejected = $7, usd_total = $8, finished_at = now(), error = NULL, "
-      "profile = $9, profile_sha256 = $10 WHERE file_id = $11",
+      kPostgresWriteLoaded,
       {PgParam::Text(file.content_sha256), PgParam::Int(ToInt64(file.size_bytes)),
        PgParam::Text(file.version_tag), PgParam::Text(file.version_order),
        PgParam::Int(ToInt64(stored.rows_read)), PgParam::Int(ToInt64(stored.rows_loaded)),
@@ -243,23 +217,12 @@ void PostgresSink::RollbackTransaction() noexcept { impl_->Rollback(); }
 
 Status PostgresSink::UpsertFailure(const FileIdentity& file, const std::string& error) {
   impl_->Rollback();
-  // One statement, so it is atomic on its own; a loaded version keeps every column.
-  return impl_->conn->Exec(
-      "INSERT INTO billing_files (source, content_sha256, size_bytes, version_tag, "
-      "version_order, status, started_at, finished_at, error, profile, profile_sha256) VALUES "
-      "($1, $2, $3, $4, $5, 'failed', now(), now(), $6, $7, $8) "
-      "ON CONFLICT (source) DO UPDATE SET "
-      "error = CASE WHEN billing_files.status = 'loaded' THEN billing_files.error "
-      "ELSE EXCLUDED.error END, "
-      "finished_at = CASE WHEN billing_files.status = 'loaded' THEN billing_files.finished_at "
-      "ELSE EXCLUDED.finished_at END, "
-      "content_sha256 = CASE WHEN billing_files.status = 'loaded' THEN "
-      "billing_files.content_sha256 ELSE EXCLUDED.content_sha256 END",
-      {PgParam::Text(file.source), PgParam::Text(file.content_sha256),
-       PgParam::Int(ToInt64(file.size_bytes)), PgParam::Text(file.version_tag),
-       PgParam::Text(file.version_order), PgParam::Text(error), OptionalText(file.profile),
-       OptionalText(file.settings_sha256)},
-      "record failure");
+  return impl_->conn->Exec(kPostgresUpsertFailure,
+                           {PgParam::Text(file.source), PgParam::Text(file.content_sha256),
+                            PgParam::Int(ToInt64(file.size_bytes)), PgParam::Text(file.version_tag),
+                            PgParam::Text(file.version_order), PgParam::Text(error),
+                            OptionalText(file.profile), OptionalText(file.settings_sha256)},
+                           "record failure");
 }
 
 SqlDialect PostgresSink::dialect() const { return SqlDialect::kPostgres; }

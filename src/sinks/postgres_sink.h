@@ -21,10 +21,10 @@ namespace billflow {
 // advisory lock of its own and runs its DDL in one transaction. Rows go out through COPY in
 // bounded batches (sinks/postgres_bulk_writer.h), so memory stays bounded.
 //
-// Errors: see PostgresErrorCode. A connection lost during COMMIT is kAmbiguousCommit (the
-// outcome is read from the ledger; see pipeline/retrying_ingest.h). After such an error the
-// sink is unusable: make a new one. Not thread-safe; the PGconn never leaves the .cc files.
-// The ledger's decisions are FileLedger's; this class is PostgreSQL's dialect of them.
+// Errors: see SqlstateErrorCode in core/sqlstate.h. A connection lost during COMMIT is
+// kAmbiguousCommit (the outcome is read from the ledger; see pipeline/retrying_ingest.h). After
+// such an error the sink is unusable: make a new one. Not thread-safe; the PGconn never leaves the
+// .cc files. The ledger's decisions are FileLedger's; this class is PostgreSQL's dialect of them.
 class PostgresSink : public FileLedger {
  public:
   // Connects (TLS as `options.ssl_mode` says) and sets up the session. The schema is not

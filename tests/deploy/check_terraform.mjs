@@ -1,6 +1,6 @@
 // Offline review of deploy/terraform: parses every .tf file with @cdktf/hcl2json (no provider, no
 // network) and asserts the hardening points of the deployment, one named check per point, and the
-// operability points of operability_checks.mjs.
+// operability points of operability_checks.mjs and the engine points of engine_checks.mjs.
 //
 //   node tests/deploy/check_terraform.mjs [DIR]      (DIR defaults to deploy/terraform)
 //
@@ -11,9 +11,10 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { engineChecks } from './engine_checks.mjs';
 import { operabilityChecks } from './operability_checks.mjs';
 import {
-  all, asList, conditionMatches, expect, literal, loadConfig, policyDocument, refersTo,
+  all, asList, auroraEngines, conditionMatches, expect, literal, loadConfig, policyDocument, refersTo,
   single, statements, target, textOf,
 } from './terraform_model.mjs';
 
@@ -66,8 +67,9 @@ check('tunable inputs are validated', (m) => {
   const tunables = {
     architectures: lambda.architectures, memory_size: lambda.memory_size, timeout: lambda.timeout,
     reserved_concurrent_executions: lambda.reserved_concurrent_executions,
-    batch_size: esm.batch_size, engine_version: cluster.engine_version,
+    batch_size: esm.batch_size, engine: cluster.engine,
   };
+  for (const [name, e] of Object.entries(auroraEngines(m))) tunables[`${name} engine_version`] = e.version && `\${var.${e.versionVar}}`;
   for (const [arg, value] of Object.entries(tunables)) {
     const v = textOf(value).match(/var\.(\w+)/);
     expect(v, `${arg} is not set from a variable`);
@@ -245,13 +247,13 @@ check('Lambda: provided.al2023 bootstrap from the package, billflow environment'
 
 check('Aurora: Serverless v2 with Data API, encrypted, managed password, private', (m) => {
   const [name, c] = single(m, 'aws_rds_cluster');
-  expect(c.engine === 'aurora-mysql', `engine is ${c.engine}`);
+  expect(['aurora-mysql', 'aurora-postgresql'].includes(literal(m, c.engine)), `engine is ${c.engine}`);
   expect(c.enable_http_endpoint === true, 'enable_http_endpoint is not true (the Data API is off)');
   expect(c.storage_encrypted === true, 'storage_encrypted is not true');
   expect(c.manage_master_user_password === true, 'manage_master_user_password is not true');
   expect(c.master_password === undefined, 'master_password is set (it would be stored in the state)');
   expect(asList(c.serverlessv2_scaling_configuration).length === 1, 'no serverlessv2_scaling_configuration');
-  const version = String(literal(m, c.engine_version));
+  const version = String(auroraEngines(m)['aurora-mysql']?.version);
   const minor = version.match(/^8\.0\.mysql_aurora\.3\.(\d+)\./);
   expect(minor && Number(minor[1]) >= 8, `engine version ${version} is older than 3.08 (deprecated; no Data API for Serverless v2)`);
   expect(/var\.\w+/.test(textOf(c.deletion_protection)), 'deletion_protection is not a variable');
@@ -438,7 +440,7 @@ check('CloudWatch alarms: DLQ not empty, function errors', (m) => {
 
 export async function checkTerraform(dir = defaultDir) {
   const model = await loadConfig(dir);
-  return [...checks, ...operabilityChecks].map(({ name, fn }) => {
+  return [...checks, ...operabilityChecks, ...engineChecks].map(({ name, fn }) => {
     try {
       fn(model);
       return { name, ok: true, detail: '' };

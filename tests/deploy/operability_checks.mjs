@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { constraintAdmits, validationAccepts } from './terraform_expressions.mjs';
-import { all, asList, expect, literal, refersTo, single, target, textOf } from './terraform_model.mjs';
+import { all, asList, auroraEngines, expect, literal, refersTo, single, target, textOf } from './terraform_model.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -36,9 +36,12 @@ check('AWS provider: the version constraint excludes 5.86.0 and admits the valid
 });
 
 check('Aurora: an exact engine version is never upgraded behind Terraform (no automatic minor upgrades)', (m) => {
-  const [name, cluster] = single(m, 'aws_rds_cluster');
-  const version = String(literal(m, cluster.engine_version));
-  const exact = /^8\.0\.mysql_aurora\.\d+\.\d+\.\d+$/.test(version);
+  const [name] = single(m, 'aws_rds_cluster');
+  // Aurora MySQL 8.0.mysql_aurora.3.MM.P and Aurora PostgreSQL MAJOR.MINOR are exact versions.
+  const engines = auroraEngines(m);
+  const version = [engines['aurora-mysql']?.version, engines['aurora-postgresql']?.version].map(String).join(' / ');
+  const exact = /^8\.0\.mysql_aurora\.\d+\.\d+\.\d+$/.test(String(engines['aurora-mysql']?.version)) ||
+    /^\d+\.\d+$/.test(String(engines['aurora-postgresql']?.version));
   const instances = all(m, 'aws_rds_cluster_instance').filter(([, i]) => target(m, i.cluster_identifier, 'aws_rds_cluster') === name);
   for (const [iname, i] of instances) {
     // Absent means true in AWS.
@@ -50,7 +53,7 @@ check('Aurora: an exact engine version is never upgraded behind Terraform (no au
 });
 
 check('variables: aurora_engine_version admits only Aurora MySQL 3.08 or later', (m) => {
-  const engineVar = textOf(single(m, 'aws_rds_cluster')[1].engine_version).match(/var\.(\w+)/)?.[1];
+  const engineVar = auroraEngines(m)['aurora-mysql']?.versionVar;
   expect(engineVar, 'engine_version is not set from a variable');
   const accepts = (v) => validationAccepts(m, engineVar, v);
   for (const v of ['8.0.mysql_aurora.3.07.1', '8.0.mysql_aurora.3.05.2', '5.7.mysql_aurora.2.12.0', '8.0.mysql_aurora.3.08']) {

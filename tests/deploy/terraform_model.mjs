@@ -143,3 +143,15 @@ export function single(model, type) {
   expect(list.length === 1, `expected exactly one ${type}, found ${list.length}`);
   return list[0];
 }
+
+// The Aurora engines var.engine chooses between (local.engines, main.tf), by engine name: each
+// with its literal settings, `versionVar` (the variable its engine version comes from) and
+// `version` (that variable's default).
+export function auroraEngines(model) {
+  const engines = model.locals.engines;
+  expect(engines && typeof engines === 'object', 'local.engines (what var.engine chooses) is not declared');
+  return Object.fromEntries(Object.entries(engines).map(([name, e]) => {
+    const versionVar = String(e.version).match(/^\$\{\s*var\.(\w+)\s*\}$/)?.[1];
+    return [name, { ...e, versionVar, version: versionVar ? model.variable[versionVar]?.default : e.version }];
+  }));
+}

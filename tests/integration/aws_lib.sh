@@ -8,10 +8,17 @@
 #   aws_start_mariadb            throwaway MariaDB (scripts/mariadb-test-server.sh --only main);
 #                                sets MARIADB_PORT, MARIADB_SOCK, MARIADB_USER, MARIADB_PASSWORD;
 #                                database billflow
+#   aws_start_postgres           throwaway PostgreSQL 15 (scripts/postgres-test-server.sh --only main);
+#                                sets PG_PORT, PG_SOCKET_DIR, PG_USER, PG_PASSWORD; database billflow
 #   aws_start_data_api [ARG…]    the Data API emulator (tools/data_api_emulator.py, ARGs passed on)
-#                                on that MariaDB, started first if it is not; sets DATA_PORT, DATA_URL
-#   aws_sql SQL                  runs SQL as root in database billflow; tab-separated, no header
-# Needs: node, /usr/bin/python3 (pymysql), mariadbd, /usr/bin/aws.
+#                                on the engine DATA_API_ENGINE names (mysql, the default: that
+#                                MariaDB; postgres: that PostgreSQL), started first if it is not;
+#                                sets DATA_PORT, DATA_URL
+#   aws_sql SQL                  runs SQL in database billflow of DATA_API_ENGINE's server (MariaDB
+#                                as root, PostgreSQL as the test role); tab-separated, no header
+#   aws_engine_query             "&engine=postgres" for DATA_API_ENGINE=postgres, else "": what
+#                                a data-api:// URL adds to name the engine
+# Needs: node, /usr/bin/python3 (pymysql, psycopg2), mariadbd, postgres 15, /usr/bin/aws.
 
 AWS_LIB_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 # shellcheck source-path=SCRIPTDIR source=../support/assert.sh
@@ -26,6 +33,9 @@ aws_lib_cleanup() {
   for pid in "${AWS_LIB_PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
   if [ -n "${AWS_TMP:-}" ] && [ -d "$AWS_TMP/mariadb" ]; then  # also after a failed start
     "$AWS_LIB_REPO/scripts/mariadb-test-server.sh" stop "$AWS_TMP/mariadb" >/dev/null 2>&1 || true
+  fi
+  if [ -n "${AWS_TMP:-}" ] && [ -d "$AWS_TMP/postgres" ]; then
+    "$AWS_LIB_REPO/scripts/postgres-test-server.sh" stop "$AWS_TMP/postgres" >/dev/null 2>&1 || true
   fi
   [ -n "${AWS_TMP:-}" ] && [ -z "${AWS_KEEP_TMP:-}" ] && rm -rf "$AWS_TMP"
   return 0
@@ -83,13 +93,41 @@ aws_start_mariadb() {
   MARIADB_PASSWORD=$(sed -n 's/^BILLFLOW_TEST_MYSQL_PASSWORD=//p' "$dir/env")
 }
 
+aws_start_postgres() {
+  local dir="$AWS_TMP/postgres"
+  # The server runs as an unprivileged user, who must reach $dir.
+  chmod 711 "$AWS_TMP"
+  "$AWS_LIB_REPO/scripts/postgres-test-server.sh" start "$dir" --only main >"$AWS_TMP/postgres.out" 2>&1 ||
+    { cat "$AWS_TMP/postgres.out" >&2; return 1; }
+  PG_PORT=$(sed -n 's/^BILLFLOW_TEST_PG_PORT=//p' "$dir/env")
+  PG_SOCKET_DIR=$(sed -n 's/^BILLFLOW_TEST_PG_SOCKET_DIR=//p' "$dir/env")
+  PG_USER=$(sed -n 's/^BILLFLOW_TEST_PG_USER=//p' "$dir/env")
+  PG_PASSWORD=$(sed -n 's/^BILLFLOW_TEST_PG_PASSWORD=//p' "$dir/env")
+}
+
 aws_start_data_api() {
-  [ -n "${MARIADB_PORT:-}" ] || aws_start_mariadb || return 1
-  aws_start DATA /usr/bin/python3 "$AWS_LIB_REPO/tools/data_api_emulator.py" --mysql-port "$MARIADB_PORT" \
-    --mysql-user "$MARIADB_USER" --mysql-password "$MARIADB_PASSWORD" "$@" || return 1
+  local emulator="$AWS_LIB_REPO/tools/data_api_emulator.py"
+  if [ "${DATA_API_ENGINE:-mysql}" = postgres ]; then
+    [ -n "${PG_PORT:-}" ] || aws_start_postgres || return 1
+    aws_start DATA /usr/bin/python3 "$emulator" --engine postgres --pg-port "$PG_PORT" \
+      --pg-user "$PG_USER" --pg-password "$PG_PASSWORD" --pg-database billflow "$@" || return 1
+  else
+    [ -n "${MARIADB_PORT:-}" ] || aws_start_mariadb || return 1
+    aws_start DATA /usr/bin/python3 "$emulator" --mysql-port "$MARIADB_PORT" \
+      --mysql-user "$MARIADB_USER" --mysql-password "$MARIADB_PASSWORD" "$@" || return 1
+  fi
   DATA_URL="http://127.0.0.1:$DATA_PORT"
 }
 
 aws_sql() {
-  mariadb --no-defaults -S "$MARIADB_SOCK" -uroot -N -B billflow -e "$1"
+  if [ "${DATA_API_ENGINE:-mysql}" = postgres ]; then
+    /usr/lib/postgresql/15/bin/psql -X -q -A -t -F $'\t' -v ON_ERROR_STOP=1 -h "$PG_SOCKET_DIR" \
+      -p "$PG_PORT" -U "$PG_USER" -d billflow -c "$1"
+  else
+    mariadb --no-defaults -S "$MARIADB_SOCK" -uroot -N -B billflow -e "$1"
+  fi
+}
+
+aws_engine_query() {
+  if [ "${DATA_API_ENGINE:-mysql}" = postgres ]; then printf '&engine=postgres'; fi
 }

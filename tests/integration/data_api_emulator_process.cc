@@ -14,21 +14,28 @@ extern char** environ;
 namespace billflow::testing {
 
 DataApiEmulatorProcess& DataApiEmulatorProcess::Get(const MysqlTestEnv& env) {
-  static DataApiEmulatorProcess process(env);
+  static DataApiEmulatorProcess process({"--mysql-host", env.host, "--mysql-port",
+                                         std::to_string(env.port), "--mysql-user", env.user,
+                                         "--mysql-password", env.password});
   return process;
 }
 
-DataApiEmulatorProcess::DataApiEmulatorProcess(const MysqlTestEnv& env) {
+DataApiEmulatorProcess& DataApiEmulatorProcess::Get(const PostgresTestEnv& env) {
+  static DataApiEmulatorProcess process({"--engine", "postgres", "--pg-host", env.host, "--pg-port",
+                                         std::to_string(env.port), "--pg-user", env.user,
+                                         "--pg-password", env.password});
+  return process;
+}
+
+DataApiEmulatorProcess::DataApiEmulatorProcess(std::vector<std::string> engine_args) {
   int out[2];
   if (pipe(out) != 0) {
     error_ = "pipe failed";
     return;
   }
   const std::string script = std::string(BILLFLOW_SOURCE_DIR) + "/tools/data_api_emulator.py";
-  const std::string port = std::to_string(env.port);
-  std::vector<std::string> args = {"/usr/bin/python3", script,      "--mysql-host", env.host,
-                                   "--mysql-port",     port,        "--mysql-user", env.user,
-                                   "--mysql-password", env.password};
+  std::vector<std::string> args = {"/usr/bin/python3", script};
+  args.insert(args.end(), engine_args.begin(), engine_args.end());
   std::vector<char*> argv;
   for (std::string& arg : args) argv.push_back(arg.data());
   argv.push_back(nullptr);

@@ -5,25 +5,30 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "mysql_test_support.h"
+#include "postgres_test_support.h"
 
 namespace billflow::testing {
 
-// tools/data_api_emulator.py over the MariaDB of `env`, as the test user, started on first use
-// and stopped (SIGTERM, then waited for) when the process exits. Each Data API request names
-// its database, so one emulator serves every test database. Endpoint() is "" when it could not
-// start (the reason is in Error()).
+// tools/data_api_emulator.py over the MariaDB of `env` (Aurora MySQL) or, with --engine
+// postgres, over the PostgreSQL of `env` (Aurora PostgreSQL), as the test user, started on first
+// use and stopped (SIGTERM, then waited for) when the process exits. Each Data API request names
+// its database, so one emulator per engine serves every test database. Endpoint() is "" when it
+// could not start (the reason is in Error()).
 class DataApiEmulatorProcess {
  public:
   static DataApiEmulatorProcess& Get(const MysqlTestEnv& env);
+  static DataApiEmulatorProcess& Get(const PostgresTestEnv& env);
   ~DataApiEmulatorProcess();
 
   const std::string& Endpoint() const { return endpoint_; }
   const std::string& Error() const { return error_; }
 
  private:
-  explicit DataApiEmulatorProcess(const MysqlTestEnv& env);
+  // `engine_args`: the emulator's options naming the database server.
+  explicit DataApiEmulatorProcess(std::vector<std::string> engine_args);
   pid_t pid_ = -1;
   std::string endpoint_;
   std::string error_;

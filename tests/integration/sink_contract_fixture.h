@@ -211,11 +211,17 @@ class DataApiTestDatabase : public TestDatabase {
   std::string name_;
 };
 
+// A database on the PostgreSQL server, reached over libpq or, given `data_api_endpoint`, through
+// the Data API emulator's PostgreSQL engine (data-api://…&engine=postgres).
 class PostgresTestDatabase : public TestDatabase {
  public:
-  explicit PostgresTestDatabase(const testing::PostgresTestEnv& env)
-      : env_(env), name_(testing::CreatePostgresTestDatabase(env)) {}
+  explicit PostgresTestDatabase(const testing::PostgresTestEnv& env,
+                                std::string data_api_endpoint = {})
+      : env_(env),
+        data_api_endpoint_(std::move(data_api_endpoint)),
+        name_(testing::CreatePostgresTestDatabase(env)) {}
   std::unique_ptr<Database> Open() override {
+    if (!data_api_endpoint_.empty()) return OpenDataApi();
     PostgresOptions options = env_.Options(name_);
     // Tiny batches: every multi-row case crosses several COPY statements.
     options.batch_bytes = 200;
@@ -237,7 +243,10 @@ class PostgresTestDatabase : public TestDatabase {
                "'CAD' THEN 'not-a-rate' ELSE rate_to_usd::text END AS rate_to_usd, source "
                "FROM fx_rates_stored");
   }
-  std::string Label() override { return "postgres " + DescribePostgresTarget(env_.Options(name_)); }
+  std::string Label() override {
+    if (!data_api_endpoint_.empty()) return "data-api " + name_;
+    return "postgres " + DescribePostgresTarget(env_.Options(name_));
+  }
   bool DowngradeToVersionOne() override {
     return Exec("ALTER TABLE billing_files DROP COLUMN profile, DROP COLUMN profile_sha256") &&
            Exec("ALTER TABLE billing_data DROP COLUMN fx_rate_date, DROP COLUMN fx_rate_source") &&
@@ -247,7 +256,26 @@ class PostgresTestDatabase : public TestDatabase {
   }
 
  private:
+  std::unique_ptr<Database> OpenDataApi() {
+    AwsConfig aws;
+    aws.region = "us-east-1";
+    aws.credentials = Credentials{"AKIDBILLFLOWTEST", "billflow-test-secret", "", "test"};
+    aws.endpoint_url_rds_data = data_api_endpoint_;
+    // Small requests: every multi-row case crosses several BatchExecuteStatement calls.
+    DataApiSinkOptions options{4096, 8};
+    options.dialect = SqlDialect::kPostgres;
+    auto sink = DataApiSink::Create(
+        std::make_unique<CurlHttpClient>(), aws,
+        DataApiTarget{"arn:aws:rds:us-east-1:123456789012:cluster:billflow",
+                      "arn:aws:secretsmanager:us-east-1:123456789012:secret:billflow/db", name_},
+        SystemClock(), options);
+    auto migrated = sink->Migrate();
+    EXPECT_TRUE(migrated) << migrated.error().message;
+    return sink;
+  }
+
   const testing::PostgresTestEnv& env_;
+  std::string data_api_endpoint_;
   std::string name_;
 };
 
@@ -256,10 +284,16 @@ class SinkContractTest : public ::testing::TestWithParam<std::string> {
   void SetUp() override {
     if (GetParam() == "sqlite") {
       db_ = std::make_unique<SqliteTestDatabase>();
-    } else if (GetParam() == "postgres") {
+    } else if (GetParam() == "postgres" || GetParam() == "data_api_postgres") {
       const auto& env = testing::PostgresTestEnv::Get();
       if (!env) GTEST_SKIP() << "BILLFLOW_TEST_POSTGRES_ENV not set (run through ctest)";
-      db_ = std::make_unique<PostgresTestDatabase>(*env);
+      if (GetParam() == "postgres") {
+        db_ = std::make_unique<PostgresTestDatabase>(*env);
+      } else {
+        const auto& emulator = testing::DataApiEmulatorProcess::Get(*env);
+        ASSERT_FALSE(emulator.Endpoint().empty()) << emulator.Error();
+        db_ = std::make_unique<PostgresTestDatabase>(*env, emulator.Endpoint());
+      }
     } else {
       const auto& env = MysqlTestEnv::Get();
       if (!env) GTEST_SKIP() << "BILLFLOW_TEST_MYSQL_ENV not set (run through ctest)";

@@ -146,6 +146,17 @@ run "deprecated_3_07_is_refused" {
   expect_failures = [var.aurora_engine_version]
 }
 
+run "postgresql_engine_without_data_api_is_refused" {
+  command = plan
+
+  variables {
+    engine                           = "aurora-postgresql"
+    aurora_postgresql_engine_version = "15.2"
+  }
+
+  expect_failures = [var.aurora_postgresql_engine_version]
+}
+
 run "kms_alias_arn_is_refused" {
   command = plan
 
@@ -289,5 +300,29 @@ run "rates_schedule_can_be_disabled" {
   assert {
     condition     = aws_scheduler_schedule.rates_fetch.state == "DISABLED"
     error_message = "rates_fetch_schedule_enabled = false must disable the schedule"
+  }
+}
+
+# After defaults_apply: the same stack switched to Aurora PostgreSQL (a new cluster).
+run "postgresql_apply" {
+  command = apply
+
+  variables {
+    engine = "aurora-postgresql"
+  }
+
+  assert {
+    condition     = aws_rds_cluster.this.engine == "aurora-postgresql" && aws_rds_cluster.this.engine_version == "16.4" && aws_rds_cluster.this.port == 5432
+    error_message = "engine aurora-postgresql gives ${aws_rds_cluster.this.engine} ${aws_rds_cluster.this.engine_version} on port ${aws_rds_cluster.this.port}"
+  }
+
+  assert {
+    condition     = aws_rds_cluster_parameter_group.this.family == "aurora-postgresql16" && one(aws_rds_cluster_parameter_group.this.parameter).name == "rds.force_ssl"
+    error_message = "parameter group is ${aws_rds_cluster_parameter_group.this.family}"
+  }
+
+  assert {
+    condition     = aws_lambda_function.billflow.environment[0].variables.BILLFLOW_DB == "data-api://arn:aws:rds:eu-west-1:111122223333:cluster:billflow?secret=arn:aws:secretsmanager:eu-west-1:111122223333:secret:rds!cluster-0a1b-AbCdEf&database=billing&engine=postgres"
+    error_message = "BILLFLOW_DB is ${aws_lambda_function.billflow.environment[0].variables.BILLFLOW_DB}"
   }
 }

@@ -1,9 +1,9 @@
-#include "sinks/postgres_connection.h"
+#include "core/sqlstate.h"
 
 namespace billflow {
 
 // By SQLSTATE, never by message text: the wording depends on the server's lc_messages.
-ErrorCode PostgresErrorCode(std::string_view sqlstate) {
+ErrorCode SqlstateErrorCode(std::string_view sqlstate) {
   if (sqlstate == "40001" || sqlstate == "40P01" || sqlstate == "55P03") {
     return ErrorCode::kConflict;
   }
