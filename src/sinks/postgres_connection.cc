@@ -6,19 +6,17 @@
 #include <algorithm>
 #include <optional>
 
+#include "sinks/server_url.h"
+
 namespace billflow {
 namespace {
 
-constexpr char kSystemCaBundle[] = "/etc/ssl/certs/ca-certificates.crt";
 // A path that cannot exist (/dev/null is no directory). libpq otherwise falls back to
 // ~/.pgpass and ~/.postgresql/postgresql.{crt,key}; a missing file there is silently skipped.
 constexpr char kNoFile[] = "/dev/null/billflow-uses-no-file";
 // The bytes of one PQputCopyData call: libpq buffers what it is given, so big blocks cost memory.
 constexpr std::size_t kCopyChunkBytes = 256u << 10;
 
-struct PgConnCloser {
-  void operator()(PGconn* conn) const { PQfinish(conn); }
-};
 struct PgResultFree {
   void operator()(PGresult* result) const { PQclear(result); }
 };
@@ -64,7 +62,10 @@ Error StatementFailure(PGconn* conn, const PGresult* result, const std::string& 
 }  // namespace
 
 struct PgConnection::Handle {
-  std::unique_ptr<PGconn, PgConnCloser> conn;
+  struct Closer {
+    void operator()(PGconn* connection) const { PQfinish(connection); }
+  };
+  std::unique_ptr<PGconn, Closer> conn;
 };
 
 PgConnection::PgConnection(std::unique_ptr<Handle> handle, std::string target)
