@@ -11,7 +11,9 @@
 #   wronghost  TLS with a certificate from the same CA issued for db.example.test only
 #   notls      ssl = off
 # PostgreSQL refuses to run as root, so as root the servers run as the system user
-# `billflow-pg` (created on first use); DIR's parents must be traversable by it. On each server
+# `billflow-pg` (created on first use), which may not traverse DIR's parents (a clone in /root,
+# mode 700): as root the servers' own directories (data, socket, certificate, log) live in
+# /tmp/billflow-pg-HASH, and DIR/NAME links to them. On each server
 # the role `billflow` (SCRAM password, superuser: it is a test server) may connect over TCP;
 # database `billflow` exists. DIR/tls/other-ca.pem is a CA that signed nothing the servers
 # present. Everything a test needs is written to DIR/env (mode 600) as KEY=VALUE lines; the
@@ -39,6 +41,12 @@ done
 bin=${BILLFLOW_PG_BIN:-/usr/lib/postgresql/15/bin}
 [[ -x $bin/initdb ]] || die "$bin/initdb not found (Debian package postgresql-15)"
 run_user=billflow-pg
+# Where the servers' directories live: DIR itself, or as root a directory of DIR's own in /tmp
+# that the server user can reach (the same for start and stop: named by a hash of DIR).
+sdir=$dir
+if [[ $(id -u) -eq 0 ]]; then
+  sdir=/tmp/billflow-pg-$(realpath -m "$dir" | sha256sum | cut -c1-16)
+fi
 as_server() {  # as_server CMD...: runs CMD as the unprivileged server user when root
   if [[ $(id -u) -eq 0 ]]; then
     runuser -u "$run_user" -- "$@"
@@ -75,7 +83,7 @@ make_certs() {
 }
 
 start_server() {  # start_server NAME PORT CERT_NAME|-
-  local name=$1 port=$2 cert=$3 d=$dir/$1
+  local name=$1 port=$2 cert=$3 d=$sdir/$1
   local ssl=(-c ssl=off)
   if [[ $cert != - ]]; then
     cp "$dir/tls/$cert-cert.pem" "$d/server.crt"
@@ -111,18 +119,18 @@ start() {
   if [[ $(id -u) -eq 0 ]] && ! id "$run_user" >/dev/null 2>&1; then
     useradd --system --no-create-home --shell /usr/sbin/nologin "$run_user"
   fi
-  rm -rf "$dir"
-  mkdir -p "$dir"
-  chmod 755 "$dir"
+  rm -rf "$dir" "$sdir"
+  mkdir -p "$dir" "$sdir"
+  chmod 755 "$dir" "$sdir"
   make_certs &
   local certs_pid=$!
-  mkdir -p "$dir/seed"
-  [[ $(id -u) -eq 0 ]] && chown "$run_user" "$dir/seed"
-  as_server "$bin/initdb" -D "$dir/seed/data" -U postgres --auth=trust -E UTF8 \
+  mkdir -p "$sdir/seed"
+  [[ $(id -u) -eq 0 ]] && chown "$run_user" "$sdir/seed"
+  as_server "$bin/initdb" -D "$sdir/seed/data" -U postgres --auth=trust -E UTF8 \
     --locale=C.UTF-8 --no-sync >"$dir/initdb.log" 2>&1 ||
-    die "initdb failed (log: $dir/initdb.log; $dir must be reachable by $run_user)"
+    die "initdb failed (log: $dir/initdb.log; $sdir must be reachable by $run_user)"
   # TCP needs a SCRAM password; the local socket (in the server's own directory) is trusted.
-  cat >"$dir/seed/data/pg_hba.conf" <<'HBA'
+  cat >"$sdir/seed/data/pg_hba.conf" <<'HBA'
 local all all trust
 host all billflow 127.0.0.1/32 scram-sha-256
 HBA
@@ -131,11 +139,12 @@ HBA
   password=$(openssl rand -hex 16)
   declare -A ports
   for name in "${servers[@]}"; do
-    mkdir -p "$dir/$name"
-    cp -a "$dir/seed/data" "$dir/$name/data"
+    mkdir -p "$sdir/$name"
+    [[ $sdir == "$dir" ]] || ln -s "$sdir/$name" "$dir/$name"
+    cp -a "$sdir/seed/data" "$sdir/$name/data"
     ports[$name]=$(free_port)
   done
-  rm -rf "$dir/seed"
+  rm -rf "$sdir/seed"
   start_server main "${ports[main]}" server
   if [[ ${#servers[@]} -gt 1 ]]; then
     start_server wronghost "${ports[wronghost]}" wronghost
@@ -156,7 +165,7 @@ SQL
     cat >"$dir/env" <<ENV
 BILLFLOW_TEST_PG_HOST=127.0.0.1
 BILLFLOW_TEST_PG_PORT=${ports[main]}
-BILLFLOW_TEST_PG_SOCKET_DIR=$dir/main
+BILLFLOW_TEST_PG_SOCKET_DIR=$sdir/main
 BILLFLOW_TEST_PG_DATABASE=billflow
 BILLFLOW_TEST_PG_USER=billflow
 BILLFLOW_TEST_PG_PASSWORD=$password

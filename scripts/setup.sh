@@ -60,7 +60,11 @@ if ((${#missing[@]})); then
   # Downloading first, then installing, splits the time between the network and dpkg.
   apt-get install -y -qq --no-install-recommends --download-only "${missing[@]}" >/dev/null
   phase_done "apt-get download for ${#missing[@]} packages"
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # dpkg syncs every file it unpacks; a fresh machine's test level spent 599 s unpacking (the
+  # browser, clang and the servers). Unsafe-io skips those syncs only: a power cut mid-install
+  # would need the install again, nothing else.
+  apt-get install -y -qq --no-install-recommends -o Dpkg::Options::=--force-unsafe-io \
+    "${missing[@]}" >/dev/null
   phase_done "apt-get unpack and configure of ${#missing[@]} packages"
 fi
 
@@ -78,13 +82,18 @@ fi
 build_dir=${BILLFLOW_BUILD_DIR:-build}
 # Configure once per level: a tree configured by the demo found no node or clang++, so the tests
 # that need them (deploy checks, fuzz targets) appear only after configuring again.
-# The build level compiles the Quick type (-O1, no debug info: what a first demo waits for); the
-# test level configures RelWithDebInfo, and a later demo keeps that tree as it is.
+# The build level compiles the Quick type (-O1, no debug info: what a first demo waits for) as a
+# unity build (each library's sources compiled in batches, so the heavy headers such as
+# nlohmann/json are parsed and instantiated once a batch: 251 s of CPU instead of 393 s for
+# `billflow`); the test level configures RelWithDebInfo file by file (clang-tidy reads each file's
+# compile command), and a later demo keeps that tree as it is.
 build_type=RelWithDebInfo
-[ "$level" = build ] && build_type=Quick
+unity=OFF
+[ "$level" = build ] && build_type=Quick && unity=ON
 if [ ! -f "$build_dir/build.ninja" ] || [ "$(cat "$build_dir/.setup-level" 2>/dev/null)" != "$level" ]; then
   if [ ! -f "$build_dir/build.ninja" ] || [ "$level" = test ]; then
-    cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE="$build_type" >/dev/null
+    cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE="$build_type" \
+      -DCMAKE_UNITY_BUILD="$unity" >/dev/null
     echo "$level" >"$build_dir/.setup-level"
     phase_done "cmake configure ($build_type)"
   fi

@@ -3,15 +3,10 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/ascii.h"
+
 namespace billflow {
 namespace {
-
-std::string_view TrimView(std::string_view text) {
-  std::size_t begin = text.find_first_not_of(" \t\r");
-  if (begin == std::string_view::npos) return {};
-  std::size_t end = text.find_last_not_of(" \t\r");
-  return text.substr(begin, end - begin + 1);
-}
 
 std::string NonEmpty(const EnvLookup& env, std::string_view name) {
   std::optional<std::string> value = env(name);
@@ -43,13 +38,13 @@ Result<Credentials> ParseSharedCredentials(std::string_view ini_text, std::strin
   bool found_profile = false;
   while (!ini_text.empty()) {
     std::size_t newline = ini_text.find('\n');
-    std::string_view line = TrimView(ini_text.substr(0, newline));
+    std::string_view line = TrimAscii(ini_text.substr(0, newline), " \t\r");
     ini_text =
         newline == std::string_view::npos ? std::string_view() : ini_text.substr(newline + 1);
     if (line.empty() || line[0] == '#' || line[0] == ';') continue;
     if (line.front() == '[' && line.back() == ']') {
-      std::string_view name = TrimView(line.substr(1, line.size() - 2));
-      if (name.starts_with("profile ")) name = TrimView(name.substr(8));
+      std::string_view name = TrimAscii(line.substr(1, line.size() - 2), " \t\r");
+      if (name.starts_with("profile ")) name = TrimAscii(name.substr(8), " \t\r");
       in_profile = name == profile;
       found_profile = found_profile || in_profile;
       continue;
@@ -57,8 +52,8 @@ Result<Credentials> ParseSharedCredentials(std::string_view ini_text, std::strin
     if (!in_profile) continue;
     std::size_t equals = line.find('=');
     if (equals == std::string_view::npos) continue;
-    std::string_view key = TrimView(line.substr(0, equals));
-    std::string value(TrimView(line.substr(equals + 1)));
+    std::string_view key = TrimAscii(line.substr(0, equals), " \t\r");
+    std::string value(TrimAscii(line.substr(equals + 1), " \t\r"));
     if (key == "aws_access_key_id") credentials.access_key_id = value;
     if (key == "aws_secret_access_key") credentials.secret_access_key = value;
     if (key == "aws_session_token") credentials.session_token = value;

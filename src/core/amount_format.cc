@@ -1,21 +1,11 @@
 #include "core/amount_format.h"
 
+#include "core/ascii.h"
+
 namespace billflow {
-namespace {
-
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-
-std::string_view TrimSpaces(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-}  // namespace
-
 AmountFormatError RewriteAmount(std::string_view text, const AmountStyle& style, char* out,
                                 std::size_t capacity, std::size_t* size) noexcept {
-  text = TrimSpaces(text);
+  text = TrimAscii(text);
   const std::string_view thousands = style.thousands_separator;
   std::size_t n = 0;
   const auto put = [&](char c) {
@@ -34,7 +24,7 @@ AmountFormatError RewriteAmount(std::string_view text, const AmountStyle& style,
   bool in_fraction = false;
   for (; i < text.size(); ++i) {
     const char c = text[i];
-    if (IsDigit(c)) {
+    if (IsAsciiDigit(c)) {
       ++group_digits;
       if (!put(c)) return AmountFormatError::kTooLong;
       continue;

@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include "core/ascii.h"
+
 namespace billflow {
 namespace {
 
@@ -10,14 +12,12 @@ constexpr std::array<std::string_view, 12> kMonthAbbreviations = {
 
 char Lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-
 // Reads between min_digits and max_digits digits at text[*pos].
 bool ReadNumber(std::string_view text, std::size_t* pos, int min_digits, int max_digits,
                 int* value) {
   int digits = 0;
   int number = 0;
-  while (digits < max_digits && *pos < text.size() && IsDigit(text[*pos])) {
+  while (digits < max_digits && *pos < text.size() && IsAsciiDigit(text[*pos])) {
     number = number * 10 + (text[*pos] - '0');
     ++*pos;
     ++digits;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "core/ascii.h"
 #include "core/currency_code.h"
 
 namespace billflow {
@@ -19,19 +20,11 @@ bool MultiplyByPowerOfTen(__int128* value, int exponent) {
   return true;
 }
 
-std::string_view Trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r')) {
-    text.remove_suffix(1);
-  }
-  return text;
-}
-
 std::vector<std::string_view> SplitCommas(std::string_view line) {
   std::vector<std::string_view> fields;
   while (true) {
     const auto comma = line.find(',');
-    fields.push_back(Trim(line.substr(0, comma)));
+    fields.push_back(TrimAscii(line.substr(0, comma), " \t\r"));
     if (comma == std::string_view::npos) return fields;
     line.remove_prefix(comma + 1);
   }
@@ -147,7 +140,7 @@ Result<EcbRates> ParseEcbHistory(std::string_view text, std::string_view origin)
   bool have_header = false;
   while (!text.empty()) {
     const auto newline = text.find('\n');
-    const std::string_view line = Trim(text.substr(0, newline));
+    const std::string_view line = TrimAscii(text.substr(0, newline), " \t\r");
     text.remove_prefix(newline == std::string_view::npos ? text.size() : newline + 1);
     ++line_number;
     const std::string at = where + ":" + std::to_string(line_number) + ": ";

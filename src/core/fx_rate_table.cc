@@ -8,22 +8,12 @@
 namespace billflow {
 namespace {
 
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '"'))
-    s.remove_prefix(1);
-  while (!s.empty() &&
-         (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '"')) {
-    s.remove_suffix(1);
-  }
-  return s;
-}
-
 std::vector<std::string_view> SplitComma(std::string_view line) {
   std::vector<std::string_view> out;
   std::size_t start = 0;
   while (true) {
     const std::size_t comma = line.find(',', start);
-    out.push_back(Trim(line.substr(start, comma - start)));
+    out.push_back(TrimAscii(line.substr(start, comma - start), " \t\r\""));
     if (comma == std::string_view::npos) break;
     start = comma + 1;
   }
@@ -134,7 +124,7 @@ Result<FxRateTable> FxRateTable::ParseCsv(std::string_view text, std::string_vie
   while (pos < text.size()) {
     std::size_t end = text.find('\n', pos);
     if (end == std::string_view::npos) end = text.size();
-    const std::string_view line = Trim(text.substr(pos, end - pos));
+    const std::string_view line = TrimAscii(text.substr(pos, end - pos), " \t\r\"");
     pos = end + 1;
     ++line_number;
     if (line.empty()) continue;

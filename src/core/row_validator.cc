@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "core/amount_format.h"
+#include "core/ascii.h"
 #include "core/currency_code.h"
 #include "core/date_format.h"
 
@@ -17,12 +18,6 @@ constexpr __int128 kUsdLimitCents = static_cast<__int128>(100000000000000000LL) 
 
 std::string_view ColumnName(Column column) {
   return kColumnNames[static_cast<std::size_t>(column)];
-}
-
-std::string_view TrimSpaces(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
 }
 
 }  // namespace
@@ -232,7 +227,7 @@ bool RowValidator::Validate(const RowFields& fields, BillingRecord* out, std::st
   if (rate_missing != nullptr) *rate_missing = false;
 
   const std::string_view id = field(Column::kId);
-  if (TrimSpaces(id).empty()) {
+  if (TrimAscii(id).empty()) {
     reason->assign("id is empty");
     return false;
   }
@@ -261,7 +256,7 @@ bool RowValidator::Validate(const RowFields& fields, BillingRecord* out, std::st
   const std::string_view date_text = field(Column::kBillDate);
   if (!ParseDate(date_text, &out->bill_date, reason)) return false;
 
-  const std::string_view currency_text = TrimSpaces(field(Column::kCurrency));
+  const std::string_view currency_text = TrimAscii(field(Column::kCurrency));
   if (!NormalizeCurrencyCode(currency_text, out->currency)) {
     reason->assign("currency ");
     AppendQuoted(field(Column::kCurrency), reason);

@@ -1,26 +1,10 @@
 #include "csv/header_map.h"
 
+#include "core/ascii.h"
+
 namespace billflow {
-namespace {
-
-std::string_view Trim(std::string_view name) {
-  while (!name.empty() && (name.front() == ' ' || name.front() == '\t')) name.remove_prefix(1);
-  while (!name.empty() && (name.back() == ' ' || name.back() == '\t')) name.remove_suffix(1);
-  return name;
-}
-
-std::string Lower(std::string_view name) {
-  std::string out(name);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
-}  // namespace
-
 std::string HeaderMap::MatchKey(std::string_view name) {
-  std::string key = Lower(Trim(name));
+  std::string key = AsciiLower(TrimAscii(name));
   for (char& c : key) {
     if (c == ' ' || c == '-') c = '_';
   }
@@ -69,7 +53,7 @@ Result<HeaderMap> HeaderMap::FromHeader(std::span<const std::string_view> header
     const int column = ColumnOfHeader(header[i], options);
     if (column < 0) {
       if (++map.extra_column_count_ <= kNamedExtraColumns) {
-        map.extra_columns_.push_back(Lower(Trim(header[i])));
+        map.extra_columns_.push_back(AsciiLower(TrimAscii(header[i])));
       }
       continue;
     }
@@ -80,7 +64,7 @@ Result<HeaderMap> HeaderMap::FromHeader(std::span<const std::string_view> header
     }
     found[c] = true;
     map.positions_[c] = i;
-    map.source_names_[c] = std::string(Trim(header[i]));
+    map.source_names_[c] = std::string(TrimAscii(header[i]));
   }
   for (const auto& [field, value] : options.defaults) {
     const int column = ColumnOfField(field);

@@ -10,9 +10,6 @@
 namespace billflow {
 namespace {
 
-struct CurlDeleter {
-  void operator()(CURL* curl) const { curl_easy_cleanup(curl); }
-};
 struct SlistDeleter {
   void operator()(curl_slist* list) const { curl_slist_free_all(list); }
 };
@@ -130,7 +127,10 @@ Error TransportError(CURLcode code, const HttpRequest& request, const char* deta
 }  // namespace
 
 struct CurlHttpClient::Handle {
-  std::unique_ptr<CURL, CurlDeleter> curl;
+  struct Cleanup {
+    void operator()(CURL* curl) const { curl_easy_cleanup(curl); }
+  };
+  std::unique_ptr<CURL, Cleanup> curl;
 };
 
 CurlHttpClient::CurlHttpClient(CurlHttpOptions options)

@@ -371,25 +371,19 @@ std::vector<Bar> ProductBars(const UsdReport& report) {
   return bars;
 }
 
-std::string Join(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& item : items) out += (out.empty() ? "" : " ") + item;
-  return out;
-}
-
 std::string ProductTable(const UsdReport& report) {
   std::string html =
       "<table>\n<thead><tr><th>product line</th><th class=\"num\">rows</th><th>currencies</th>"
       "<th class=\"num\">USD total</th></tr></thead>\n<tbody>\n";
   for (const ReportLine& line : report.lines) {
     html += "<tr><td>" + Escape(line.key) + "</td><td class=\"num\">" + std::to_string(line.rows) +
-            "</td><td>" + Escape(Join(line.currencies)) + "</td><td class=\"num\">" +
+            "</td><td>" + Escape(CurrencyList(line.currencies)) + "</td><td class=\"num\">" +
             line.usd_total.ToGroupedString() + "</td></tr>\n";
   }
   html += "</tbody>\n<tfoot><tr><td>total</td><td class=\"num\">" +
-          std::to_string(report.total.rows) + "</td><td>" + Escape(Join(report.total.currencies)) +
-          "</td><td class=\"num\">" + report.total.usd_total.ToGroupedString() +
-          "</td></tr></tfoot>\n</table>\n";
+          std::to_string(report.total.rows) + "</td><td>" +
+          Escape(CurrencyList(report.total.currencies)) + "</td><td class=\"num\">" +
+          report.total.usd_total.ToGroupedString() + "</td></tr></tfoot>\n</table>\n";
   return html;
 }
 

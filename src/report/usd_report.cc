@@ -47,12 +47,6 @@ Result<UsdReport> BuildUsdReport(GroupBy by, const std::vector<GroupTotal>& tota
 
 namespace {
 
-std::string Join(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& item : items) out += (out.empty() ? "" : " ") + item;
-  return out;
-}
-
 std::size_t DisplayWidth(std::string_view text) {
   const auto length = Utf8Length(text);
   return length < 0 ? text.size() : static_cast<std::size_t>(length);
@@ -68,14 +62,21 @@ void Pad(std::string* out, std::string_view text, std::size_t width, bool right)
 
 }  // namespace
 
+std::string CurrencyList(const std::vector<std::string>& currencies) {
+  std::string out;
+  for (const auto& currency : currencies) out += (out.empty() ? "" : " ") + currency;
+  return out;
+}
+
 std::string RenderTable(const UsdReport& report) {
   std::vector<std::vector<std::string>> cells;
   cells.push_back({std::string(GroupByName(report.by)), "rows", "currencies", "USD total"});
   for (const auto& line : report.lines) {
-    cells.push_back({line.key, std::to_string(line.rows), Join(line.currencies),
+    cells.push_back({line.key, std::to_string(line.rows), CurrencyList(line.currencies),
                      line.usd_total.ToGroupedString()});
   }
-  cells.push_back({"total", std::to_string(report.total.rows), Join(report.total.currencies),
+  cells.push_back({"total", std::to_string(report.total.rows),
+                   CurrencyList(report.total.currencies),
                    report.total.usd_total.ToGroupedString()});
   std::vector<std::size_t> widths(4, 0);
   for (const auto& row : cells) {
@@ -117,7 +118,7 @@ std::string RenderCsv(const UsdReport& report) {
   std::string out = std::string(GroupByName(report.by)) + ",rows,currencies,usd_total\r\n";
   const auto line_out = [&out](const ReportLine& line) {
     out += CsvTextCell(line.key) + "," + std::to_string(line.rows) + "," +
-           CsvTextCell(Join(line.currencies)) + "," + line.usd_total.ToString() + "\r\n";
+           CsvTextCell(CurrencyList(line.currencies)) + "," + line.usd_total.ToString() + "\r\n";
   };
   for (const auto& line : report.lines) line_out(line);
   line_out(report.total);

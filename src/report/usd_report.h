@@ -29,6 +29,9 @@ struct UsdReport {
 [[nodiscard]] Result<UsdReport> BuildUsdReport(GroupBy by, const std::vector<GroupTotal>& totals);
 
 // A fixed-width text table with thousands separators, for terminals.
+// A line's currencies as every report form shows them: "CAD MXN USD".
+std::string CurrencyList(const std::vector<std::string>& currencies);
+
 std::string RenderTable(const UsdReport& report);
 // RFC 4180 CSV; text cells starting with = + - @ (or tab/CR) are prefixed with ' so that
 // spreadsheets never run them as formulas. Amounts are plain decimals.

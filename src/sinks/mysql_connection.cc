@@ -13,16 +13,14 @@
 #include <mutex>
 #include <optional>
 
+#include "sinks/server_url.h"
+
 namespace billflow {
 namespace {
 
 // The only file name the local-infile handler serves; see LoadLocal.
 constexpr char kStreamName[] = "billflow:stream";
-constexpr char kSystemCaBundle[] = "/etc/ssl/certs/ca-certificates.crt";
 
-struct MysqlCloser {
-  void operator()(MYSQL* mysql) const { mysql_close(mysql); }
-};
 struct ResultFree {
   void operator()(MYSQL_RES* result) const { mysql_free_result(result); }
 };
@@ -93,7 +91,10 @@ std::optional<bool> ServerOffersTls(const MysqlOptions& options) {
 }  // namespace
 
 struct MysqlConnection::Handle {
-  std::unique_ptr<MYSQL, MysqlCloser> mysql;
+  struct Closer {
+    void operator()(MYSQL* connection) const { mysql_close(connection); }
+  };
+  std::unique_ptr<MYSQL, Closer> mysql;
   // Of the last statement, plain or prepared.
   std::uint64_t affected_rows = 0;
   std::uint64_t insert_id = 0;

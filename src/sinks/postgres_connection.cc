@@ -7,11 +7,11 @@
 #include <optional>
 
 #include "core/sqlstate.h"
+#include "sinks/server_url.h"
 
 namespace billflow {
 namespace {
 
-constexpr char kSystemCaBundle[] = "/etc/ssl/certs/ca-certificates.crt";
 // A path that cannot exist (/dev/null is no directory). libpq otherwise falls back to
 // ~/.pgpass and ~/.postgresql/postgresql.{crt,key}; a missing file there is silently skipped.
 constexpr char kNoFile[] = "/dev/null/billflow-uses-no-file";
@@ -44,9 +44,6 @@ Result<PgRows> PlainRows(Result<TextRows> cells) {
   return ::billflow::WithoutNulls(std::move(*cells));  // the outer one: this name hides it
 }
 
-struct PgConnCloser {
-  void operator()(PGconn* conn) const { PQfinish(conn); }
-};
 struct PgResultFree {
   void operator()(PGresult* result) const { PQclear(result); }
 };
@@ -92,7 +89,10 @@ Error StatementFailure(PGconn* conn, const PGresult* result, const std::string& 
 }  // namespace
 
 struct PgConnection::Handle {
-  std::unique_ptr<PGconn, PgConnCloser> conn;
+  struct Closer {
+    void operator()(PGconn* connection) const { PQfinish(connection); }
+  };
+  std::unique_ptr<PGconn, Closer> conn;
 };
 
 PgConnection::PgConnection(std::unique_ptr<Handle> handle, std::string target)

@@ -22,6 +22,11 @@ struct ServerUrl {
   std::vector<std::pair<std::string, std::string>> params;  // in order; values decoded
 };
 
+// The trusted CAs of a verified server connection whose URL names none: the system bundle of
+// Debian's ca-certificates (never a client library's own default, such as libpq's
+// ~/.postgresql/root.crt).
+inline constexpr char kSystemCaBundle[] = "/etc/ssl/certs/ca-certificates.crt";
+
 // Parses `rest`, the URL after its `SCHEME://`. `kind` names the backend in messages
 // ("--db mysql URL: …") and `shape` is the example shown with them ("mysql://USER@HOST/DB").
 // A password in the URL (`USER:PASS@`) is refused without echoing it. Fails with
