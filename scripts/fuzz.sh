@@ -49,9 +49,15 @@ if [[ -z "$clangxx" ]]; then
 fi
 
 if [[ $build -eq 1 ]]; then
+  # Ninja, as every build of the project: setup.sh installs no make. A tree an older fuzz.sh
+  # configured for make is configured afresh (CMake refuses to switch generators in place).
+  if [[ -f $build_dir/CMakeCache.txt ]] &&
+    ! grep -q '^CMAKE_GENERATOR:INTERNAL=Ninja$' "$build_dir/CMakeCache.txt"; then
+    rm -rf "$build_dir"
+  fi
   # Configure can race with someone else's half-written CMakeLists; retry a few times.
   for attempt in 1 2 3; do
-    if cmake -S "$root" -B "$build_dir" -DCMAKE_CXX_COMPILER="$clangxx" -DCMAKE_C_COMPILER="$clangc" \
+    if cmake -S "$root" -B "$build_dir" -G Ninja -DCMAKE_CXX_COMPILER="$clangxx" -DCMAKE_C_COMPILER="$clangc" \
          -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBILLFLOW_FUZZ=ON -DBILLFLOW_WERROR=OFF >"$build_dir.configure.log" 2>&1; then
       break
     fi

@@ -7,13 +7,10 @@
 #include "cli/open_database.h"
 #include "cli/rate_resolution.h"
 #include "core/currency_code.h"
+#include "core/plural.h"
 
 namespace billflow {
 namespace {
-
-std::string Plural(std::uint64_t n, const char* one, const char* many) {
-  return std::to_string(n) + " " + (n == 1 ? one : many);
-}
 
 // The filter the flags ask for; kInvalidArgument naming the flag.
 Result<ReconvertRequest> RequestOf(const Config& config) {

@@ -4,13 +4,10 @@
 
 #include "cli/ingest_settings.h"
 #include "cli/rate_resolution.h"
+#include "core/plural.h"
 
 namespace billflow {
 namespace {
-
-std::string Plural(std::uint64_t n, const char* one, const char* many) {
-  return std::to_string(n) + " " + (n == 1 ? one : many);
-}
 
 std::string FileLine(const RetriedFile& file) {
   std::string line = "file " + file.source + ": ";
