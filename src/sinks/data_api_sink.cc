@@ -67,6 +67,11 @@ Result<std::optional<LedgerEntry>> DataApiSink::ReadEntry(const std::string& sou
                   "WHERE source_sha256 = UNHEX(:key)") +
           (for_update ? " FOR UPDATE" : ""),
       {Text("key", SourceKey(source))}, for_update ? transaction_id_ : std::string());
+  return EntryOf(rows, source);
+}
+
+Result<std::optional<LedgerEntry>> DataApiSink::EntryOf(const Result<ExecuteResult>& rows,
+                                                        const std::string& source) const {
   if (!rows) return tl::unexpected(Named(rows.error(), "data-api read ledger of " + source));
   if (rows->records.empty()) return std::optional<LedgerEntry>{};
   const std::vector<SqlValue>& r = rows->records.front();

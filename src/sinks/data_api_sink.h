@@ -97,6 +97,10 @@ class DataApiSink : public FileLedger {
 
   // The PostgreSQL dialect of the hooks above (data_api_sink_postgres.cc).
   [[nodiscard]] Status PgLockSource(const std::string& source);
+  // The ledger row a ReadEntry query of either dialect answered (file_id, status,
+  // content_sha256, size_bytes, version_order, profile_sha256), or nullopt when none.
+  [[nodiscard]] Result<std::optional<LedgerEntry>> EntryOf(const Result<ExecuteResult>& rows,
+                                                           const std::string& source) const;
   [[nodiscard]] Result<std::optional<LedgerEntry>> PgReadEntry(const std::string& source,
                                                                bool for_update);
   [[nodiscard]] Status PgClearFile(std::int64_t file_id);

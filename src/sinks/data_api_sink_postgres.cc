@@ -43,15 +43,7 @@ Result<std::optional<LedgerEntry>> DataApiSink::PgReadEntry(const std::string& s
   Result<ExecuteResult> rows =
       client_->Execute(Sql(for_update ? kPostgresLedgerLookupForUpdate : kPostgresLedgerLookup),
                        Parameters(args), for_update ? transaction_id_ : std::string());
-  if (!rows) return tl::unexpected(Named(rows.error(), "data-api read ledger of " + source));
-  if (rows->records.empty()) return std::optional<LedgerEntry>{};
-  const std::vector<SqlValue>& r = rows->records.front();
-  BILLFLOW_TRY(CheckColumns(r, 6, Label() + ": ledger of " + source));
-  Result<LedgerStatus> status = StoredLedgerStatus(AsText(r[1]), source, Label());
-  if (!status) return tl::unexpected(status.error());
-  return std::optional<LedgerEntry>{LedgerEntry{AsLong(r[0]), *status, AsText(r[2]),
-                                                static_cast<std::uint64_t>(AsLong(r[3])),
-                                                AsText(r[4]), AsText(r[5])}};
+  return EntryOf(rows, source);
 }
 
 Status DataApiSink::PgClearFile(std::int64_t file_id) {
