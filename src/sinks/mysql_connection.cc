@@ -2,17 +2,14 @@
 
 #include <errmsg.h>
 #include <mysql.h>
-#include <netdb.h>
-#include <poll.h>
 #include <string.h>  // explicit_bzero
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cstring>
 #include <mutex>
 #include <optional>
 
+#include "sinks/mysql_tls_probe.h"
 #include "sinks/server_url.h"
 
 namespace billflow {
@@ -35,57 +32,6 @@ std::uint64_t InfoField(const char* info, std::string_view key) {
   const char* at = std::strstr(info, key.data());
   if (at == nullptr) return 0;
   return std::strtoull(at + key.size(), nullptr, 10);
-}
-
-// Reads the server's greeting on a connection of our own and tells whether it offers TLS
-// (CLIENT_SSL). nullopt when that cannot be told (no greeting, an error packet): the real
-// connect then reports the problem.
-//
-// Why: libmariadb 3.3 refuses a server without TLS only when it also checks the host name
-// (MYSQL_OPT_SSL_VERIFY_SERVER_CERT). With tls=require or verify-ca it silently goes on in
-// clear text and sends the authentication response before billflow can look — measured
-// against a --skip-ssl server. So for those modes billflow asks first and sends nothing when
-// TLS is not on offer. (The check after connecting stays, for a server that lies.)
-std::optional<bool> ServerOffersTls(const MysqlOptions& options) {
-  addrinfo hints{};
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  addrinfo* found = nullptr;
-  const std::string port = std::to_string(options.port);
-  if (getaddrinfo(options.host.c_str(), port.c_str(), &hints, &found) != 0) return std::nullopt;
-  std::optional<bool> offered;
-  for (addrinfo* a = found; a != nullptr && !offered; a = a->ai_next) {
-    const int fd = ::socket(a->ai_family, a->ai_socktype, a->ai_protocol);
-    if (fd < 0) continue;
-    timeval timeout{options.connect_timeout_s, 0};
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
-    unsigned char greeting[512];
-    std::size_t got = 0;
-    if (::connect(fd, a->ai_addr, a->ai_addrlen) == 0) {
-      while (got < sizeof greeting) {
-        const ssize_t n = ::recv(fd, greeting + got, sizeof greeting - got, 0);
-        if (n <= 0) break;
-        got += static_cast<std::size_t>(n);
-        if (got >= 4 &&
-            got >= 4 + static_cast<std::size_t>(greeting[0] | greeting[1] << 8 | greeting[2] << 16))
-          break;
-      }
-    }
-    ::close(fd);
-    // Header (4) + protocol 10 + NUL-terminated version + thread id (4) + scramble (8) +
-    // filler (1) + capability flags, low 16 bits.
-    if (got < 6 || greeting[4] != 10) continue;
-    const unsigned char* end = greeting + got;
-    const unsigned char* p =
-        static_cast<const unsigned char*>(std::memchr(greeting + 5, 0, got - 5));
-    if (p == nullptr || end - p < 1 + 4 + 8 + 1 + 2) continue;
-    p += 1 + 4 + 8 + 1;
-    const unsigned capabilities = static_cast<unsigned>(p[0] | p[1] << 8);
-    offered = (capabilities & CLIENT_SSL) != 0;
-  }
-  freeaddrinfo(found);
-  return offered;
 }
 
 }  // namespace
@@ -208,7 +154,8 @@ Result<std::unique_ptr<MysqlConnection>> MysqlConnection::Open(const MysqlOption
     mysql_options(mysql, MYSQL_OPT_SSL_CA, ca.c_str());
   }
 
-  if (tls && options.tls != MysqlTlsMode::kVerifyIdentity && ServerOffersTls(options) == false) {
+  if (tls && options.tls != MysqlTlsMode::kVerifyIdentity &&
+      MysqlServerOffersTls(options) == false) {
     return Fail(ErrorCode::kPermissionDenied,
                 "mysql " + target + ": connect: the server does not offer TLS, but tls=" +
                     std::string(MysqlTlsModeName(options.tls)) +
