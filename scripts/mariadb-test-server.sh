@@ -18,7 +18,9 @@
 # `stop` shuts every server of DIR down and removes the datadirs (the env file and logs stay).
 set -euo pipefail
 
-die() { echo "mariadb-test-server: $*" >&2; exit 1; }
+tool=mariadb-test-server pid_name=mariadbd.pid log_name=err.log
+# shellcheck source=scripts/test-server-lib.sh
+source "$(dirname "$0")/test-server-lib.sh"
 
 usage="usage: $0 start|stop DIR [--buffer-pool SIZE] [--only main]"
 [[ $# -ge 2 ]] || die "$usage"
@@ -37,37 +39,10 @@ done
 # `stop` stops whichever servers `start` made.
 [[ $cmd == stop ]] && servers=(main wronghost notls)
 
-free_port() {
-  /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
 client() {  # client NAME [args...]: root over the unix socket
   local name=$1
   shift
   mariadb --no-defaults -S "$dir/$name/sock" -uroot "$@"
-}
-
-make_certs() {
-  local t=$dir/tls
-  mkdir -p "$t"
-  (
-    cd "$t"
-    local subj=/O=billflow-test
-    openssl req -x509 -newkey rsa:2048 -nodes -days 3 -subj "$subj/CN=billflow test CA" \
-      -keyout ca-key.pem -out ca.pem 2>/dev/null
-    openssl req -x509 -newkey rsa:2048 -nodes -days 3 -subj "$subj/CN=untrusted CA" \
-      -keyout other-ca-key.pem -out other-ca.pem 2>/dev/null
-    issue() {  # issue NAME SAN
-      openssl req -newkey rsa:2048 -nodes -subj "$subj/CN=$1" -keyout "$1-key.pem" \
-        -out "$1.csr" 2>/dev/null
-      printf 'subjectAltName=%s\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' "$2" \
-        >"$1.ext"
-      openssl x509 -req -in "$1.csr" -CA ca.pem -CAkey ca-key.pem -CAcreateserial -days 3 \
-        -extfile "$1.ext" -out "$1-cert.pem" 2>/dev/null
-    }
-    issue server 'IP:127.0.0.1,DNS:localhost'
-    issue wronghost 'DNS:db.example.test'
-  )
 }
 
 start_server() {  # start_server NAME PORT TLS_CERT_NAME|- [extra mariadbd options...]
@@ -88,24 +63,8 @@ start_server() {  # start_server NAME PORT TLS_CERT_NAME|- [extra mariadbd optio
   echo $! >"$d/mariadbd.pid"
 }
 
-wait_ready() {  # wait_ready NAME
-  local name=$1
-  for _ in $(seq 1 300); do
-    if client "$name" -e 'select 1' >/dev/null 2>&1; then return 0; fi
-    if ! kill -0 "$(cat "$dir/$name/mariadbd.pid")" 2>/dev/null; then
-      tail -20 "$dir/$name/err.log" >&2 || true
-      die "mariadbd '$name' exited during start-up (log: $dir/$name/err.log)"
-    fi
-    sleep 0.05
-  done
-  die "mariadbd '$name' did not answer within 15 s (log: $dir/$name/err.log)"
-}
-
 start() {
-  for name in "${servers[@]}"; do
-    [[ -f $dir/$name/mariadbd.pid ]] && kill -0 "$(cat "$dir/$name/mariadbd.pid")" 2>/dev/null &&
-      die "a server is already running in $dir/$name; stop it first"
-  done
+  refuse_running
   rm -rf "$dir"
   mkdir -p "$dir"
   chmod 700 "$dir"
@@ -136,7 +95,7 @@ start() {
     start_server notls "${ports[notls]}" - "${small[@]}"
   fi
   for name in "${servers[@]}"; do
-    wait_ready "$name"
+    wait_ready "$name" client "$name" -e "select 1"
     # Passwords go on stdin, never on a command line.
     client "$name" <<SQL
 CREATE USER 'billflow'@'127.0.0.1' IDENTIFIED BY '$password';
@@ -164,37 +123,7 @@ ENV
   echo "mariadb-test-server: ${servers[*]} on 127.0.0.1, main :${ports[main]}; env in $dir/env"
 }
 
-stop_one() {  # stop_one NAME: returns 1 when the server had to be killed
-  local name=$1 status=0 pid
-  local d=$dir/$name
-  [[ -f $d/mariadbd.pid ]] || return 0
-  pid=$(cat "$d/mariadbd.pid")
-  if kill -0 "$pid" 2>/dev/null; then
-    mariadb-admin --no-defaults -S "$d/sock" -uroot shutdown >/dev/null 2>&1 ||
-      kill "$pid" 2>/dev/null || true
-    for _ in $(seq 1 200); do
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 0.05
-    done
-    if kill -0 "$pid" 2>/dev/null; then
-      kill -9 "$pid" 2>/dev/null || true
-      echo "mariadb-test-server: '$name' did not stop in 10 s; killed" >&2
-      status=1
-    fi
-  fi
-  rm -rf "$d/data" "$d/mariadbd.pid"
-  return $status
-}
-
-stop() {
-  local pids=() status=0
-  for name in "${servers[@]}"; do
-    stop_one "$name" &
-    pids+=($!)
-  done
-  for pid in "${pids[@]}"; do wait "$pid" || status=1; done
-  return $status
-}
+stop_one() { stop_server "$1" mariadb-admin --no-defaults -S "$dir/$1/sock" -uroot shutdown; }
 
 case $cmd in
   start) start ;;

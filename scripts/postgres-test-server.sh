@@ -22,7 +22,9 @@
 # `stop` shuts every server of DIR down and removes the data directories (env and logs stay).
 set -euo pipefail
 
-die() { echo "postgres-test-server: $*" >&2; exit 1; }
+tool=postgres-test-server pid_name=postgres.pid log_name=server.log
+# shellcheck source=scripts/test-server-lib.sh
+source "$(dirname "$0")/test-server-lib.sh"
 
 usage="usage: $0 start|stop DIR [--only main]"
 [[ $# -ge 2 ]] || die "$usage"
@@ -55,33 +57,6 @@ as_server() {  # as_server CMD...: runs CMD as the unprivileged server user when
   fi
 }
 
-free_port() {
-  /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-make_certs() {
-  local t=$dir/tls
-  mkdir -p "$t"
-  (
-    cd "$t"
-    local subj=/O=billflow-test
-    openssl req -x509 -newkey rsa:2048 -nodes -days 3 -subj "$subj/CN=billflow test CA" \
-      -keyout ca-key.pem -out ca.pem 2>/dev/null
-    openssl req -x509 -newkey rsa:2048 -nodes -days 3 -subj "$subj/CN=untrusted CA" \
-      -keyout other-ca-key.pem -out other-ca.pem 2>/dev/null
-    issue() {  # issue NAME SAN
-      openssl req -newkey rsa:2048 -nodes -subj "$subj/CN=$1" -keyout "$1-key.pem" \
-        -out "$1.csr" 2>/dev/null
-      printf 'subjectAltName=%s\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' "$2" \
-        >"$1.ext"
-      openssl x509 -req -in "$1.csr" -CA ca.pem -CAkey ca-key.pem -CAcreateserial -days 3 \
-        -extfile "$1.ext" -out "$1-cert.pem" 2>/dev/null
-    }
-    issue server 'IP:127.0.0.1,DNS:localhost'
-    issue wronghost 'DNS:db.example.test'
-  )
-}
-
 start_server() {  # start_server NAME PORT CERT_NAME|-
   local name=$1 port=$2 cert=$3 d=$sdir/$1
   local ssl=(-c ssl=off)
@@ -98,24 +73,8 @@ start_server() {  # start_server NAME PORT CERT_NAME|-
   echo $! >"$d/postgres.pid"
 }
 
-wait_ready() {  # wait_ready NAME PORT
-  local name=$1 port=$2
-  for _ in $(seq 1 300); do
-    if "$bin/pg_isready" -q -h "$dir/$name" -p "$port" 2>/dev/null; then return 0; fi
-    if ! kill -0 "$(cat "$dir/$name/postgres.pid")" 2>/dev/null; then
-      tail -20 "$dir/$name/server.log" >&2 || true
-      die "postgres '$name' exited during start-up (log: $dir/$name/server.log)"
-    fi
-    sleep 0.05
-  done
-  die "postgres '$name' did not answer within 15 s (log: $dir/$name/server.log)"
-}
-
 start() {
-  for name in "${servers[@]}"; do
-    [[ -f $dir/$name/postgres.pid ]] && kill -0 "$(cat "$dir/$name/postgres.pid")" 2>/dev/null &&
-      die "a server is already running in $dir/$name; stop it first"
-  done
+  refuse_running
   if [[ $(id -u) -eq 0 ]] && ! id "$run_user" >/dev/null 2>&1; then
     useradd --system --no-create-home --shell /usr/sbin/nologin "$run_user"
   fi
@@ -151,7 +110,7 @@ HBA
     start_server notls "${ports[notls]}" -
   fi
   for name in "${servers[@]}"; do
-    wait_ready "$name" "${ports[$name]}"
+    wait_ready "$name" "$bin/pg_isready" -q -h "$dir/$name" -p "${ports[$name]}"
     # The postmaster itself (as root, the pid started is runuser's): what stop signals.
     head -1 "$dir/$name/data/postmaster.pid" >"$dir/$name/postgres.pid"
     "$bin/psql" -X -q -v ON_ERROR_STOP=1 -h "$dir/$name" -p "${ports[$name]}" \
@@ -179,36 +138,8 @@ ENV
   echo "postgres-test-server: ${servers[*]} on 127.0.0.1, main :${ports[main]}; env in $dir/env"
 }
 
-stop_one() {  # stop_one NAME: returns 1 when the server had to be killed
-  local name=$1 status=0 pid
-  local d=$dir/$name
-  [[ -f $d/postgres.pid ]] || return 0
-  pid=$(cat "$d/postgres.pid")
-  if kill -0 "$pid" 2>/dev/null; then
-    kill -INT "$pid" 2>/dev/null || true  # fast shutdown
-    for _ in $(seq 1 200); do
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 0.05
-    done
-    if kill -0 "$pid" 2>/dev/null; then
-      kill -9 "$pid" 2>/dev/null || true
-      echo "postgres-test-server: '$name' did not stop in 10 s; killed" >&2
-      status=1
-    fi
-  fi
-  rm -rf "$d/data" "$d/postgres.pid"
-  return $status
-}
-
-stop() {
-  local pids=() status=0
-  for name in "${servers[@]}"; do
-    stop_one "$name" &
-    pids+=($!)
-  done
-  for pid in "${pids[@]}"; do wait "$pid" || status=1; done
-  return $status
-}
+fast_shutdown() { kill -INT "$(cat "$dir/$1/postgres.pid")"; }  # SIGINT: PostgreSQL's fast shutdown
+stop_one() { stop_server "$1" fast_shutdown "$1"; }
 
 case $cmd in
   start) start ;;
