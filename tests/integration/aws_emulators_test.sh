@@ -91,7 +91,7 @@ id=$(grep -i '^Lambda-Runtime-Aws-Request-Id:' "$headers" | cut -d' ' -f2 | tr -
 code=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'Lambda-Runtime-Function-Error-Type: billflow.invalid_data' \
   -d '{"errorMessage":"bad","errorType":"billflow.invalid_data"}' "$rt/runtime/invocation/$id/error")
 check_eq "$code" "202" "/error answers 202"
-for i in $(seq 1 50); do kill -0 "$RUNTIME_PID" 2>/dev/null || break; sleep 0.1; done
+for _ in $(seq 1 50); do kill -0 "$RUNTIME_PID" 2>/dev/null || break; sleep 0.1; done
 if kill -0 "$RUNTIME_PID" 2>/dev/null; then fail "runtime emulator exits when the queue is drained"; else pass "runtime emulator exits when the queue is drained"; fi
 check_eq "$(cat "$AWS_TMP/runtime/000.response.json")" '{"ok":true}' "response recorded"
 check_eq "$(wc -l <"$AWS_TMP/runtime/results.jsonl" | tr -d ' ')" "2" "results.jsonl has both results"
@@ -99,6 +99,6 @@ check_grep '"error_type": "billflow.invalid_data"' "$AWS_TMP/runtime/results.jso
 
 if [ "$ASSERT_FAILURES" -ne 0 ]; then
   echo "logs kept in $AWS_TMP" >&2
-  AWS_KEEP_TMP=1
+  export AWS_KEEP_TMP=1  # read by aws_lib.sh's exit trap
 fi
 assert_done

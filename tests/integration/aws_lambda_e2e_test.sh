@@ -334,7 +334,7 @@ PY
 printf '{"Service":"Amazon S3","Event":"s3:TestEvent","Time":"2025-06-01T00:00:00.000Z","Bucket":"bills","RequestId":"X","HostId":"Y"}' \
   >"$AWS_TMP/test-event.json"
 measure_startup() {  # measure_startup LABEL RUNS DB_URL → figure line (median/min/max ms)
-  local label=$1 runs=$2 db=$3 dir="$AWS_TMP/startup-$1" i k pid start arrival samples=()
+  local label=$1 runs=$2 db=$3 dir="$AWS_TMP/startup-$1" i pid start arrival samples=()
   mkdir -p "$dir"
   for i in $(seq 1 "$runs"); do
     # A fresh runtime emulator per run, so the only /next it logs is this process's first.
@@ -345,7 +345,7 @@ measure_startup() {  # measure_startup LABEL RUNS DB_URL → figure line (median
       /usr/bin/python3 "$AWS_TMP/launch.py" "$billflow" lambda >"$dir/run.$i.out" 2>&1 &
     pid=$!
     AWS_LIB_PIDS+=("$pid")
-    for k in $(seq 1 250); do
+    for _ in $(seq 1 250); do
       grep -q 'invocation/next' "$dir/requests.$i.jsonl" 2>/dev/null && break
       sleep 0.02
     done
@@ -413,6 +413,6 @@ fi
 echo "total test time: $((($(date +%s%N) - started_at) / 1000000)) ms"
 if [ "$ASSERT_FAILURES" -ne 0 ]; then
   echo "logs kept in $AWS_TMP" >&2
-  AWS_KEEP_TMP=1
+  export AWS_KEEP_TMP=1  # read by aws_lib.sh's exit trap
 fi
 assert_done

@@ -61,8 +61,7 @@ aws_start() {
   "$@" >"$out" 2>"$AWS_TMP/$name.err" &
   local pid=$!
   AWS_LIB_PIDS+=("$pid")
-  local i
-  for i in $(seq 1 100); do
+  for _ in $(seq 1 100); do
     if [ -s "$out" ]; then
       printf -v "${name}_PORT" '%s' "$(head -1 "$out")"
       printf -v "${name}_PID" '%s' "$pid"
@@ -80,6 +79,7 @@ aws_start_s3() {
   for bucket in "$@"; do args+=(--bucket "$bucket"); done
   aws_start S3 node --openssl-legacy-provider "$AWS_LIB_REPO/tools/s3_sigv4_front.mjs" \
     --directory "$AWS_TMP/s3" "${args[@]}" || return 1
+  # shellcheck disable=SC2034  # for the sourcing test
   S3_URL="http://127.0.0.1:$S3_PORT"
 }
 
@@ -116,6 +116,7 @@ aws_start_data_api() {
     aws_start DATA /usr/bin/python3 "$emulator" --mysql-port "$MARIADB_PORT" \
       --mysql-user "$MARIADB_USER" --mysql-password "$MARIADB_PASSWORD" "$@" || return 1
   fi
+  # shellcheck disable=SC2034  # for the sourcing test
   DATA_URL="http://127.0.0.1:$DATA_PORT"
 }
 

@@ -17,6 +17,7 @@ for key in "in/plain.csv" "in/with space.csv" "in/plus+sign.csv" "in/caf$(printf
 done
 head -c $((3 * 1024 * 1024)) /dev/urandom >"$AWS_TMP/large.bin"
 /usr/bin/aws --endpoint-url "$endpoint" s3 cp --quiet "$AWS_TMP/large.bin" s3://bills/big/large.bin
-export BILLFLOW_TEST_LARGE_SHA256=$(sha256sum "$AWS_TMP/large.bin" | cut -d' ' -f1)
+BILLFLOW_TEST_LARGE_SHA256=$(sha256sum "$AWS_TMP/large.bin" | cut -d' ' -f1)
+export BILLFLOW_TEST_LARGE_SHA256
 export BILLFLOW_TEST_S3_ENDPOINT=$endpoint
 "$test_binary" "$@"

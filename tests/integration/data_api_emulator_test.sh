@@ -158,6 +158,6 @@ fi
 
 if [ "$ASSERT_FAILURES" -ne 0 ]; then
   echo "logs kept in $AWS_TMP" >&2
-  AWS_KEEP_TMP=1
+  export AWS_KEEP_TMP=1  # read by aws_lib.sh's exit trap
 fi
 assert_done
