@@ -123,6 +123,11 @@ mounted+=("$root/dev/shm")
 commit=$(git -C "$repo" rev-parse HEAD)
 if [ -n "$rerun" ]; then
   git -C "$root/root/billflow" fetch --quiet "$repo" "$commit"
+  # A new clone's main (and origin/main) is this repository's main: move the kept clone's too, or
+  # what compares with main (lint_clang_tidy_changed lints all since it) sees the whole history
+  # between the two runs.
+  git -C "$root/root/billflow" fetch --quiet "$repo" "+refs/heads/main:refs/remotes/origin/main"
+  git -C "$root/root/billflow" update-ref refs/heads/main refs/remotes/origin/main
 else
   git clone --quiet --no-hardlinks "$repo" "$root/root/billflow"
 fi
