@@ -148,7 +148,7 @@ Result<std::unique_ptr<PgConnection>> PgConnection::Open(const PostgresOptions& 
                           kNoFile,
                           "disable",
                           timeout.c_str(),
-                          "read-write",
+                          "any",  // a read-only server is told apart below, as retryable
                           "billflow",
                           "UTF8",
                           "1",
@@ -183,6 +183,19 @@ Result<std::unique_ptr<PgConnection>> PgConnection::Open(const PostgresOptions& 
                 "SET lock_timeout = '" +
                     std::to_string(options.lock_wait_timeout_s) + "s'",
                 "set up session"));
+  // A read-only server (a hot standby, or an Aurora writer demoted by a failover and not yet
+  // replaced behind the endpoint) would refuse every write with SQLSTATE 25006. libpq's own
+  // target_session_attrs=read-write check fails the connection without a SQLSTATE, after the
+  // password was used, which reads as bad credentials; asked here, it is plainly retryable.
+  auto read_only = out->Query("SHOW transaction_read_only", "check the session is writable");
+  if (!read_only) return tl::unexpected(read_only.error());
+  if (!read_only->empty() && !read_only->front().empty() && read_only->front().front() == "on") {
+    return Fail(ErrorCode::kUnavailable,
+                "postgres " + target +
+                    ": connect: the server accepts only reads (transaction_read_only = on: a "
+                    "standby, or a writer demoted by a failover); retried while the retry window "
+                    "(--retry-window-seconds) lasts");
+  }
   return out;
 }
 

@@ -1,8 +1,9 @@
 // PostgreSQL-only behaviour against the throwaway servers of scripts/postgres-test-server.sh:
 // TLS modes and their refusals (before any credential is sent), a password that never shows,
-// a terminated backend classified as retryable with nothing stored, the example files' exact
-// totals, and tables upgraded from version 1 that match fresh ones column for column. The semantics
-// shared with every backend are in sink_contract_test.cc.
+// a terminated backend classified as retryable with nothing stored, a read-only server retried
+// until it is writable, the example files' exact totals, and tables upgraded from version 1 that
+// match fresh ones column for column. The semantics shared with every backend are in
+// sink_contract_test.cc.
 #include "sinks/postgres_sink.h"
 
 #include <gtest/gtest.h>
@@ -11,8 +12,10 @@
 #include <filesystem>
 
 #include "mysql_test_support.h"
+#include "pipeline/retrying_ingest.h"
 #include "postgres_test_support.h"
 #include "sink_contract_fixture.h"
+#include "sources/file_source.h"
 
 namespace billflow {
 namespace {
@@ -156,6 +159,50 @@ TEST_F(PostgresSinkTest, TerminatedBackendIsRetryableAndLeavesNothing) {
   EXPECT_TRUE(IsRetryable(committed.error().code));
   EXPECT_EQ(Query("SELECT COUNT(*) FROM billing_files"), "0");
   EXPECT_EQ(Query("SELECT COUNT(*) FROM billing_data"), "0");
+}
+
+// What a client sees when its endpoint lands on a read-only server (an Aurora writer demoted in
+// a failover, a hot standby): every write fails with SQLSTATE 25006. That is retryable, and once
+// the server is writable again the next attempt loads the file exactly once.
+TEST_F(PostgresSinkTest, ReadOnlyServerIsRetriedUntilWritableAndLoadsOnce) {
+  ASSERT_NE(Open(env_->Options(database_)), nullptr);  // the tables exist before the failover
+  ASSERT_TRUE(testing::PostgresExec(
+      *env_, "billflow",
+      "ALTER DATABASE " + database_ + " SET default_transaction_read_only = on"));
+  const auto path = dir_.Write("ro.csv", std::string(kHeader) +
+                                             "1,Acme,US,Austin,Dairy,Milk,2025-06-01,USD,10.25\n"
+                                             "2,Acme,US,Austin,Dairy,Milk,2025-06-02,USD,0.75\n");
+  auto source = FileSource::Open(path.string());
+  ASSERT_TRUE(source);
+  const FxRateTable rates = FxRateTable::Default();
+  IngestJob job(rates, {});
+  RetryPolicy policy;
+  policy.window = std::chrono::seconds(10);
+  policy.first_backoff = std::chrono::milliseconds(10);
+  std::vector<std::string> errors;
+  policy.on_retry = [&](int, const IngestSummary& failed) {
+    errors.push_back(failed.error);
+    // The failover ends: new sessions may write again.
+    EXPECT_TRUE(testing::PostgresExec(
+        *env_, "billflow", "ALTER DATABASE " + database_ + " RESET default_transaction_read_only"));
+  };
+  std::unique_ptr<Database> db;
+  const auto summary = IngestWithRetry(
+      job, **source, &db,
+      [this]() -> Result<std::unique_ptr<Database>> {
+        auto sink = PostgresSink::Open(env_->Options(database_));
+        if (!sink) return tl::unexpected(sink.error());
+        return std::unique_ptr<Database>(std::move(*sink));
+      },
+      policy);
+  ASSERT_EQ(summary.status, FileStatus::kLoaded) << summary.error;
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_NE(errors[0].find("the server accepts only reads (transaction_read_only = on"),
+            std::string::npos)
+      << errors[0];
+  EXPECT_EQ(Query("SELECT status || ' ' || rows_loaded || ' ' || usd_total FROM billing_files"),
+            "loaded 2 11.00");
+  EXPECT_EQ(Query("SELECT COUNT(*) || ' ' || SUM(bill_amount_usd) FROM billing_data"), "2 11.00");
 }
 
 TEST_F(PostgresSinkTest, SampleFilesSumExactlyInNumeric) {
