@@ -1,17 +1,20 @@
 """billflow on PostgreSQL, from outside: the example files through `billflow ingest --db
 postgres://…` give the rows, rejects and exact totals the oracle computes and SQLite stores; a
-second load changes nothing; `report`, `rejects` and `rates show` print the same on both; the
-rate each row used (fx_rate_date, fx_rate_source) and a rate-missing reject's retry_fields are
-stored as on SQLite.
+second load changes nothing; `report`, `rejects` and `rates show` print the same on both; `watch`
+loads each dropped file once and stops cleanly on SIGTERM; the rate each row used (fx_rate_date,
+fx_rate_source) and a rate-missing reject's retry_fields are stored as on SQLite.
 
 The server is the ctest fixture's (scripts/postgres-test-server.sh; its env file is named by
 BILLFLOW_TEST_POSTGRES_ENV); each test gets a database of its own.
 """
 import json
 import os
+import shutil
+import signal
 import sqlite3
 import subprocess
 import sys
+import time
 import unittest
 import uuid
 from decimal import Decimal
@@ -97,6 +100,47 @@ class PostgresCliTest(bt.TempDirTestCase):
             a, b = self.pg(*args), self.sqlite(*args)
             self.assertEqual(a.returncode, 0, a.stderr.decode())
             self.assertEqual(a.stdout, b.stdout, args)
+
+    def test_watch_loads_each_dropped_file_once_and_stops_cleanly_on_sigterm(self):
+        inbox = self.dir / "inbox"
+        inbox.mkdir()
+        log = self.dir / "watch.log"
+        env = bt.clean_env(self.pg_env)
+        with open(log, "wb") as err:
+            proc = subprocess.Popen([bt.binary(), "watch", "--db", self.pg_url, "--settle-ms", "200",
+                                     str(inbox)], stdout=subprocess.DEVNULL, stderr=err, env=env)
+        try:
+            def wait_for(predicate, what, timeout=60):
+                deadline = time.monotonic() + timeout
+                while time.monotonic() < deadline:
+                    if predicate():
+                        return
+                    if proc.poll() is not None:
+                        self.fail(f"watch exited ({proc.returncode}) waiting for {what}:\n"
+                                  f"{log.read_text(errors='replace')}")
+                    time.sleep(0.05)
+                self.fail(f"timed out waiting for {what}:\n{log.read_text(errors='replace')}")
+
+            wait_for(lambda: "watching" in log.read_text(errors="replace"), "the watcher to start")
+            files = sorted(bt.EXAMPLES.glob("*.csv"))
+            want = oracle.expected_files(files)
+            for f in files:
+                shutil.copy(f, inbox / (f.name + ".part"))
+                os.rename(inbox / (f.name + ".part"), inbox / f.name)
+            wait_for(lambda: all((inbox / "processed" / f.name).exists() for f in files),
+                     "every file in processed/")
+            proc.send_signal(signal.SIGTERM)
+            self.assertEqual(proc.wait(timeout=10), 0, log.read_text(errors="replace"))
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+        self.assertEqual(self.psql(self.database, "SELECT COUNT(*) FROM billing_data"), str(want["valid"]))
+        self.assertEqual(Decimal(self.psql(self.database, "SELECT SUM(bill_amount_usd) FROM billing_data")),
+                         want["usd_total"])
+        self.assertEqual(self.psql(self.database, "SELECT COUNT(*) FROM billing_rejects"), str(want["rejected"]))
+        self.assertEqual(self.psql(self.database, "SELECT COUNT(*) FROM billing_files WHERE status = 'loaded'"),
+                         str(len(files)))
 
     def test_rate_columns_and_retry_fields_are_stored_as_on_sqlite(self):
         ecb = self.dir / "ecb.csv"
