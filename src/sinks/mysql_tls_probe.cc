@@ -6,6 +6,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include <array>
 #include <cstring>
 #include <string>
 
@@ -25,11 +26,11 @@ std::optional<bool> MysqlServerOffersTls(const MysqlOptions& options) {
     timeval timeout{options.connect_timeout_s, 0};
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
     setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
-    unsigned char greeting[512];
+    std::array<unsigned char, 512> greeting{};
     std::size_t got = 0;
     if (::connect(fd, a->ai_addr, a->ai_addrlen) == 0) {
-      while (got < sizeof greeting) {
-        const ssize_t n = ::recv(fd, greeting + got, sizeof greeting - got, 0);
+      while (got < greeting.size()) {
+        const ssize_t n = ::recv(fd, greeting.data() + got, greeting.size() - got, 0);
         if (n <= 0) break;
         got += static_cast<std::size_t>(n);
         if (got >= 4 &&
@@ -41,12 +42,11 @@ std::optional<bool> MysqlServerOffersTls(const MysqlOptions& options) {
     // Header (4) + protocol 10 + NUL-terminated version + thread id (4) + scramble (8) +
     // filler (1) + capability flags, low 16 bits.
     if (got < 6 || greeting[4] != 10) continue;
-    const unsigned char* end = greeting + got;
-    const unsigned char* p =
-        static_cast<const unsigned char*>(std::memchr(greeting + 5, 0, got - 5));
+    const unsigned char* end = greeting.data() + got;
+    const auto* p = static_cast<const unsigned char*>(std::memchr(greeting.data() + 5, 0, got - 5));
     if (p == nullptr || end - p < 1 + 4 + 8 + 1 + 2) continue;
     p += 1 + 4 + 8 + 1;
-    const unsigned capabilities = static_cast<unsigned>(p[0] | p[1] << 8);
+    const auto capabilities = static_cast<unsigned>(p[0] | p[1] << 8);
     offered = (capabilities & CLIENT_SSL) != 0;
   }
   freeaddrinfo(found);
