@@ -11,7 +11,7 @@ constexpr std::size_t kMaxRatesBytes = 64 << 20;  // --rates from S3
 }  // namespace
 
 Result<FxRateTable> ResolveRates(const Config& config, Database* db,
-                                 std::shared_ptr<CurrencyRateReads> reads) {
+                                 const std::shared_ptr<CurrencyRateReads>& reads) {
   if (!config.rates.empty()) {
     auto text = ReadSettingFile(config, "--rates", config.rates, kMaxRatesBytes);
     if (!text) return tl::unexpected(text.error());

@@ -16,8 +16,8 @@ namespace billflow {
 // into fx_rates so reports can show what was used). With `reads` (an ingest), the database's
 // rates are not read here: the table reads each currency's on its first lookup through
 // `reads`, which it opens (FxRateTable::LoadingEach; the table shares `reads`).
-[[nodiscard]] Result<FxRateTable> ResolveRates(const Config& config, Database* db,
-                                               std::shared_ptr<CurrencyRateReads> reads = nullptr);
+[[nodiscard]] Result<FxRateTable> ResolveRates(
+    const Config& config, Database* db, const std::shared_ptr<CurrencyRateReads>& reads = nullptr);
 
 // The database's fx_rates as a table (ResolveRates without --rates): what jobs over stored
 // rows (`rejects retry`, `reconvert`) convert with.
