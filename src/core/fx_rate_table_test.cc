@@ -81,7 +81,7 @@ TEST(FxRateTableTest, LoadingTableAsksForEachCurrencyOnceOnItsFirstLookup) {
   EXPECT_TRUE(table.Knows("EUR"));
   EXPECT_EQ(asked, (std::vector<std::string>{"EUR", "JPY"}));
   EXPECT_TRUE(table.TakeLoadError());
-  EXPECT_EQ(table.Entries().size(), 2u);
+  EXPECT_EQ(table.Entries().size(), 2U);
 }
 
 TEST(FxRateTableTest, FailedLoadFindsNothingUntilItsErrorIsTakenThenAsksAgain) {

@@ -153,6 +153,7 @@ TEST_P(SinkContractTest, CurrencyRatesReadEveryRateOfThatCurrencyOnly) {
   const std::int64_t first_day = CivilDate{2010, 1, 1}.DaysSinceEpoch();
   constexpr int kDays = 5100;
   std::vector<FxRate> rates;
+  rates.reserve(kDays + 3);
   for (int i = 0; i < kDays; ++i) {
     rates.push_back({"EUR", CivilDate::FromDaysSinceEpoch(first_day + i),
                      Decimal(10000000000 + i, 10), kEcbSource});
@@ -181,7 +182,7 @@ TEST_P(SinkContractTest, CurrencyRatesReadEveryRateOfThatCurrencyOnly) {
 
   auto dkk = sink_->LoadCurrencyRates("DKK");
   ASSERT_TRUE(dkk) << dkk.error().message;
-  ASSERT_EQ(dkk->size(), 2u);
+  ASSERT_EQ(dkk->size(), 2U);
   EXPECT_EQ((*dkk)[1].valid_from.ToString(), "2030-01-01");
   EXPECT_EQ((*dkk)[1].rate_to_usd.ToString(), "0.16");
   EXPECT_EQ((*dkk)[1].source, "corrections.csv");
@@ -210,11 +211,11 @@ TEST_P(SinkContractTest, IngestReadingRatesPerCurrencyConvertsAsWithTheWholeTabl
   // The loading connection reads rates of its own between rows: the cases' sink is both.
   const auto s = LoadWithRates(dir_.Write("lazy.csv", body), sink_.get(), rates);
   ASSERT_EQ(s.status, FileStatus::kLoaded) << s.error;
-  EXPECT_EQ(s.tally.rows_loaded, 4u);
+  EXPECT_EQ(s.tally.rows_loaded, 4U);
   EXPECT_EQ(s.tally.usd_total.ToString(), "293.80");
   EXPECT_EQ(asked, (std::vector<std::string>{"EUR", "CAD"}));
-  ASSERT_EQ(Rejects().size(), 1u);
-  EXPECT_EQ(Rejects()[0].line_number, 3u);
+  ASSERT_EQ(Rejects().size(), 1U);
+  EXPECT_EQ(Rejects()[0].line_number, 3U);
 }
 
 }  // namespace
