@@ -23,7 +23,8 @@ BadRequestException; an unknown transaction id is TransactionNotFoundException (
 any failed call inside a transaction aborts it (rolled back, its locks released), so that every
 later call on it is TransactionNotFoundException "Transaction has been aborted due to an error
 from a previous call". --request-log FILE appends one JSON line per
-request ({"t_ns", "op", "bytes", "parameter_sets", "status"}) to count calls per file.
+request ({"t_ns", "op", "bytes", "parameter_sets", "status", "records", "answer_bytes"}: the
+rows an answer holds and its size) to count calls per file and what they read.
 """
 import argparse
 import base64
@@ -219,7 +220,7 @@ def main():
         def log_message(self, *unused):
             pass
 
-        def record_request(self, body, status):
+        def record_request(self, body, status, document):
             if not args.request_log:
                 return
             try:
@@ -227,7 +228,9 @@ def main():
             except (ValueError, AttributeError):
                 sets = 0
             line = json.dumps({"t_ns": time.time_ns(), "op": self.path.split("?")[0],
-                               "bytes": len(body), "parameter_sets": sets, "status": status})
+                               "bytes": len(body), "parameter_sets": sets, "status": status,
+                               "records": len(document.get("records") or []),
+                               "answer_bytes": len(json.dumps(document))})
             with lock, open(args.request_log, "a", encoding="utf-8") as f:
                 f.write(line + "\n")
 
@@ -270,11 +273,13 @@ def main():
                     request = json.loads(body or b"{}")
                 except ValueError as error:
                     raise ApiError("BadRequestException", "body is not JSON") from error
-                self.answer(200, route(request))
-                self.record_request(body, 200)
+                document = route(request)
+                self.answer(200, document)
+                self.record_request(body, 200, document)
             except ApiError as error:
-                self.answer(error.status, {"message": error.message}, error.error_type)
-                self.record_request(body, error.status)
+                document = {"message": error.message}
+                self.answer(error.status, document, error.error_type)
+                self.record_request(body, error.status, document)
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     print(server.server_address[1], flush=True)

@@ -49,6 +49,7 @@ InboxWatcher::InboxWatcher(const Config& config, const Logger& log, const std::a
       log_(log),
       stop_(stop),
       connect_(std::move(connect)),
+      rate_reads_(std::make_shared<CurrencyRateReads>(connect_)),
       settings_(std::move(settings)),
       dir_(config.paths.at(0)),
       settle_(milliseconds(config.settle_ms)),
@@ -254,8 +255,9 @@ int InboxWatcher::LoadOne(const std::string& name) {
     RetryLater(name, "database unavailable: " + connected.error().message);
     return kExitOk;
   }
-  const Result<FxRateTable> stored_rates =
-      fixed_rates_ ? Result<FxRateTable>(FxRateTable()) : ResolveRates(config_, db_.get());
+  const Result<FxRateTable> stored_rates = fixed_rates_
+                                               ? Result<FxRateTable>(FxRateTable())
+                                               : ResolveRates(config_, db_.get(), rate_reads_);
   if (!stored_rates) {
     if (IsRetryable(stored_rates.error().code)) {
       db_.reset();
@@ -290,7 +292,8 @@ int InboxWatcher::LoadOne(const std::string& name) {
   IngestJob job(rates, options);
   log_.Info("loading " + name);
   progress_.Start(name);
-  const IngestSummary summary = IngestWithRetry(job, **source, &db_, connect_, retry);
+  const IngestSummary summary =
+      IngestWithRetry(job, **source, &db_, ReopeningRateReads(connect_, rate_reads_), retry);
   progress_.Clear();
   source->reset();  // close before moving
   for (const auto& warning : summary.warnings) log_.Warn(warning);

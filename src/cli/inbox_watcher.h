@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "cli/config.h"
+#include "cli/currency_rate_reads.h"
 #include "cli/ingest_settings.h"
 #include "cli/logger.h"
 #include "cli/progress_line.h"
@@ -76,6 +77,7 @@ class InboxWatcher {
   const Logger& log_;
   const std::atomic<bool>& stop_;
   DatabaseFactory connect_;
+  std::shared_ptr<CurrencyRateReads> rate_reads_;  // for each file's rates
   IngestSettings settings_;
   const std::filesystem::path dir_;
   const std::chrono::milliseconds settle_;

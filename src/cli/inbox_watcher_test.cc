@@ -66,6 +66,14 @@ class FlakyDatabase : public Database {
     if (outage_->down) return Fail(ErrorCode::kUnavailable, "db: connection lost");
     return inner_->LoadRates();
   }
+  Result<std::vector<FxRate>> LoadCurrencyRates(const std::string& currency) override {
+    if (outage_->down) return Fail(ErrorCode::kUnavailable, "db: connection lost");
+    return inner_->LoadCurrencyRates(currency);
+  }
+  Result<bool> HasRates() override {
+    if (outage_->down) return Fail(ErrorCode::kUnavailable, "db: connection lost");
+    return inner_->HasRates();
+  }
   Status SaveRates(const std::vector<FxRate>& rates) override { return inner_->SaveRates(rates); }
   Result<std::vector<RetriedFile>> RetryRejects(const FxRateTable& rates,
                                                 const RetryOptions& options) override {

@@ -82,7 +82,9 @@ int RunIngest(const Config& config, const Logger& log, const std::atomic<bool>& 
     log.Warn(failed.display_name + ": attempt " + std::to_string(attempt) +
              " after: " + failed.error);
   };
-  auto rates = ResolveRates(config, db.get());
+  // The rates of the currencies the files use, each read on its first use.
+  auto rate_reads = db ? std::make_shared<CurrencyRateReads>(connect) : nullptr;
+  auto rates = ResolveRates(config, db.get(), rate_reads);
   if (!rates) {
     log.Error(rates.error().message);
     return rates.error().code == ErrorCode::kInvalidArgument ? kExitUsage : kExitFileFailed;
@@ -103,6 +105,7 @@ int RunIngest(const Config& config, const Logger& log, const std::atomic<bool>& 
             {});
   };
   IngestJob job(*rates, options);
+  const DatabaseFactory reconnect = ReopeningRateReads(connect, rate_reads);
 
   RunSummary run;
   bool any_failed = false;
@@ -165,7 +168,7 @@ int RunIngest(const Config& config, const Logger& log, const std::atomic<bool>& 
     } else {
       progress.Start(input.path);
       summary = config.dry_run ? job.Run(**source, nullptr)
-                               : IngestWithRetry(job, **source, &db, connect, retry);
+                               : IngestWithRetry(job, **source, &db, reconnect, retry);
       progress.Clear();
     }
     if (shown_rejects > kRejectsShownPerFile) {

@@ -26,6 +26,7 @@ struct HandlerSetup {
   AwsContext aws;
   const Logger& logger;
   DatabaseFactory connect;
+  std::shared_ptr<CurrencyRateReads> rate_reads;  // for the rates of the files it loads
   std::unique_ptr<FxRateTable> rates;
   S3Client* s3 = nullptr;
 
@@ -40,8 +41,9 @@ struct HandlerSetup {
       auto opened = connect();
       if (!opened) return tl::unexpected(opened.error());
       db = std::move(*opened);
+      rate_reads = std::make_shared<CurrencyRateReads>(connect);
     }
-    auto table = ResolveRates(config, db.get());
+    auto table = ResolveRates(config, db.get(), rate_reads);
     if (!table) return tl::unexpected(table.error());
     rates = std::make_unique<FxRateTable>(std::move(*table));
     auto client = aws.S3();
@@ -59,7 +61,7 @@ struct HandlerSetup {
     handler.retry = std::move(settings->retry);
     handler.gzip_limits = settings->gzip;
     handler.dry_run = config.dry_run;
-    handler.connect = connect;
+    handler.connect = ReopeningRateReads(connect, rate_reads);
     handler.clock = SystemClock();
     handler.log = std::move(log);
     if (auto name = config.environment.find("AWS_LAMBDA_FUNCTION_NAME");
@@ -79,7 +81,7 @@ struct HandlerSetup {
     auto retried = RetryRateMissingRejects(config, logger, db, RetryOutput::kLogOnly);
     if (!retried) return tl::unexpected(retried.error());
     // The files this warm process loads next convert at the new rates.
-    auto table = ResolveRates(config, &db);
+    auto table = ResolveRates(config, &db, rate_reads);
     if (!table) return tl::unexpected(table.error());
     *rates = std::move(*table);
     const RateImportPlan& plan = fetched->stored.plan;

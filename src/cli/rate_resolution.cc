@@ -10,7 +10,8 @@ constexpr std::size_t kMaxRatesBytes = 64 << 20;  // --rates from S3
 
 }  // namespace
 
-Result<FxRateTable> ResolveRates(const Config& config, Database* db) {
+Result<FxRateTable> ResolveRates(const Config& config, Database* db,
+                                 const std::shared_ptr<CurrencyRateReads>& reads) {
   if (!config.rates.empty()) {
     auto text = ReadSettingFile(config, "--rates", config.rates, kMaxRatesBytes);
     if (!text) return tl::unexpected(text.error());
@@ -20,13 +21,21 @@ Result<FxRateTable> ResolveRates(const Config& config, Database* db) {
     return table;
   }
   if (db == nullptr) return FxRateTable::Default();
-  auto stored = db->LoadRates();
-  if (!stored) return tl::unexpected(stored.error());
-  if (stored->empty()) {
+  auto any_stored = db->HasRates();
+  if (!any_stored) return tl::unexpected(any_stored.error());
+  if (!*any_stored) {
     FxRateTable table = FxRateTable::Default();
     BILLFLOW_TRY(db->SaveRates(table.Entries()));
     return table;
   }
+  if (reads != nullptr) {
+    // USD needs no load: the table converts it at 1 on every date.
+    BILLFLOW_TRY(reads->Open());
+    return FxRateTable::LoadingEach(
+        [reads](std::string_view currency) { return reads->Load(currency); });
+  }
+  auto stored = db->LoadRates();
+  if (!stored) return tl::unexpected(stored.error());
   FxRateTable table;
   for (FxRate& rate : *stored) {
     if (auto added = table.Add(std::move(rate)); !added) {

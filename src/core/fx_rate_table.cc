@@ -39,7 +39,15 @@ FxRateTable FxRateTable::Default() {
   return table;
 }
 
-Status FxRateTable::Add(FxRate rate) {
+FxRateTable FxRateTable::LoadingEach(CurrencyRatesLoader load) {
+  FxRateTable table;
+  table.load_ = std::move(load);
+  return table;
+}
+
+Status FxRateTable::Add(FxRate rate) { return Insert(std::move(rate), &rates_); }
+
+Status FxRateTable::Insert(FxRate rate, DatedMap* rates) {
   if (!IsIso4217Code(rate.currency)) {
     return Fail(ErrorCode::kInvalidData,
                 "currency \"" + rate.currency + "\" is not an ISO 4217 code");
@@ -54,7 +62,7 @@ Status FxRateTable::Add(FxRate rate) {
                                              ": USD is the base currency and converts at exactly "
                                              "1; give it no other rate");
   }
-  auto& list = rates_[Key(rate.currency)];
+  auto& list = (*rates)[Key(rate.currency)];
   const std::int64_t day = rate.valid_from.DaysSinceEpoch();
   auto it = std::lower_bound(list.begin(), list.end(), day,
                              [](const Dated& d, std::int64_t v) { return d.valid_from_day < v; });
@@ -82,9 +90,9 @@ std::optional<FoundRate> FxRateTable::FindDated(std::string_view upper_currency,
                                                 CivilDate date) const {
   static constexpr Decimal kOne(1, 0);
   if (upper_currency == "USD") return FoundRate{&kOne, date, "USD"};
-  const auto found = rates_.find(Key(upper_currency));
-  if (found == rates_.end()) return std::nullopt;
-  const auto& list = found->second;
+  const std::vector<Dated>* rates = RatesOf(upper_currency);
+  if (rates == nullptr) return std::nullopt;
+  const auto& list = *rates;
   const std::int64_t day = date.DaysSinceEpoch();
   auto it = std::upper_bound(list.begin(), list.end(), day,
                              [](std::int64_t v, const Dated& d) { return v < d.valid_from_day; });
@@ -93,8 +101,42 @@ std::optional<FoundRate> FxRateTable::FindDated(std::string_view upper_currency,
   return FoundRate{&used.rate, used.valid_from, used.source};
 }
 
+const std::vector<FxRateTable::Dated>* FxRateTable::RatesOf(std::string_view upper_currency) const {
+  const std::uint32_t key = Key(upper_currency);
+  if (const auto found = rates_.find(key); found != rates_.end()) return &found->second;
+  if (!load_ || load_error_ || upper_currency == "USD") return nullptr;
+  Result<std::vector<FxRate>> loaded = load_(upper_currency);
+  if (!loaded) {
+    load_error_ = loaded.error();
+    return nullptr;
+  }
+  DatedMap one;
+  one[key];  // a currency without stored rates is known to have none
+  for (FxRate& rate : *loaded) {
+    if (Status added = Insert(std::move(rate), &one); !added) {
+      load_error_ = Error{added.error().code, "fx_rates table: " + added.error().message};
+      return nullptr;
+    }
+  }
+  if (one.size() != 1) {
+    load_error_ =
+        Error{ErrorCode::kInternal, "reading the rates of " + std::string(upper_currency) +
+                                        " returned another currency's"};
+    return nullptr;
+  }
+  return &(rates_[key] = std::move(one[key]));
+}
+
 bool FxRateTable::Knows(std::string_view upper_currency) const {
-  return rates_.count(Key(upper_currency)) != 0;
+  const std::vector<Dated>* rates = RatesOf(upper_currency);
+  return rates != nullptr && !rates->empty();
+}
+
+Status FxRateTable::TakeLoadError() const {
+  if (!load_error_) return Ok();
+  Error error = std::move(*load_error_);
+  load_error_.reset();
+  return tl::unexpected(std::move(error));
 }
 
 std::vector<FxRate> FxRateTable::Entries() const {

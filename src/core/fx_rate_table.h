@@ -2,6 +2,7 @@
 #define BILLFLOW_CORE_FX_RATE_TABLE_H_
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -45,10 +46,23 @@ struct RateAgeLimit {
   std::optional<std::uint32_t> DaysFor(std::string_view source) const;
 };
 
-// Dated exchange rates to USD. Lookups are cheap (no allocation) and thread-compatible.
+// Every stored rate of one currency (upper-case ISO 4217), for a table that loads them on the
+// currency's first lookup.
+using CurrencyRatesLoader =
+    std::function<Result<std::vector<FxRate>>(std::string_view upper_currency)>;
+
+// Dated exchange rates to USD. Lookups are cheap (no allocation) and thread-compatible, except
+// on a table made by LoadingEach.
 class FxRateTable {
  public:
   static constexpr int kMaxRateScale = 10;
+
+  // A table that holds no rate until a currency is first looked up (FindDated, Find, Knows),
+  // and from then on every rate `load` returned for it (a currency it has none of is asked
+  // once). USD is never loaded. Lookups load, so such a table is for one thread at a time. A
+  // failed load (or a loaded rate that Add refuses) finds nothing and stops loading until
+  // TakeLoadError() reports it; the currency is asked again after that.
+  static FxRateTable LoadingEach(CurrencyRatesLoader load);
 
   // The original system's table: USD 1, CAD 0.79, MXN 0.05, all valid from 1970-01-01.
   static FxRateTable Default();
@@ -67,8 +81,10 @@ class FxRateTable {
   // source "USD".
   std::optional<FoundRate> FindDated(std::string_view upper_currency, CivilDate date) const;
   bool Knows(std::string_view upper_currency) const;
-  // Every rate, sorted by currency then valid_from.
+  // Every rate (of a LoadingEach table: every rate loaded), sorted by currency then valid_from.
   std::vector<FxRate> Entries() const;
+  // The error of a failed load since the last call (and loading resumes), or Ok.
+  [[nodiscard]] Status TakeLoadError() const;
 
  private:
   struct Dated {
@@ -77,8 +93,16 @@ class FxRateTable {
     Decimal rate;
     std::string source;
   };
+  using DatedMap = std::unordered_map<std::uint32_t, std::vector<Dated>>;
   static std::uint32_t Key(std::string_view upper_currency);
-  std::unordered_map<std::uint32_t, std::vector<Dated>> rates_;  // sorted by valid_from_day
+  [[nodiscard]] static Status Insert(FxRate rate, DatedMap* rates);
+  // The rates of `upper_currency` (loading them first on a LoadingEach table), or null.
+  const std::vector<Dated>* RatesOf(std::string_view upper_currency) const;
+
+  // Mutable for a LoadingEach table only: its const lookups fill it.
+  mutable DatedMap rates_;  // sorted by valid_from_day; an empty list: loaded, none stored
+  CurrencyRatesLoader load_;
+  mutable std::optional<Error> load_error_;
 };
 
 }  // namespace billflow

@@ -63,5 +63,58 @@ TEST(FxRateTableTest, BadRatesFileNamesFileAndLine) {
             "r.csv:1: header must name currency, rate_to_usd and valid_from");
 }
 
+TEST(FxRateTableTest, LoadingTableAsksForEachCurrencyOnceOnItsFirstLookup) {
+  std::vector<std::string> asked;
+  const FxRateTable table =
+      FxRateTable::LoadingEach([&](std::string_view currency) -> Result<std::vector<FxRate>> {
+        asked.emplace_back(currency);
+        if (currency != "EUR") return std::vector<FxRate>{};
+        return std::vector<FxRate>{{"EUR", {2024, 1, 1}, Decimal(110, 2), "ecb"},
+                                   {"EUR", {2024, 2, 1}, Decimal(12, 1), "ecb"}};
+      });
+  EXPECT_EQ(table.Find("USD", {2024, 1, 1})->ToString(), "1");  // never loaded
+  EXPECT_EQ(table.Find("EUR", {2023, 12, 31}), nullptr);
+  EXPECT_EQ(table.Find("EUR", {2024, 1, 31})->ToString(), "1.10");
+  EXPECT_EQ(table.FindDated("EUR", {2024, 3, 1})->valid_from.ToString(), "2024-02-01");
+  EXPECT_EQ(table.Find("JPY", {2024, 3, 1}), nullptr);  // none stored: asked once
+  EXPECT_FALSE(table.Knows("JPY"));
+  EXPECT_TRUE(table.Knows("EUR"));
+  EXPECT_EQ(asked, (std::vector<std::string>{"EUR", "JPY"}));
+  EXPECT_TRUE(table.TakeLoadError());
+  EXPECT_EQ(table.Entries().size(), 2U);
+}
+
+TEST(FxRateTableTest, FailedLoadFindsNothingUntilItsErrorIsTakenThenAsksAgain) {
+  int calls = 0;
+  const FxRateTable table =
+      FxRateTable::LoadingEach([&](std::string_view) -> Result<std::vector<FxRate>> {
+        if (++calls == 1) return Fail(ErrorCode::kUnavailable, "db: connection lost");
+        return std::vector<FxRate>{{"CAD", {2024, 1, 1}, Decimal(73, 2), "r.csv"}};
+      });
+  EXPECT_EQ(table.Find("CAD", {2024, 6, 1}), nullptr);
+  EXPECT_EQ(table.Find("MXN", {2024, 6, 1}), nullptr);  // no load while the error stands
+  EXPECT_EQ(calls, 1);
+  const Status error = table.TakeLoadError();
+  ASSERT_FALSE(error);
+  EXPECT_EQ(error.error().code, ErrorCode::kUnavailable);
+  EXPECT_EQ(error.error().message, "db: connection lost");
+  EXPECT_TRUE(table.TakeLoadError());
+  EXPECT_EQ(table.Find("CAD", {2024, 6, 1})->ToString(), "0.73");
+  EXPECT_EQ(calls, 2);
+}
+
+TEST(FxRateTableTest, LoadedRateTheTableRefusesIsALoadError) {
+  const FxRateTable table =
+      FxRateTable::LoadingEach([](std::string_view) -> Result<std::vector<FxRate>> {
+        return std::vector<FxRate>{{"CAD", {2024, 1, 1}, Decimal(0, 2), "r.csv"}};
+      });
+  EXPECT_EQ(table.Find("CAD", {2024, 6, 1}), nullptr);
+  const Status error = table.TakeLoadError();
+  ASSERT_FALSE(error);
+  EXPECT_EQ(error.error().code, ErrorCode::kInvalidData);
+  EXPECT_EQ(error.error().message,
+            "fx_rates table: rate 0.00 for CAD must be positive with at most 10 decimals");
+}
+
 }  // namespace
 }  // namespace billflow

@@ -57,6 +57,9 @@ class RowValidator {
   // set and *out holds every field but the rate: the row can be retried when rates arrive.
   bool Validate(const RowFields& fields, BillingRecord* out, std::string* reason,
                 bool* rate_missing = nullptr) const;
+  // Of a table that loads its rates (FxRateTable::LoadingEach): the error of a load that failed
+  // since the last call. The rows validated meanwhile were judged without those rates.
+  [[nodiscard]] Status TakeRateLoadError() const { return rates_.TakeLoadError(); }
 
  private:
   bool CheckText(Column column, std::string_view value, std::string* reason) const;

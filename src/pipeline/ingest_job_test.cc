@@ -340,5 +340,31 @@ TEST_F(IngestJobTest, UnrecognisableHeaderListsTheDelimitersTried) {
             "delimiter or columns");
 }
 
+TEST_F(IngestJobTest, FailedRateLoadFailsTheFileWithoutRejectingItsRows) {
+  bool down = true;
+  const FxRateTable rates =
+      FxRateTable::LoadingEach([&](std::string_view) -> Result<std::vector<FxRate>> {
+        if (down) return Fail(ErrorCode::kUnavailable, "db: connection lost");
+        return std::vector<FxRate>{{"CAD", {2020, 1, 1}, Decimal(75, 2), "r.csv"}};
+      });
+  const std::string body = std::string(kHeader) + "1,A,US,X,P,I,2023-05-01,USD,10\n" +
+                           "2,A,CA,X,P,I,2023-05-01,CAD,10\n";
+  IngestJob job(rates, {});
+  MemorySource source(body);
+  const IngestSummary failed = job.Run(source, &sink_);
+  EXPECT_EQ(failed.status, FileStatus::kFailed);
+  EXPECT_EQ(failed.error_code, ErrorCode::kUnavailable);
+  EXPECT_EQ(failed.error, "db: connection lost");
+  EXPECT_TRUE(sink_.rejects.empty());
+  EXPECT_EQ(sink_.commits, 0);
+  EXPECT_EQ(sink_.rollbacks, 1);
+  // The next run (a retry) asks again.
+  down = false;
+  MemorySource again(body);
+  const IngestSummary loaded = job.Run(again, &sink_);
+  ASSERT_EQ(loaded.status, FileStatus::kLoaded) << loaded.error;
+  EXPECT_EQ(sink_.rows, (std::vector<std::string>{"1=10.00", "2=7.50"}));
+}
+
 }  // namespace
 }  // namespace billflow

@@ -82,6 +82,10 @@ class FakeDatabase : public Database {
     return std::vector<StoredReject>{};
   }
   Result<std::vector<FxRate>> LoadRates() override { return std::vector<FxRate>{}; }
+  Result<std::vector<FxRate>> LoadCurrencyRates(const std::string& /*currency*/) override {
+    return std::vector<FxRate>{};
+  }
+  Result<bool> HasRates() override { return false; }
   Status SaveRates(const std::vector<FxRate>&) override { return Ok(); }
   Result<std::vector<RetriedFile>> RetryRejects(const FxRateTable&, const RetryOptions&) override {
     return std::vector<RetriedFile>{};

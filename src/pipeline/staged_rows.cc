@@ -123,6 +123,15 @@ void StagedRows::ValidateLoop() {
         record.row.raw_line = record.raw;
       }
     }
+    if (Status loaded = validator_.TakeRateLoadError(); !loaded) {
+      // The batch was judged without the rates that failed to load: none of it goes on, and
+      // the file ends with the error.
+      batch->Clear();
+      batch->last = true;
+      batch->end = std::move(loaded);
+      validated_.Push(std::move(batch));
+      return;
+    }
     const bool last = batch->last;
     if (!validated_.Push(std::move(batch)) || last) return;
   }

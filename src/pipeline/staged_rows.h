@@ -40,7 +40,8 @@ class StagedRows {
   StagedRows& operator=(const StagedRows&) = delete;
 
   // The next batch of validated records in file order; null once the last batch has been
-  // handed out (or after Stop()). The batch with `last` set carries the reader's end status.
+  // handed out (or after Stop()). The batch with `last` set carries the reader's end status,
+  // or, empty, the error of a rate load (RowValidator::TakeRateLoadError).
   // Hand every batch back with Recycle() before asking for more than `batches` of them.
   std::unique_ptr<RecordBatch> Next();
   void Recycle(std::unique_ptr<RecordBatch> batch);

@@ -32,7 +32,7 @@ inline constexpr int kLedgerSchemaVersion = 3;
 // its transactions and locks work, and how it recognises a duplicate key (the server's error
 // number). It still implements AddRow/AddReject (buffering and bulk writes are its own).
 //
-// The read paths of Database (Totals, Files, Rejects, LoadRates) and SaveRates are written
+// The read paths of Database (Totals, Files, Rejects, the rate reads) and SaveRates are written
 // once too (file_ledger_reads.cc, SQL in sinks/ledger_read_sql.h): a backend only runs SQL
 // through QueryText and ExecText. Every read returns all its rows or an error, never a
 // partial answer; a stored value that does not decode is kInvalidData (StoredRow).
@@ -60,6 +60,8 @@ class FileLedger : public Database {
   Result<std::vector<StoredFile>> Files() final;
   Result<std::vector<StoredReject>> Rejects(const std::optional<std::string>& source) final;
   Result<std::vector<FxRate>> LoadRates() final;
+  Result<std::vector<FxRate>> LoadCurrencyRates(const std::string& currency) final;
+  Result<bool> HasRates() final;
   Status SaveRates(const std::vector<FxRate>& rates) final;
 
   // The jobs over stored rows (reject_retry.cc, reconvert.cc), on the SQL hooks.
@@ -166,6 +168,8 @@ class FileLedger : public Database {
       const KeysetRead& read, std::string_view what,
       const std::function<Result<T>(const StoredRow&)>& decode);
   [[nodiscard]] Status MigrateLocked();
+  // The rates `read` (a RatesRead) selects.
+  [[nodiscard]] Result<std::vector<FxRate>> ReadRates(const KeysetRead& read);
 
   // ---- Shared by the jobs over stored rows (sinks/ledger_jobs.cc) ----
   // The loaded files (file_id, source) for which `exists_sql` — a subquery on `f.file_id`

@@ -165,20 +165,31 @@ Result<std::vector<StoredReject>> FileLedger::Rejects(const std::optional<std::s
       });
 }
 
-Result<std::vector<FxRate>> FileLedger::LoadRates() {
+Result<std::vector<FxRate>> FileLedger::LoadRates() { return ReadRates(RatesRead(dialect())); }
+
+Result<std::vector<FxRate>> FileLedger::LoadCurrencyRates(const std::string& currency) {
+  return ReadRates(RatesRead(dialect(), currency));
+}
+
+Result<bool> FileLedger::HasRates() {
+  Result<TextRows> rows = QueryText(AnyRateSql(), {}, "check for stored rates");
+  if (!rows) return tl::unexpected(rows.error());
+  return !rows->empty();
+}
+
+Result<std::vector<FxRate>> FileLedger::ReadRates(const KeysetRead& read) {
   const std::string label = Label();
-  return ReadAll<FxRate>(RatesRead(dialect()), "read rates",
-                         [&](const StoredRow& row) -> Result<FxRate> {
-                           std::string currency;
-                           std::string valid_from;
-                           std::string rate;
-                           std::string source;
-                           BILLFLOW_ASSIGN(currency, row.Text(0));
-                           BILLFLOW_ASSIGN(valid_from, row.Text(1));
-                           BILLFLOW_ASSIGN(rate, row.Text(2));
-                           BILLFLOW_ASSIGN(source, row.NullableText(3));
-                           return ParseStoredRate(currency, valid_from, rate, source, label);
-                         });
+  return ReadAll<FxRate>(read, "read rates", [&](const StoredRow& row) -> Result<FxRate> {
+    std::string currency;
+    std::string valid_from;
+    std::string rate;
+    std::string source;
+    BILLFLOW_ASSIGN(currency, row.Text(0));
+    BILLFLOW_ASSIGN(valid_from, row.Text(1));
+    BILLFLOW_ASSIGN(rate, row.Text(2));
+    BILLFLOW_ASSIGN(source, row.NullableText(3));
+    return ParseStoredRate(currency, valid_from, rate, source, label);
+  });
 }
 
 Status FileLedger::SaveRates(const std::vector<FxRate>& rates) {

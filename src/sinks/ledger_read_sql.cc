@@ -176,7 +176,7 @@ std::string RejectPieceSql(std::size_t piece_bytes) {
          ") FROM billing_rejects WHERE file_id = $2 AND line_number = $3";
 }
 
-KeysetRead RatesRead(SqlDialect dialect) {
+KeysetRead RatesRead(SqlDialect dialect, const std::optional<std::string>& currency) {
   // SQLite stores dates as text already; the others format their DATE column.
   std::string date = "valid_from";
   if (dialect == SqlDialect::kMysql) date = "DATE_FORMAT(valid_from, '%Y-%m-%d')";
@@ -185,12 +185,19 @@ KeysetRead RatesRead(SqlDialect dialect) {
   // v, the stored column itself, is the key, so that a page starts on the primary key index.
   read.base = "SELECT currency, " + date +
               " AS valid_date, rate_to_usd, source, valid_from AS v FROM fx_rates";
+  if (currency) {
+    // A range of the primary key (currency, valid_from).
+    read.base += " WHERE currency = $1";
+    read.args.push_back(SqlArg::Text(*currency));
+  }
   read.table = "fx_rates";
   read.columns = {"currency", "valid_from", "rate_to_usd", "source", "v"};
   read.key = {{0, ReadKey::Kind::kText}, {4, ReadKey::Kind::kDate}};
   read.row_bytes = JsonBytes(dialect, "COALESCE(b.source, '')") + " + 200";
   return read;
 }
+
+std::string_view AnyRateSql() { return "SELECT 1 FROM fx_rates LIMIT 1"; }
 
 std::string_view UpsertRateSql(SqlDialect dialect) {
   switch (dialect) {

@@ -63,9 +63,12 @@ struct KeysetRead {
                                      std::size_t piece_bytes);
 // Bytes $1 … $1 + piece_bytes - 1 (1-based) of the raw line of file $2, line $3.
 [[nodiscard]] std::string RejectPieceSql(std::size_t piece_bytes);
-// fx_rates by currency and date: currency, valid_date (YYYY-MM-DD), rate_to_usd, source, v
-// (valid_from as stored).
-[[nodiscard]] KeysetRead RatesRead(SqlDialect dialect);
+// fx_rates by currency and date, all or those of `currency`: currency, valid_date (YYYY-MM-DD),
+// rate_to_usd, source, v (valid_from as stored).
+[[nodiscard]] KeysetRead RatesRead(SqlDialect dialect,
+                                   const std::optional<std::string>& currency = std::nullopt);
+// One row when fx_rates holds any rate, none when it is empty (every dialect).
+[[nodiscard]] std::string_view AnyRateSql();
 // Upserts one rate by (currency, valid_from): $1 currency, $2 valid_from (date), $3 rate
 // (decimal), $4 source.
 [[nodiscard]] std::string_view UpsertRateSql(SqlDialect dialect);

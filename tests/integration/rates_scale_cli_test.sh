@@ -42,6 +42,7 @@ aws_start_data_api --request-log "$AWS_TMP/data-api.jsonl"
 data_api="data-api://arn:aws:rds:us-east-1:123456789012:cluster:scale?secret=arn:aws:secretsmanager:us-east-1:123456789012:secret:db&database=billflow"
 export AWS_ENDPOINT_URL_RDS_DATA=$DATA_URL
 export BILLFLOW_LOG_FORMAT=text
+touch "$AWS_TMP/data-api.jsonl"  # written from the first Data API request on
 
 # to OUT CMD… : CMD's stdout in OUT, its stderr in OUT.err (so that check's own line is printed).
 to() { local out=$1; shift; "$@" >"$out" 2>"$out.err"; }
@@ -52,7 +53,11 @@ for backend in sqlite data-api; do
   check "$backend: rates import --csv of 200,000 rates" to "$out.import" "$billflow" rates import --db "$db" --csv "$rates"
   check_grep ": 5000 dates added, 200000 rates added, 0 changed, 0 relabelled, 0 unchanged$" "$out.import" \
     "$backend: the import counts every rate"
+  logged_before=$(wc -l <"$AWS_TMP/data-api.jsonl")
+  started_ns=$(date +%s%N)
   check "$backend: ingest a bills file" to "$out.ingest" "$billflow" ingest --db "$db" --quiet "$bills"
+  echo "$backend: the ingest took $(( ($(date +%s%N) - started_ns) / 1000000 )) ms (load average $(cut -d' ' -f1 /proc/loadavg))"
+  tail -n +"$((logged_before + 1))" "$AWS_TMP/data-api.jsonl" >"$out.ingest.jsonl"
   check "$backend: rates show" to "$out.show" "$billflow" rates show --db "$db"
   check "$backend: rates show --currency EUR" to "$out.eur" "$billflow" rates show --db "$db" --currency EUR
   check "$backend: report" to "$out.report" "$billflow" report --db "$db"
@@ -73,6 +78,16 @@ for what in show eur report; do
     fail "data-api $what differs from sqlite: $(diff "$AWS_TMP/sqlite.$what" "$AWS_TMP/data-api.$what" | head -5)"
   fi
 done
+
+# The ingest of a USD and EUR file read EUR's 5,000 rates (USD needs none), not the 200,000:
+# every row the Data API answered during it, ledger reads included.
+ingest_records=$(jq -s 'map(.records) | add' "$AWS_TMP/data-api.ingest.jsonl")
+echo "data-api: the ingest's answers held $ingest_records rows in $(wc -l <"$AWS_TMP/data-api.ingest.jsonl") requests"
+if [ "$ingest_records" -ge 5000 ] && [ "$ingest_records" -lt 5100 ]; then
+  pass "data-api: the ingest read only EUR's rates ($ingest_records rows answered)"
+else
+  fail "data-api: the ingest's answers held $ingest_records rows, not EUR's 5,000 and a few"
+fi
 
 # No answer refused: every read stayed under the emulator's 1 MiB limit by paging.
 check_eq "$(jq -s '[.[] | select(.status != 200)] | length' "$AWS_TMP/data-api.jsonl")" 0 \

@@ -144,5 +144,79 @@ TEST_P(SinkContractTest, TablesUpgradedFromVersionOneStoreRateColumnsOnEveryWrit
             "23\tA\tDE\tX\tP\tI\t2025-07-02\tEUR\t100.0000");
 }
 
+// What an ingest reads on a currency's first use: every rate of that currency (past one Data
+// API answer's 5,000 rows), by date, exactly as stored, and none of its neighbours' in the key.
+TEST_P(SinkContractTest, CurrencyRatesReadEveryRateOfThatCurrencyOnly) {
+  auto empty = sink_->HasRates();
+  ASSERT_TRUE(empty) << empty.error().message;
+  EXPECT_FALSE(*empty);
+  const std::int64_t first_day = CivilDate{2010, 1, 1}.DaysSinceEpoch();
+  constexpr int kDays = 5100;
+  std::vector<FxRate> rates;
+  rates.reserve(kDays + 3);
+  for (int i = 0; i < kDays; ++i) {
+    rates.push_back({"EUR", CivilDate::FromDaysSinceEpoch(first_day + i),
+                     Decimal(10000000000 + i, 10), kEcbSource});
+  }
+  rates.push_back({"DKK", CivilDate{2010, 1, 1}, Decimal(15, 2), "corrections.csv"});
+  rates.push_back({"DKK", CivilDate{2030, 1, 1}, Decimal(16, 2), "corrections.csv"});
+  rates.push_back({"GBP", CivilDate{2000, 1, 1}, Decimal(125, 2), "corrections.csv"});
+  ASSERT_TRUE(sink_->SaveRates(rates));
+  auto any = sink_->HasRates();
+  ASSERT_TRUE(any) << any.error().message;
+  EXPECT_TRUE(*any);
+
+  auto eur = sink_->LoadCurrencyRates("EUR");
+  ASSERT_TRUE(eur) << eur.error().message;
+  ASSERT_EQ(eur->size(), static_cast<std::size_t>(kDays));
+  for (int i = 0; i < kDays; ++i) {
+    const FxRate& rate = (*eur)[static_cast<std::size_t>(i)];
+    ASSERT_EQ(rate.currency, "EUR") << i;
+    ASSERT_EQ(rate.valid_from, CivilDate::FromDaysSinceEpoch(first_day + i)) << i;
+    ASSERT_EQ(rate.rate_to_usd, Decimal(10000000000 + i, 10)) << i;
+    ASSERT_EQ(rate.source, kEcbSource) << i;
+  }
+  EXPECT_EQ((*eur)[0].rate_to_usd.ToString(), "1");
+  EXPECT_EQ(eur->back().valid_from.ToString(), "2023-12-18");
+  EXPECT_EQ(eur->back().rate_to_usd.ToString(), "1.0000005099");
+
+  auto dkk = sink_->LoadCurrencyRates("DKK");
+  ASSERT_TRUE(dkk) << dkk.error().message;
+  ASSERT_EQ(dkk->size(), 2U);
+  EXPECT_EQ((*dkk)[1].valid_from.ToString(), "2030-01-01");
+  EXPECT_EQ((*dkk)[1].rate_to_usd.ToString(), "0.16");
+  EXPECT_EQ((*dkk)[1].source, "corrections.csv");
+  auto jpy = sink_->LoadCurrencyRates("JPY");
+  ASSERT_TRUE(jpy) << jpy.error().message;
+  EXPECT_TRUE(jpy->empty());
+}
+
+// An ingest with a table that reads each currency on first use (as `billflow ingest` does)
+// converts as one with the whole table, reading only the currencies its rows use.
+TEST_P(SinkContractTest, IngestReadingRatesPerCurrencyConvertsAsWithTheWholeTable) {
+  ASSERT_TRUE(sink_->SaveRates(EcbAndFileRates().Entries()));
+  ASSERT_TRUE(sink_->SaveRates({{"JPY", CivilDate{2025, 6, 2}, Decimal(69, 4), kEcbSource}}));
+  std::vector<std::string> asked;
+  const FxRateTable rates =
+      FxRateTable::LoadingEach([&](std::string_view currency) -> Result<std::vector<FxRate>> {
+        asked.emplace_back(currency);
+        return sink_->LoadCurrencyRates(std::string(currency));
+      });
+  const std::string body = std::string(kHeader) +
+                           "1,A,DE,X,P,I,2025-06-09,EUR,100\n"
+                           "2,A,DE,X,P,I,2025-07-02,EUR,100\n"  // 30 days: too old
+                           "3,A,CA,X,P,I,2025-07-02,CAD,100\n"
+                           "4,A,US,X,P,I,2099-01-01,USD,100\n"
+                           "5,A,CA,X,P,I,2025-07-03,CAD,10\n";
+  // The loading connection reads rates of its own between rows: the cases' sink is both.
+  const auto s = LoadWithRates(dir_.Write("lazy.csv", body), sink_.get(), rates);
+  ASSERT_EQ(s.status, FileStatus::kLoaded) << s.error;
+  EXPECT_EQ(s.tally.rows_loaded, 4U);
+  EXPECT_EQ(s.tally.usd_total.ToString(), "293.80");
+  EXPECT_EQ(asked, (std::vector<std::string>{"EUR", "CAD"}));
+  ASSERT_EQ(Rejects().size(), 1U);
+  EXPECT_EQ(Rejects()[0].line_number, 3U);
+}
+
 }  // namespace
 }  // namespace billflow::contract
