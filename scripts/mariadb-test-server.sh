@@ -19,7 +19,6 @@
 set -euo pipefail
 
 tool=mariadb-test-server pid_name=mariadbd.pid log_name=err.log
-# shellcheck source=scripts/test-server-lib.sh
 source "$(dirname "$0")/test-server-lib.sh"
 
 usage="usage: $0 start|stop DIR [--buffer-pool SIZE] [--only main]"

@@ -23,7 +23,6 @@
 set -euo pipefail
 
 tool=postgres-test-server pid_name=postgres.pid log_name=server.log
-# shellcheck source=scripts/test-server-lib.sh
 source "$(dirname "$0")/test-server-lib.sh"
 
 usage="usage: $0 start|stop DIR [--only main]"

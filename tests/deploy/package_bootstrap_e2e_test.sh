@@ -26,6 +26,7 @@ unzip -q "$AWS_TMP/dist/billflow-lambda.zip" -d "$task"
 check "the zip holds an executable bootstrap" test -x "$task/bootstrap"
 
 aws_start_s3 "$bucket"
+# shellcheck disable=SC2119  # no extra emulator options
 aws_start_data_api
 /usr/bin/aws --endpoint-url "$S3_URL" s3 cp --quiet "$root/examples/$key" "s3://$bucket/$key"
 aws_start RUNTIME /usr/bin/python3 "$tools/lambda_runtime_emulator.py" --out "$AWS_TMP/runtime" \

@@ -208,6 +208,7 @@ tail -n +"$first_log_line" "$AWS_TMP/data-api.jsonl" >"$AWS_TMP/first/data-api.j
 figure "first delivery of 4 files ($first_read rows): $(((t1 - t0) / 1000000)) ms wall incl. emulator start; Data API requests: $(jq -r .op "$AWS_TMP/first/data-api.jsonl" | sort | uniq -c | awk '{printf "%s %s, ", $2, $1}')total $(wc -l <"$AWS_TMP/first/data-api.jsonl")"
 figure "BatchExecute parameter sets per request in that delivery: $(jq -r 'select(.op=="/BatchExecute") | .parameter_sets' "$AWS_TMP/first/data-api.jsonl" | tr '\n' ' ')"
 dump_tables >"$AWS_TMP/dump.before.sql"
+# shellcheck disable=SC2016  # the backticks are MySQL's identifier quotes, not a command
 grep -q 'INSERT INTO `billing_data`' "$AWS_TMP/dump.before.sql" || fail "table dump holds no billing_data rows"
 expect_unchanged() {  # expect_unchanged NAME : full dump equals the one taken after the first delivery
   dump_tables >"$AWS_TMP/dump.$1.sql"

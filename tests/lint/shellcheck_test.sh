@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Fails when any tracked shell script has a shellcheck finding of severity warning or worse
-# (sourced files followed with -x). Prints each finding as file:line: message [SCnnnn]; the
-# wiki page https://www.shellcheck.net/wiki/SCnnnn explains the fix. shellcheck comes from
-# `bash scripts/setup.sh test`.
+# Fails when any tracked shell script does not parse (`bash -n`) or has any shellcheck finding
+# (every severity; sourced files followed with -x; settings in .shellcheckrc). Prints each finding
+# as file:line: message [SCnnnn]; https://www.shellcheck.net/wiki/SCnnnn explains the fix.
+# The shellcheck binary comes from `bash scripts/setup.sh test`.
 # usage: shellcheck_test.sh REPO_ROOT
 set -euo pipefail
 root=${1:?usage: shellcheck_test.sh REPO_ROOT}
@@ -20,10 +20,13 @@ existing=()
 for f in "${files[@]}"; do [ -f "$f" ] && existing+=("$f"); done  # deleted, not yet committed
 [ "${#existing[@]}" -gt 0 ] || die "no shell scripts found under $root"
 
-if findings=$(shellcheck -x -S warning -f gcc "${existing[@]}" 2>&1); then
-  pass "${#existing[@]} shell scripts have no shellcheck warning ($(shellcheck --version | sed -n 's/^version: //p'))"
+for f in "${existing[@]}"; do
+  bash -n "$f" 2>/dev/null || fail "$f does not parse: $(bash -n "$f" 2>&1 | head -3)"
+done
+if findings=$(shellcheck -x -f gcc "${existing[@]}" 2>&1); then
+  pass "${#existing[@]} shell scripts parse and have no shellcheck finding ($(shellcheck --version | sed -n 's/^version: //p'))"
 else
   printf '%s\n' "$findings" >&2
-  fail "$(printf '%s\n' "$findings" | grep -c ': \(warning\|error\):') shellcheck findings (above)"
+  fail "$(printf '%s\n' "$findings" | grep -c ': \(note\|style\|warning\|error\):') shellcheck findings (above)"
 fi
 assert_done
