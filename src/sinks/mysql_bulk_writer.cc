@@ -1,6 +1,8 @@
 #include "sinks/mysql_bulk_writer.h"
 
 #include <algorithm>
+#include <string>
+#include <string_view>
 #include <unordered_map>
 #include <utility>
 
@@ -29,7 +31,7 @@ constexpr char kLoadStaged[] =
     "LOAD DATA LOCAL INFILE 'billflow:stream' INTO TABLE billflow_stage CHARACTER SET utf8mb4 "
     "FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n' (";
 // Ends in COLLATE=: Start appends the collation the tables were created with.
-constexpr char kCreateStageUpToCollation[] =
+constexpr std::string_view kCreateStageUpToCollation =
     "CREATE TEMPORARY TABLE IF NOT EXISTS billflow_stage (id VARCHAR(64) NOT NULL, "
     "line_number BIGINT UNSIGNED NOT NULL, company_name VARCHAR(1000) NOT NULL, "
     "country VARCHAR(8) NOT NULL, city VARCHAR(1000) NOT NULL, product_line VARCHAR(1000) NOT "
@@ -67,7 +69,8 @@ MysqlBulkWriter::MysqlBulkWriter(MysqlConnection* conn, const MysqlOptions& opti
 Status MysqlBulkWriter::Start(const std::string& collation) {
   Clear();
   if (mode_ != MysqlBulkMode::kLoadStaged) return Ok();
-  BILLFLOW_TRY(conn_->Exec(kCreateStageUpToCollation + collation, "create staging table"));
+  BILLFLOW_TRY(
+      conn_->Exec(std::string(kCreateStageUpToCollation) + collation, "create staging table"));
   return conn_->Exec("DELETE FROM billflow_stage", "clear staging");
 }
 

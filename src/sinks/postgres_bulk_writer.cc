@@ -33,7 +33,7 @@ constexpr char kFindDuplicates[] =
     "SELECT s.line_number, d.line_number FROM billflow_stage s JOIN billing_data d "
     "ON d.file_id = s.file_id AND d.id = s.id WHERE d.line_number <> s.line_number "
     "ORDER BY s.line_number";
-constexpr std::size_t kRejectCopyBytes = 1u << 20;
+constexpr std::size_t kRejectCopyBytes = 1U << 20;
 // 64 Mi bits and 3 probes: false positives (rows staged needlessly) about 0.01% of the rows at
 // 1M ids per file, 5% at 10M.
 constexpr std::size_t kFilterWords = (64u << 20) / 64;

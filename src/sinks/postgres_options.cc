@@ -74,7 +74,9 @@ Result<PostgresOptions> ParsePostgresUrl(std::string_view url) {
     } else if (key == "connect-timeout" || key == "connect_timeout") {
       const auto seconds = ParsePositiveSeconds(value);
       if (!seconds) {
-        return BadPostgresUrl(key + "=\"" + value + "\" is not a positive number of seconds");
+        std::string message(key);
+        message.append("=\"").append(value).append("\" is not a positive number of seconds");
+        return BadPostgresUrl(std::move(message));
       }
       options.connect_timeout_s = *seconds;
     } else {
