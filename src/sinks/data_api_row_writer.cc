@@ -1,9 +1,17 @@
 #include "sinks/data_api_row_writer.h"
 
-#include <charconv>
+#include "sinks/column_values.h"
+#include "sinks/data_api_values.h"
 
 namespace billflow {
 namespace {
+
+using data_api::AsExactLong;
+using data_api::Dec;
+using data_api::Long;
+using data_api::Named;
+using data_api::OptionalText;
+using data_api::Text;
 
 constexpr char kInsertRow[] =
     "INSERT INTO billing_data (file_id, id, line_number, company_name, country, city, "
@@ -19,29 +27,6 @@ constexpr char kInsertReject[] =
 constexpr std::size_t kLookupBytes = 512 * 1024;
 // JSON per id in a lookup answer besides the id itself: [{"stringValue":…},{"longValue":N}],
 constexpr std::size_t kLookupRowOverhead = 64;
-
-SqlParameter Long(const char* name, std::int64_t value) { return {name, value, TypeHint::kNone}; }
-SqlParameter Text(std::string name, std::string_view value) {
-  return {std::move(name), std::string(value), TypeHint::kNone};
-}
-SqlParameter Dec(const char* name, const Decimal& value) {
-  return {name, value.ToString(), TypeHint::kDecimal};
-}
-
-Error Named(Error error, const std::string& what) {
-  error.message = "data-api " + what + ": " + error.message;
-  return error;
-}
-
-std::optional<std::int64_t> AsLong(const SqlValue& value) {
-  if (const auto* n = std::get_if<std::int64_t>(&value)) return *n;
-  if (const auto* s = std::get_if<std::string>(&value)) {
-    std::int64_t n = 0;
-    auto [end, error] = std::from_chars(s->data(), s->data() + s->size(), n);
-    if (error == std::errc() && end == s->data() + s->size()) return n;
-  }
-  return std::nullopt;
-}
 
 }  // namespace
 
@@ -72,7 +57,7 @@ Status DataApiRowWriter::Send(const char* sql, const std::vector<SqlParameterSet
   if (sets.empty()) return Ok();
   Result<std::size_t> sent = client_->BatchExecute(sql, sets, transaction_id_);
   ++batch_requests_;
-  if (!sent) return tl::unexpected(Named(sent.error(), "batch insert"));
+  if (!sent) return tl::unexpected(Named(sent.error(), "data-api batch insert"));
   return Ok();
 }
 
@@ -84,11 +69,10 @@ Status DataApiRowWriter::FlushRejects() {
 
 Status DataApiRowWriter::AddReject(std::uint64_t line_number, std::string_view reason,
                                    std::string_view raw_line, std::string_view retry_fields) {
-  SqlParameterSet set = {
-      Long("file_id", file_id_), Long("line_number", static_cast<std::int64_t>(line_number)),
-      Text("reason", reason), SqlParameter{"raw_line", SqlBlob{std::string(raw_line)}, {}},
-      retry_fields.empty() ? SqlParameter{"retry_fields", std::monostate{}, TypeHint::kNone}
-                           : Text("retry_fields", retry_fields)};
+  SqlParameterSet set = {Long("file_id", file_id_), Long("line_number", AsBigint(line_number)),
+                         Text("reason", reason),
+                         SqlParameter{"raw_line", SqlBlob{std::string(raw_line)}, {}},
+                         OptionalText("retry_fields", retry_fields)};
   // Where the next set would pass the budget, the pending ones go first.
   const std::size_t bytes = DataApiClient::ParameterSetJson(set).size() + 1;
   if (!rejects_.sets.empty() && rejects_.bytes + bytes > limits_.max_request_bytes) {
@@ -126,10 +110,10 @@ Status DataApiRowWriter::LookUpStoredIds() {
     }
     sql += ")";
     Result<ExecuteResult> found = client_->Execute(sql, parameters, transaction_id_);
-    if (!found) return tl::unexpected(Named(found.error(), "look up stored ids"));
+    if (!found) return tl::unexpected(Named(found.error(), "data-api look up stored ids"));
     for (const std::vector<SqlValue>& record : found->records) {
       const std::string* id = record.size() == 2 ? std::get_if<std::string>(&record[0]) : nullptr;
-      std::optional<std::int64_t> line = record.size() == 2 ? AsLong(record[1]) : std::nullopt;
+      std::optional<std::int64_t> line = record.size() == 2 ? AsExactLong(record[1]) : std::nullopt;
       auto pending = id != nullptr ? pending_index_.find(*id) : pending_index_.end();
       if (pending == pending_index_.end() || !line || *line <= 0) {
         return Fail(ErrorCode::kInternal,
@@ -187,7 +171,7 @@ Status DataApiRowWriter::AddRow(const BillingRecord& row) {
     SqlParameterSet set = {
         Long("file_id", file_id_),
         Text("id", row.id),
-        Long("line_number", static_cast<std::int64_t>(row.line_number)),
+        Long("line_number", AsBigint(row.line_number)),
         Text("company_name", row.company_name),
         Text("country", row.country),
         Text("city", row.city),

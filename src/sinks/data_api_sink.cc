@@ -1,5 +1,6 @@
 #include "sinks/data_api_sink.h"
 
+#include "sinks/column_values.h"
 #include "sinks/data_api_values.h"
 #include "sinks/ledger_sql.h"
 #include "sinks/postgres_ledger_sql.h"
@@ -17,7 +18,6 @@ using data_api::Long;
 using data_api::Named;
 using data_api::OptionalText;
 using data_api::Parameters;
-using data_api::SourceKey;
 using data_api::Text;
 
 }  // namespace
@@ -66,7 +66,7 @@ Result<std::optional<LedgerEntry>> DataApiSink::ReadEntry(const std::string& sou
                   "COALESCE(version_order, ''), COALESCE(profile_sha256, '') FROM billing_files "
                   "WHERE source_sha256 = UNHEX(:key)") +
           (for_update ? " FOR UPDATE" : ""),
-      {Text("key", SourceKey(source))}, for_update ? transaction_id_ : std::string());
+      {Text("key", SourceSha256Hex(source))}, for_update ? transaction_id_ : std::string());
   return EntryOf(rows, source);
 }
 
@@ -121,9 +121,9 @@ Result<std::optional<std::int64_t>> DataApiSink::InsertEntry(const FileIdentity&
       "INSERT INTO billing_files (source, source_sha256, content_sha256, size_bytes, "
       "version_tag, version_order, status, started_at) VALUES (:source, UNHEX(:key), '', "
       ":size_bytes, :version_tag, :version_order, 'loading', UTC_TIMESTAMP(6))",
-      {Text("source", file.source), Text("key", SourceKey(file.source)),
-       Long("size_bytes", static_cast<std::int64_t>(file.size_bytes)),
-       Text("version_tag", file.version_tag), Text("version_order", file.version_order)},
+      {Text("source", file.source), Text("key", SourceSha256Hex(file.source)),
+       Long("size_bytes", AsBigint(file.size_bytes)), Text("version_tag", file.version_tag),
+       Text("version_order", file.version_order)},
       "insert ledger of " + file.source);
   // Another loader created the same source's ledger row first, or several first loads
   // deadlocked on the gap the row goes into (InnoDB picks a victim): begin again.
@@ -158,14 +158,13 @@ Status DataApiSink::WriteLoaded(const FileIdentity& file, const LoadTally& store
       "rows_read = :rows_read, rows_loaded = :rows_loaded, rows_rejected = :rows_rejected, "
       "usd_total = :usd_total, finished_at = UTC_TIMESTAMP(6), error = NULL, "
       "profile = :profile, profile_sha256 = :profile_sha256 WHERE file_id = :file_id",
-      {Text("sha", file.content_sha256),
-       Long("size_bytes", static_cast<std::int64_t>(file.size_bytes)),
+      {Text("sha", file.content_sha256), Long("size_bytes", AsBigint(file.size_bytes)),
        Text("version_tag", file.version_tag), Text("version_order", file.version_order),
-       Long("rows_read", static_cast<std::int64_t>(stored.rows_read)),
-       Long("rows_loaded", static_cast<std::int64_t>(stored.rows_loaded)),
-       Long("rows_rejected", static_cast<std::int64_t>(stored.rows_rejected)),
-       Dec("usd_total", stored.usd_total), OptionalText("profile", file.profile),
-       OptionalText("profile_sha256", file.settings_sha256), Long("file_id", file_id())},
+       Long("rows_read", AsBigint(stored.rows_read)),
+       Long("rows_loaded", AsBigint(stored.rows_loaded)),
+       Long("rows_rejected", AsBigint(stored.rows_rejected)), Dec("usd_total", stored.usd_total),
+       OptionalText("profile", file.profile), OptionalText("profile_sha256", file.settings_sha256),
+       Long("file_id", file_id())},
       transaction_id_);
   if (!updated) return tl::unexpected(Named(updated.error(), "data-api update ledger"));
   return Ok();
@@ -195,9 +194,8 @@ Status DataApiSink::UpsertFailure(const FileIdentity& file, const std::string& e
       "error = IF(status = 'loaded', error, VALUES(error)), "
       "finished_at = IF(status = 'loaded', finished_at, UTC_TIMESTAMP(6)), "
       "content_sha256 = IF(status = 'loaded', content_sha256, VALUES(content_sha256))",
-      {Text("source", file.source), Text("key", SourceKey(file.source)),
-       Text("sha", file.content_sha256),
-       Long("size_bytes", static_cast<std::int64_t>(file.size_bytes)),
+      {Text("source", file.source), Text("key", SourceSha256Hex(file.source)),
+       Text("sha", file.content_sha256), Long("size_bytes", AsBigint(file.size_bytes)),
        Text("version_tag", file.version_tag), Text("version_order", file.version_order),
        Text("error", error), OptionalText("profile", file.profile),
        OptionalText("profile_sha256", file.settings_sha256)});

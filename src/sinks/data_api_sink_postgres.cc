@@ -4,6 +4,7 @@
 // DECIMAL-hinted, text as character varying, which text columns take).
 #include <string>
 
+#include "sinks/column_values.h"
 #include "sinks/data_api_sink.h"
 #include "sinks/data_api_values.h"
 #include "sinks/ledger_sql.h"
@@ -22,11 +23,8 @@ using data_api::Parameters;
 std::string Sql(std::string_view positional) {
   return RewritePlaceholders(positional, PlaceholderStyle::kColonNamed, nullptr);
 }
-SqlArg Int(std::uint64_t value) { return SqlArg::Int(static_cast<std::int64_t>(value)); }
-// An empty value is stored as NULL (no profile, default settings).
-SqlArg OptionalText(const std::string& value) {
-  return value.empty() ? SqlArg::Null() : SqlArg::Text(value);
-}
+// A count or size as its BIGINT column holds it.
+SqlArg Int(std::uint64_t count) { return SqlArg::Int(AsBigint(count)); }
 
 }  // namespace
 
@@ -83,18 +81,22 @@ Status DataApiSink::PgWriteLoaded(const FileIdentity& file, const LoadTally& sto
                         Int(stored.rows_loaded),
                         Int(stored.rows_rejected),
                         SqlArg::Dec(stored.usd_total),
-                        OptionalText(file.profile),
-                        OptionalText(file.settings_sha256),
+                        TextOrNull<SqlArg>(file.profile),
+                        TextOrNull<SqlArg>(file.settings_sha256),
                         SqlArg::Int(file_id())};
   BILLFLOW_TRY(InTransaction(Sql(kPostgresWriteLoaded), Parameters(args), "update ledger"));
   return Ok();
 }
 
 Status DataApiSink::PgUpsertFailure(const FileIdentity& file, const std::string& error) {
-  const SqlArgs args = {
-      SqlArg::Text(file.source),      SqlArg::Text(file.content_sha256), Int(file.size_bytes),
-      SqlArg::Text(file.version_tag), SqlArg::Text(file.version_order),  SqlArg::Text(error),
-      OptionalText(file.profile),     OptionalText(file.settings_sha256)};
+  const SqlArgs args = {SqlArg::Text(file.source),
+                        SqlArg::Text(file.content_sha256),
+                        Int(file.size_bytes),
+                        SqlArg::Text(file.version_tag),
+                        SqlArg::Text(file.version_order),
+                        SqlArg::Text(error),
+                        TextOrNull<SqlArg>(file.profile),
+                        TextOrNull<SqlArg>(file.settings_sha256)};
   Result<ExecuteResult> done = client_->Execute(Sql(kPostgresUpsertFailure), Parameters(args));
   if (!done)
     return tl::unexpected(Named(done.error(), "data-api record failure of " + file.source));

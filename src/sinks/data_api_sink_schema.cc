@@ -11,14 +11,13 @@
 #include "sinks/postgres_schema.h"
 
 namespace billflow {
+namespace {
 
 using data_api::AsLong;
 using data_api::AsText;
 using data_api::Long;
 using data_api::Named;
 using data_api::Text;
-
-namespace {
 
 // A statement of one engine's dialect refused by the other engine's parser names the setting
 // that fixes it: the URL's engine parameter.

@@ -3,11 +3,7 @@
 #include <charconv>
 #include <variant>
 
-#include "sinks/stored_values.h"
-
 namespace billflow::data_api {
-
-std::string SourceKey(const std::string& source) { return SourceSha256Hex(source); }
 
 TextCell AsCell(const SqlValue& value) {
   if (const auto* s = std::get_if<std::string>(&value)) return *s;
@@ -62,6 +58,16 @@ std::int64_t AsLong(const SqlValue& value) {
   return 0;
 }
 
+std::optional<std::int64_t> AsExactLong(const SqlValue& value) {
+  if (const auto* n = std::get_if<std::int64_t>(&value)) return *n;
+  if (const auto* s = std::get_if<std::string>(&value)) {
+    std::int64_t n = 0;
+    auto [end, error] = std::from_chars(s->data(), s->data() + s->size(), n);
+    if (error == std::errc() && end == s->data() + s->size()) return n;
+  }
+  return std::nullopt;
+}
+
 std::string AsText(const SqlValue& value) {
   if (const auto* s = std::get_if<std::string>(&value)) return *s;
   if (const auto* n = std::get_if<std::int64_t>(&value)) return std::to_string(*n);
@@ -77,8 +83,8 @@ Status CheckColumns(const std::vector<SqlValue>& record, std::size_t columns,
 }
 
 SqlParameter Long(const char* name, std::int64_t value) { return {name, value, TypeHint::kNone}; }
-SqlParameter Text(const char* name, std::string_view value) {
-  return {name, std::string(value), TypeHint::kNone};
+SqlParameter Text(std::string name, std::string_view value) {
+  return {std::move(name), std::string(value), TypeHint::kNone};
 }
 SqlParameter OptionalText(const char* name, std::string_view value) {
   if (value.empty()) return {name, std::monostate{}, TypeHint::kNone};

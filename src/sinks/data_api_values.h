@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -17,18 +18,19 @@ namespace billflow::data_api {
 
 // How DataApiSink binds parameters and reads answers.
 
-// Hex SHA-256 of a source: billing_files.source_sha256 as UNHEX(:key) takes it.
-std::string SourceKey(const std::string& source);
-
 SqlParameter Long(const char* name, std::int64_t value);
-SqlParameter Text(const char* name, std::string_view value);
-// An empty value is bound as NULL (no profile, default settings).
+SqlParameter Text(std::string name, std::string_view value);
+// An empty value is bound as NULL (no profile, default settings, no retry fields): TextOrNull
+// (sinks/column_values.h) as a named parameter.
 SqlParameter OptionalText(const char* name, std::string_view value);
 // A DECIMAL-hinted string in canonical form.
 SqlParameter Dec(const char* name, const Decimal& value);
 
 // A longValue, or a stringValue holding an integer; 0 otherwise.
 std::int64_t AsLong(const SqlValue& value);
+// A longValue, or a stringValue that is an integer and nothing else; nullopt otherwise (for an
+// answer that must be checked: a lookup's line numbers).
+std::optional<std::int64_t> AsExactLong(const SqlValue& value);
 // A stringValue, longValue (as decimal text) or blobValue (its bytes); "" otherwise.
 std::string AsText(const SqlValue& value);
 // A value of an answer as FileLedger's hooks give it: NULL as nullopt, numbers as decimal

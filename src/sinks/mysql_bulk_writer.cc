@@ -1,8 +1,12 @@
 #include "sinks/mysql_bulk_writer.h"
 
 #include <algorithm>
+#include <string>
+#include <string_view>
 #include <unordered_map>
 #include <utility>
+
+#include "sinks/column_values.h"
 
 namespace billflow {
 namespace {
@@ -26,7 +30,8 @@ constexpr char kLoadDirect[] =
 constexpr char kLoadStaged[] =
     "LOAD DATA LOCAL INFILE 'billflow:stream' INTO TABLE billflow_stage CHARACTER SET utf8mb4 "
     "FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n' (";
-constexpr char kCreateStage[] =
+// Ends in COLLATE=: Start appends the collation the tables were created with.
+constexpr std::string_view kCreateStageUpToCollation =
     "CREATE TEMPORARY TABLE IF NOT EXISTS billflow_stage (id VARCHAR(64) NOT NULL, "
     "line_number BIGINT UNSIGNED NOT NULL, company_name VARCHAR(1000) NOT NULL, "
     "country VARCHAR(8) NOT NULL, city VARCHAR(1000) NOT NULL, product_line VARCHAR(1000) NOT "
@@ -50,10 +55,6 @@ constexpr char kRejectPlaceholders[] = ", (?, ?, ?, ?, ?)";
 constexpr std::size_t kIdsPerLookup = 4096;
 constexpr char kFindIds[] =
     "SELECT id, line_number FROM billing_data WHERE file_id = ? AND id IN (?";
-std::int64_t ToInt64(std::uint64_t value) { return static_cast<std::int64_t>(value); }
-
-std::uint64_t ToU64(const std::string& text) { return std::strtoull(text.c_str(), nullptr, 10); }
-
 }  // namespace
 
 MysqlBulkWriter::MysqlBulkWriter(MysqlConnection* conn, const MysqlOptions& options,
@@ -68,7 +69,8 @@ MysqlBulkWriter::MysqlBulkWriter(MysqlConnection* conn, const MysqlOptions& opti
 Status MysqlBulkWriter::Start(const std::string& collation) {
   Clear();
   if (mode_ != MysqlBulkMode::kLoadStaged) return Ok();
-  BILLFLOW_TRY(conn_->Exec(kCreateStage + collation, "create staging table"));
+  BILLFLOW_TRY(
+      conn_->Exec(std::string(kCreateStageUpToCollation) + collation, "create staging table"));
   return conn_->Exec("DELETE FROM billflow_stage", "clear staging");
 }
 
@@ -113,7 +115,7 @@ Status MysqlBulkWriter::FlushRejects(std::int64_t file_id) {
   for (const QueuedReject& reject : rejects_) {
     if (!params.empty()) sql_.append(kRejectPlaceholders);
     params.push_back(MysqlParam::Int(file_id));
-    params.push_back(MysqlParam::Int(ToInt64(reject.line_number)));
+    params.push_back(MysqlParam::Int(AsBigint(reject.line_number)));
     params.push_back(MysqlParam::Text(reject.reason));
     params.push_back(MysqlParam::Bytes(reject.raw));
     params.push_back(reject.retry_fields.empty() ? MysqlParam::Null()
@@ -212,7 +214,7 @@ Status MysqlBulkWriter::RejectDuplicates(std::int64_t file_id, std::uint64_t cou
     for (auto& r : *found_rows) stored.push_back(std::move(r));
   }
   std::unordered_map<std::string_view, std::uint64_t> first_line;
-  for (const auto& r : stored) first_line.emplace(r[0], ToU64(r[1]));
+  for (const auto& r : stored) first_line.emplace(r[0], ServerCount(r[1]));
   std::uint64_t found = 0;
   for (const auto& row : batch_.rows()) {
     const auto it = first_line.find(batch_.id(row));

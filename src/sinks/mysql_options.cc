@@ -5,7 +5,9 @@
 namespace billflow {
 namespace {
 
-tl::unexpected<Error> Bad(std::string message) { return BadServerUrl("mysql", std::move(message)); }
+tl::unexpected<Error> BadMysqlUrl(std::string message) {
+  return BadServerUrl("mysql", std::move(message));
+}
 
 }  // namespace
 
@@ -47,7 +49,7 @@ Result<MysqlOptions> ParseMysqlUrl(std::string_view url) {
   } else if (url.starts_with("mariadb://")) {
     rest = url.substr(10);
   } else {
-    return Bad("must start with mysql:// (mysql://USER@HOST[:PORT]/DB[?tls=...&ca=PATH])");
+    return BadMysqlUrl("must start with mysql:// (mysql://USER@HOST[:PORT]/DB[?tls=...&ca=PATH])");
   }
   auto parsed = ParseServerUrl(rest, "mysql", "mysql://USER@HOST/DB");
   if (!parsed) return tl::unexpected(parsed.error());
@@ -62,8 +64,8 @@ Result<MysqlOptions> ParseMysqlUrl(std::string_view url) {
   for (const auto& [key, value] : parsed->params) {
     if (key == "tls" || key == "ssl-mode" || key == "sslmode") {
       if (!ParseMysqlTlsMode(value, &options.tls)) {
-        return Bad("tls=\"" + value +
-                   "\" is not one of verify-identity, verify-ca, require, disable");
+        return BadMysqlUrl("tls=\"" + value +
+                           "\" is not one of verify-identity, verify-ca, require, disable");
       }
     } else if (key == "ca" || key == "ssl-ca") {
       options.ca_path = value;
@@ -72,15 +74,16 @@ Result<MysqlOptions> ParseMysqlUrl(std::string_view url) {
     } else if (key == "connect-timeout") {
       const auto seconds = ParsePositiveSeconds(value);
       if (!seconds) {
-        return Bad("connect-timeout=\"" + value + "\" is not a positive number of seconds");
+        return BadMysqlUrl("connect-timeout=\"" + value + "\" is not a positive number of seconds");
       }
       options.connect_timeout_s = *seconds;
     } else {
-      return Bad("unknown parameter \"" + key + "\" (known: tls, ca, secret, connect-timeout)");
+      return BadMysqlUrl("unknown parameter \"" + key +
+                         "\" (known: tls, ca, secret, connect-timeout)");
     }
   }
   if (!options.ca_path.empty() && options.tls == MysqlTlsMode::kDisable) {
-    return Bad("ca= is set but tls=disable; use tls=verify-ca or tls=verify-identity");
+    return BadMysqlUrl("ca= is set but tls=disable; use tls=verify-ca or tls=verify-identity");
   }
   return options;
 }

@@ -2,6 +2,7 @@
 
 #include "crypto/sha256.h"
 #include "sinks/bulk_row_batch.h"
+#include "sinks/column_values.h"
 #include "sinks/mysql_bulk_writer.h"
 #include "sinks/mysql_connection.h"
 #include "sinks/mysql_schema.h"
@@ -28,15 +29,6 @@ struct SourceKey {
 
 std::string LockName(const std::string& source) {
   return "billflow:" + ToHex(Sha256::Of(source)).substr(0, 48);
-}
-
-std::int64_t ToInt64(std::uint64_t value) { return static_cast<std::int64_t>(value); }
-
-std::uint64_t ToU64(const std::string& text) { return std::strtoull(text.c_str(), nullptr, 10); }
-
-// An empty value is stored as NULL (no profile, default settings).
-MysqlParam OptionalText(const std::string& text) {
-  return text.empty() ? MysqlParam::Null() : MysqlParam::Text(text);
 }
 
 }  // namespace
@@ -131,7 +123,7 @@ Result<int> MysqlSink::StoredSchemaVersion() {
   auto version = impl_->QueryValue("SELECT COALESCE(MAX(version), 0) FROM schema_version",
                                    "read schema_version");
   if (!version) return tl::unexpected(version.error());
-  return static_cast<int>(ToU64(*version));
+  return static_cast<int>(ServerCount(*version));
 }
 
 Status MysqlSink::UpgradeTables(int from_version) {
@@ -171,7 +163,7 @@ Result<std::optional<LedgerEntry>> MysqlSink::ReadEntry(const std::string& sourc
   Result<LedgerStatus> status = StoredLedgerStatus(r[1], source, Label());
   if (!status) return tl::unexpected(status.error());
   return std::optional<LedgerEntry>{
-      LedgerEntry{static_cast<std::int64_t>(ToU64(r[0])), *status, r[2], ToU64(r[3]), r[4], r[5]}};
+      LedgerEntry{AsBigint(ServerCount(r[0])), *status, r[2], ServerCount(r[3]), r[4], r[5]}};
 }
 
 Status MysqlSink::OpenFile(const FileIdentity& file) {
@@ -202,7 +194,7 @@ Result<std::optional<std::int64_t>> MysqlSink::InsertEntry(const FileIdentity& f
       "version_tag, version_order, status, started_at) VALUES (?, ?, '', ?, ?, ?, 'loading', "
       "UTC_TIMESTAMP(6))",
       {MysqlParam::Text(file.source), MysqlParam::Bytes(key.bytes()),
-       MysqlParam::Int(ToInt64(file.size_bytes)), MysqlParam::Text(file.version_tag),
+       MysqlParam::Int(AsBigint(file.size_bytes)), MysqlParam::Text(file.version_tag),
        MysqlParam::Text(file.version_order)},
       "insert ledger"));
   return std::optional<std::int64_t>{static_cast<std::int64_t>(impl_->conn->last_insert_id())};
@@ -225,11 +217,12 @@ Status MysqlSink::WriteLoaded(const FileIdentity& file, const LoadTally& stored)
       "version_order = ?, status = 'loaded', rows_read = ?, rows_loaded = ?, "
       "rows_rejected = ?, usd_total = ?, finished_at = UTC_TIMESTAMP(6), error = NULL, "
       "profile = ?, profile_sha256 = ? WHERE file_id = ?",
-      {MysqlParam::Text(file.content_sha256), MysqlParam::Int(ToInt64(file.size_bytes)),
+      {MysqlParam::Text(file.content_sha256), MysqlParam::Int(AsBigint(file.size_bytes)),
        MysqlParam::Text(file.version_tag), MysqlParam::Text(file.version_order),
-       MysqlParam::Int(ToInt64(stored.rows_read)), MysqlParam::Int(ToInt64(stored.rows_loaded)),
-       MysqlParam::Int(ToInt64(stored.rows_rejected)), MysqlParam::Text(usd),
-       OptionalText(file.profile), OptionalText(file.settings_sha256), MysqlParam::Int(file_id())},
+       MysqlParam::Int(AsBigint(stored.rows_read)), MysqlParam::Int(AsBigint(stored.rows_loaded)),
+       MysqlParam::Int(AsBigint(stored.rows_rejected)), MysqlParam::Text(usd),
+       TextOrNull<MysqlParam>(file.profile), TextOrNull<MysqlParam>(file.settings_sha256),
+       MysqlParam::Int(file_id())},
       "update ledger");
 }
 
@@ -261,10 +254,11 @@ Status MysqlSink::UpsertFailure(const FileIdentity& file, const std::string& err
       "finished_at = IF(status = 'loaded', finished_at, UTC_TIMESTAMP(6)), "
       "content_sha256 = IF(status = 'loaded', content_sha256, ?)",
       {MysqlParam::Text(file.source), MysqlParam::Bytes(key.bytes()),
-       MysqlParam::Text(file.content_sha256), MysqlParam::Int(ToInt64(file.size_bytes)),
+       MysqlParam::Text(file.content_sha256), MysqlParam::Int(AsBigint(file.size_bytes)),
        MysqlParam::Text(file.version_tag), MysqlParam::Text(file.version_order),
-       MysqlParam::Text(error), OptionalText(file.profile), OptionalText(file.settings_sha256),
-       MysqlParam::Text(error), MysqlParam::Text(file.content_sha256)},
+       MysqlParam::Text(error), TextOrNull<MysqlParam>(file.profile),
+       TextOrNull<MysqlParam>(file.settings_sha256), MysqlParam::Text(error),
+       MysqlParam::Text(file.content_sha256)},
       "record failure");
 }
 

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "core/backslash_escape.h"
+#include "sinks/column_values.h"
 
 namespace billflow {
 namespace {
@@ -32,7 +33,7 @@ constexpr char kFindDuplicates[] =
     "SELECT s.line_number, d.line_number FROM billflow_stage s JOIN billing_data d "
     "ON d.file_id = s.file_id AND d.id = s.id WHERE d.line_number <> s.line_number "
     "ORDER BY s.line_number";
-constexpr std::size_t kRejectBatchBytes = 1u << 20;
+constexpr std::size_t kRejectCopyBytes = 1U << 20;
 // 64 Mi bits and 3 probes: false positives (rows staged needlessly) about 0.01% of the rows at
 // 1M ids per file, 5% at 10M.
 constexpr std::size_t kFilterWords = (64u << 20) / 64;
@@ -47,8 +48,6 @@ void AppendHexBytea(std::string_view bytes, std::string* out) {
     out->push_back(kDigits[b & 15]);
   }
 }
-
-std::uint64_t ToU64(const std::string& text) { return std::strtoull(text.c_str(), nullptr, 10); }
 
 }  // namespace
 
@@ -98,7 +97,7 @@ Status PostgresBulkWriter::AddReject(std::int64_t file_id, std::uint64_t line_nu
                                      std::string_view reason, std::string_view raw_line,
                                      std::string_view retry_fields) {
   QueueReject(file_id, line_number, reason, raw_line, retry_fields);
-  if (rejects_.size() < kRejectBatchBytes) return Ok();
+  if (rejects_.size() < kRejectCopyBytes) return Ok();
   return FlushRejects();
 }
 
@@ -180,13 +179,13 @@ Status PostgresBulkWriter::FlushRowsSkippingDuplicates(std::int64_t file_id,
   const auto& rows = b.rows();
   std::uint64_t duplicates = 0;
   for (const auto& r : *found) {
-    const std::uint64_t line = ToU64(r[0]);
+    const std::uint64_t line = ServerCount(r[0]);
     const auto it = std::lower_bound(rows.begin(), rows.end(), line,
                                      [](const BulkRowBatch::Row& row, std::uint64_t wanted) {
                                        return row.line_number < wanted;
                                      });
     if (it == rows.end() || it->line_number != line) continue;
-    auto reason = on_duplicate_(b.id(*it), ToU64(r[1]), it->usd);
+    auto reason = on_duplicate_(b.id(*it), ServerCount(r[1]), it->usd);
     if (!reason) return tl::unexpected(reason.error());
     QueueReject(file_id, line, *reason, b.raw(*it));
     ++duplicates;

@@ -5,7 +5,7 @@
 namespace billflow {
 namespace {
 
-tl::unexpected<Error> Bad(std::string message) {
+tl::unexpected<Error> BadPostgresUrl(std::string message) {
   return BadServerUrl("postgres", std::move(message));
 }
 
@@ -49,7 +49,7 @@ Result<PostgresOptions> ParsePostgresUrl(std::string_view url) {
   } else if (url.starts_with("postgresql://")) {
     rest = url.substr(13);
   } else {
-    return Bad(
+    return BadPostgresUrl(
         "must start with postgres:// "
         "(postgres://USER@HOST[:PORT]/DB[?sslmode=...&sslrootcert=PATH])");
   }
@@ -64,8 +64,8 @@ Result<PostgresOptions> ParsePostgresUrl(std::string_view url) {
   for (const auto& [key, value] : parsed->params) {
     if (key == "sslmode") {
       if (!ParsePgSslMode(value, &options.ssl_mode)) {
-        return Bad("sslmode=\"" + value +
-                   "\" is not one of verify-full, verify-ca, require, disable");
+        return BadPostgresUrl("sslmode=\"" + value +
+                              "\" is not one of verify-full, verify-ca, require, disable");
       }
     } else if (key == "sslrootcert") {
       options.ca_path = value;
@@ -74,18 +74,21 @@ Result<PostgresOptions> ParsePostgresUrl(std::string_view url) {
     } else if (key == "connect-timeout" || key == "connect_timeout") {
       const auto seconds = ParsePositiveSeconds(value);
       if (!seconds) {
-        return Bad(key + "=\"" + value + "\" is not a positive number of seconds");
+        std::string message(key);
+        message.append("=\"").append(value).append("\" is not a positive number of seconds");
+        return BadPostgresUrl(std::move(message));
       }
       options.connect_timeout_s = *seconds;
     } else {
-      return Bad("unknown parameter \"" + key +
-                 "\" (known: sslmode, sslrootcert, secret, connect-timeout)");
+      return BadPostgresUrl("unknown parameter \"" + key +
+                            "\" (known: sslmode, sslrootcert, secret, connect-timeout)");
     }
   }
   if (!options.ca_path.empty() &&
       (options.ssl_mode == PgSslMode::kDisable || options.ssl_mode == PgSslMode::kRequire)) {
-    return Bad("sslrootcert= is set but sslmode=" + std::string(PgSslModeName(options.ssl_mode)) +
-               " does not check certificates; use sslmode=verify-ca or sslmode=verify-full");
+    return BadPostgresUrl(
+        "sslrootcert= is set but sslmode=" + std::string(PgSslModeName(options.ssl_mode)) +
+        " does not check certificates; use sslmode=verify-ca or sslmode=verify-full");
   }
   return options;
 }

@@ -2,6 +2,7 @@
 
 #include "crypto/sha256.h"
 #include "sinks/bulk_row_batch.h"
+#include "sinks/column_values.h"
 #include "sinks/postgres_bulk_writer.h"
 #include "sinks/postgres_connection.h"
 #include "sinks/postgres_ledger_sql.h"
@@ -9,18 +10,6 @@
 #include "sinks/stored_values.h"
 
 namespace billflow {
-namespace {
-
-std::int64_t ToInt64(std::uint64_t value) { return static_cast<std::int64_t>(value); }
-
-std::uint64_t ToU64(const std::string& text) { return std::strtoull(text.c_str(), nullptr, 10); }
-
-// An empty value is stored as NULL (no profile, default settings).
-PgParam OptionalText(const std::string& text) {
-  return text.empty() ? PgParam::Null() : PgParam::Text(text);
-}
-
-}  // namespace
 
 struct PostgresSink::Impl {
   PostgresOptions options;
@@ -100,7 +89,7 @@ Status PostgresSink::CreateTables() {
 Result<int> PostgresSink::StoredSchemaVersion() {
   auto version = impl_->QueryValue(kPostgresStoredVersion, "read schema_version");
   if (!version) return tl::unexpected(version.error());
-  return static_cast<int>(ToU64(*version));
+  return static_cast<int>(ServerCount(*version));
 }
 
 Status PostgresSink::UpgradeTables(int from_version) {
@@ -140,7 +129,7 @@ Result<std::optional<LedgerEntry>> PostgresSink::ReadEntry(const std::string& so
   Result<LedgerStatus> status = StoredLedgerStatus(r[1], source, Label());
   if (!status) return tl::unexpected(status.error());
   return std::optional<LedgerEntry>{
-      LedgerEntry{static_cast<std::int64_t>(ToU64(r[0])), *status, r[2], ToU64(r[3]), r[4], r[5]}};
+      LedgerEntry{AsBigint(ServerCount(r[0])), *status, r[2], ServerCount(r[3]), r[4], r[5]}};
 }
 
 Status PostgresSink::OpenFile(const FileIdentity& file) {
@@ -165,7 +154,7 @@ Status PostgresSink::ClearFile(std::int64_t file_id) {
 Result<std::optional<std::int64_t>> PostgresSink::InsertEntry(const FileIdentity& file) {
   auto rows =
       impl_->conn->Query(kPostgresInsertEntry,
-                         {PgParam::Text(file.source), PgParam::Int(ToInt64(file.size_bytes)),
+                         {PgParam::Text(file.source), PgParam::Int(AsBigint(file.size_bytes)),
                           PgParam::Text(file.version_tag), PgParam::Text(file.version_order)},
                          "insert ledger");
   if (!rows) {
@@ -175,7 +164,7 @@ Result<std::optional<std::int64_t>> PostgresSink::InsertEntry(const FileIdentity
   if (rows->empty()) {
     return Fail(ErrorCode::kInternal, Label() + ": insert ledger returned no file_id");
   }
-  return std::optional<std::int64_t>{static_cast<std::int64_t>(ToU64(rows->front().front()))};
+  return std::optional<std::int64_t>{AsBigint(ServerCount(rows->front().front()))};
 }
 
 Status PostgresSink::AddRow(const BillingRecord& row) {
@@ -194,11 +183,12 @@ Status PostgresSink::WriteLoaded(const FileIdentity& file, const LoadTally& stor
   AppendDecimal(stored.usd_total, &usd);
   return impl_->conn->Exec(
       kPostgresWriteLoaded,
-      {PgParam::Text(file.content_sha256), PgParam::Int(ToInt64(file.size_bytes)),
+      {PgParam::Text(file.content_sha256), PgParam::Int(AsBigint(file.size_bytes)),
        PgParam::Text(file.version_tag), PgParam::Text(file.version_order),
-       PgParam::Int(ToInt64(stored.rows_read)), PgParam::Int(ToInt64(stored.rows_loaded)),
-       PgParam::Int(ToInt64(stored.rows_rejected)), PgParam::Text(usd), OptionalText(file.profile),
-       OptionalText(file.settings_sha256), PgParam::Int(file_id())},
+       PgParam::Int(AsBigint(stored.rows_read)), PgParam::Int(AsBigint(stored.rows_loaded)),
+       PgParam::Int(AsBigint(stored.rows_rejected)), PgParam::Text(usd),
+       TextOrNull<PgParam>(file.profile), TextOrNull<PgParam>(file.settings_sha256),
+       PgParam::Int(file_id())},
       "update ledger");
 }
 
@@ -217,12 +207,13 @@ void PostgresSink::RollbackTransaction() noexcept { impl_->Rollback(); }
 
 Status PostgresSink::UpsertFailure(const FileIdentity& file, const std::string& error) {
   impl_->Rollback();
-  return impl_->conn->Exec(kPostgresUpsertFailure,
-                           {PgParam::Text(file.source), PgParam::Text(file.content_sha256),
-                            PgParam::Int(ToInt64(file.size_bytes)), PgParam::Text(file.version_tag),
-                            PgParam::Text(file.version_order), PgParam::Text(error),
-                            OptionalText(file.profile), OptionalText(file.settings_sha256)},
-                           "record failure");
+  return impl_->conn->Exec(
+      kPostgresUpsertFailure,
+      {PgParam::Text(file.source), PgParam::Text(file.content_sha256),
+       PgParam::Int(AsBigint(file.size_bytes)), PgParam::Text(file.version_tag),
+       PgParam::Text(file.version_order), PgParam::Text(error), TextOrNull<PgParam>(file.profile),
+       TextOrNull<PgParam>(file.settings_sha256)},
+      "record failure");
 }
 
 SqlDialect PostgresSink::dialect() const { return SqlDialect::kPostgres; }
