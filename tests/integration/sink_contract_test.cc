@@ -381,7 +381,8 @@ TEST_P(SinkContractTest, ConcurrentLoadsOfOneFileSerializeAndLoadOnce) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, SinkContractTest,
-                         ::testing::Values("sqlite", "mysql", "postgres", "data_api"),
+                         ::testing::Values("sqlite", "mysql", "postgres", "data_api",
+                                           "data_api_postgres"),
                          [](const auto& param_info) { return param_info.param; });
 
 }  // namespace
