@@ -5,6 +5,7 @@ MariaDB/MySQL server (pymysql), or Aurora PostgreSQL over a PostgreSQL server (p
   /usr/bin/python3 tools/data_api_emulator.py --mysql-port P [--mysql-host 127.0.0.1]
       [--mysql-user U] [--mysql-password PW] [--resuming N]
       [--access-key ID] [--secret-key KEY] [--region us-east-1] [--request-log FILE]
+      [--exit-on-stdin-eof]
   /usr/bin/python3 tools/data_api_emulator.py --engine postgres --pg-port P [--pg-host H]
       [--pg-user U] [--pg-password PW] [--pg-database DB] [same options as above]
 
@@ -25,6 +26,9 @@ later call on it is TransactionNotFoundException "Transaction has been aborted d
 from a previous call". --request-log FILE appends one JSON line per
 request ({"t_ns", "op", "bytes", "parameter_sets", "status", "records", "answer_bytes"}: the
 rows an answer holds and its size) to count calls per file and what they read.
+--exit-on-stdin-eof ends the emulator once its stdin reaches end of file: a parent that keeps
+the write end of a pipe there stops it by exiting, even by crashing (an orphaned emulator would
+otherwise hold the parent's stdout and stderr open, and ctest waits for those until its timeout).
 """
 import argparse
 import base64
@@ -69,6 +73,15 @@ def field(value):
     return {"stringValue": str(value)}
 
 
+def exit_on_stdin_eof():
+    """Waits for the end of stdin, then exits at once: a request thread blocked on a database
+    lock must not keep the process alive, and the server rolls back the transactions of the
+    connections that close with it."""
+    while sys.stdin.buffer.read(4096):
+        pass
+    os._exit(0)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--mysql-host", default="127.0.0.1")
@@ -86,6 +99,8 @@ def main():
     parser.add_argument("--secret-key", default="billflow-test-secret")
     parser.add_argument("--region", default="us-east-1")
     parser.add_argument("--request-log", help="append one JSON line per request")
+    parser.add_argument("--exit-on-stdin-eof", action="store_true",
+                        help="exit when stdin reaches end of file (the parent is gone)")
     args = parser.parse_args()
     if (args.mysql_port if args.engine == "mysql" else args.pg_port) is None:
         parser.error(f"--engine {args.engine} needs --{'mysql' if args.engine == 'mysql' else 'pg'}-port")
@@ -282,6 +297,8 @@ def main():
                 self.record_request(body, error.status, document)
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    if args.exit_on_stdin_eof:
+        threading.Thread(target=exit_on_stdin_eof, daemon=True).start()
     print(server.server_address[1], flush=True)
     try:
         server.serve_forever()

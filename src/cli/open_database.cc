@@ -1,5 +1,8 @@
 #include "cli/open_database.h"
 
+#include <atomic>
+#include <memory>
+
 #include "aws/secrets_client.h"
 #include "cli/aws_context.h"
 #include "sinks/data_api_sink.h"
@@ -12,12 +15,26 @@
 namespace billflow {
 namespace {
 
-template <typename Sink>
-Result<std::unique_ptr<Database>> Migrated(Result<std::unique_ptr<Sink>> opened) {
-  if (!opened) return tl::unexpected(opened.error());
-  BILLFLOW_TRY((*opened)->Migrate());
-  return std::unique_ptr<Database>(std::move(*opened));
-}
+// A factory brings the schema up to date on its first connection only; the connections the retry
+// loop opens after a lost one find it done. (Migrating on each of them cost every reconnect the
+// schema's statements again: on Aurora PostgreSQL through the Data API a transaction of ten
+// requests, whose own COMMIT could fail the file's retry on a link that was still failing.)
+// Copies of a factory share the one flag.
+class MigrateOnce {
+ public:
+  template <typename Sink>
+  Result<std::unique_ptr<Database>> operator()(Result<std::unique_ptr<Sink>> opened) const {
+    if (!opened) return tl::unexpected(opened.error());
+    if (!done_->load()) {
+      BILLFLOW_TRY((*opened)->Migrate());
+      done_->store(true);
+    }
+    return std::unique_ptr<Database>(std::move(*opened));
+  }
+
+ private:
+  std::shared_ptr<std::atomic<bool>> done_ = std::make_shared<std::atomic<bool>>(false);
+};
 
 // A password from the configuration (BILLFLOW_DB_PASSWORD or --password-file), if any.
 template <typename Options>
@@ -44,23 +61,24 @@ Result<DatabaseFactory> SecretFactory(const Config& config, Options options) {
         : http(std::move(http_options)), client(&http, std::move(aws), SystemClock()) {}
   };
   auto secrets = std::make_shared<Secrets>(aws_context.HttpOptions(), *aws);
-  return DatabaseFactory([secrets, options]() -> Result<std::unique_ptr<Database>> {
-    const auto connect = [&](const DbSecret& secret) {
-      Options with_secret = options;
-      if (!secret.username.empty()) with_secret.user = secret.username;
-      with_secret.password_provider = [password = secret.password]() -> Result<std::string> {
-        return password;
-      };
-      return Migrated(Sink::Open(with_secret));
-    };
-    auto secret = secrets->client.GetDbSecret(options.secret_id);
-    if (!secret) return tl::unexpected(secret.error());
-    auto db = connect(*secret);
-    if (db || db.error().code != ErrorCode::kPermissionDenied) return db;
-    auto rotated = secrets->client.RefreshDbSecret(options.secret_id);
-    if (!rotated) return tl::unexpected(rotated.error());
-    return connect(*rotated);
-  });
+  return DatabaseFactory(
+      [secrets, options, migrated = MigrateOnce()]() -> Result<std::unique_ptr<Database>> {
+        const auto connect = [&](const DbSecret& secret) {
+          Options with_secret = options;
+          if (!secret.username.empty()) with_secret.user = secret.username;
+          with_secret.password_provider = [password = secret.password]() -> Result<std::string> {
+            return password;
+          };
+          return migrated(Sink::Open(with_secret));
+        };
+        auto secret = secrets->client.GetDbSecret(options.secret_id);
+        if (!secret) return tl::unexpected(secret.error());
+        auto db = connect(*secret);
+        if (db || db.error().code != ErrorCode::kPermissionDenied) return db;
+        auto rotated = secrets->client.RefreshDbSecret(options.secret_id);
+        if (!rotated) return tl::unexpected(rotated.error());
+        return connect(*rotated);
+      });
 }
 
 // A server backend: the password from the configuration, or user and password from a secret.
@@ -69,7 +87,8 @@ Result<DatabaseFactory> ServerFactory(const Config& config, Result<Options> opti
   if (!options) return tl::unexpected(options.error());
   if (!options->secret_id.empty()) return SecretFactory<Sink>(config, *options);
   UseConfiguredPassword(config, &*options);
-  return DatabaseFactory([options = *options] { return Migrated(Sink::Open(options)); });
+  return DatabaseFactory(
+      [options = *options, migrated = MigrateOnce()] { return migrated(Sink::Open(options)); });
 }
 
 }  // namespace
@@ -83,7 +102,8 @@ Result<DatabaseFactory> MakeDatabaseFactory(const Config& config) {
       return Fail(ErrorCode::kInvalidArgument,
                   "--db sqlite: needs a file path, e.g. sqlite:billflow.db");
     }
-    return DatabaseFactory([path] { return Migrated(SqliteSink::Open({path})); });
+    return DatabaseFactory(
+        [path, migrated = MigrateOnce()] { return migrated(SqliteSink::Open({path})); });
   }
   if (url.rfind("mysql://", 0) == 0 || url.rfind("mariadb://", 0) == 0) {
     return ServerFactory<MysqlSink>(config, ParseMysqlUrl(url));
@@ -99,11 +119,11 @@ Result<DatabaseFactory> MakeDatabaseFactory(const Config& config) {
     if (!aws) return tl::unexpected(aws.error());
     DataApiSinkOptions options;
     options.dialect = parsed->dialect;
-    return DatabaseFactory(
-        [target = parsed->target, options, aws = *aws, http = aws_context.HttpOptions()] {
-          return Migrated(Result<std::unique_ptr<DataApiSink>>(DataApiSink::Create(
-              std::make_unique<CurlHttpClient>(http), aws, target, SystemClock(), options)));
-        });
+    return DatabaseFactory([target = parsed->target, options, aws = *aws,
+                            http = aws_context.HttpOptions(), migrated = MigrateOnce()] {
+      return migrated(Result<std::unique_ptr<DataApiSink>>(DataApiSink::Create(
+          std::make_unique<CurlHttpClient>(http), aws, target, SystemClock(), options)));
+    });
   }
   return Fail(ErrorCode::kInvalidArgument,
               "unknown database URL \"" + url +

@@ -54,11 +54,12 @@ aws_lib_init() {
 }
 
 # aws_start NAME CMD… : starts CMD, waits for the port it prints, sets ${NAME}_PORT and ${NAME}_PID.
+# CMD's stdin is the file AWS_START_STDIN names (a background command's is /dev/null otherwise).
 aws_start() {
   local name=$1
   shift
   local out="$AWS_TMP/$name.out"
-  "$@" >"$out" 2>"$AWS_TMP/$name.err" &
+  "$@" <"${AWS_START_STDIN:-/dev/null}" >"$out" 2>"$AWS_TMP/$name.err" &
   local pid=$!
   AWS_LIB_PIDS+=("$pid")
   for _ in $(seq 1 100); do

@@ -156,6 +156,31 @@ if [ "$engine" = postgres ]; then
     "postgres: bigint, float8, boolean, bytea and NULL come back as the service types them"
 fi
 
+# --exit-on-stdin-eof (how the contract suite's fixture runs it): the emulator ends when the
+# process holding its stdin pipe dies, even by SIGKILL in the middle of a transaction, and that
+# transaction is rolled back. (An orphaned emulator held a crashed test's stderr open, and ctest
+# waited for it until the 300 s timeout.)
+mkfifo "$AWS_TMP/emulator.stdin"
+sleep 600 >"$AWS_TMP/emulator.stdin" &  # stands for the test process: the only writer
+holder=$!
+AWS_LIB_PIDS+=("$holder")
+AWS_START_STDIN="$AWS_TMP/emulator.stdin" aws_start_data_api --exit-on-stdin-eof
+tx=$(/usr/bin/aws --endpoint-url "$DATA_URL" rds-data begin-transaction "${arn[@]}" --query transactionId --output text)
+/usr/bin/aws --endpoint-url "$DATA_URL" rds-data execute-statement "${arn[@]}" --transaction-id "$tx" \
+  --sql "INSERT INTO t (id) VALUES ('orphaned')" >/dev/null
+kill -KILL "$holder"
+answering=yes
+for _ in $(seq 1 50); do
+  if ! (exec 3<>"/dev/tcp/127.0.0.1/$DATA_PORT") 2>/dev/null; then answering=no; break; fi
+  sleep 0.1
+done
+check_eq "$answering" "no" "--exit-on-stdin-eof: the emulator stops within 5 s of its stdin's writer being killed"
+status=0
+wait "$DATA_PID" || status=$?
+check_eq "$status" "0" "--exit-on-stdin-eof: the emulator exits with status 0"
+check_eq "$(aws_sql "SELECT COUNT(*) FROM t WHERE id = 'orphaned'")" "0" \
+  "--exit-on-stdin-eof: the open transaction of the emulator that ended is rolled back"
+
 if [ "$ASSERT_FAILURES" -ne 0 ]; then
   echo "logs kept in $AWS_TMP" >&2
   export AWS_KEEP_TMP=1  # read by aws_lib.sh's exit trap

@@ -1,7 +1,7 @@
 // The fixture of the sink contract suite (sink_contract_test.cc and the files beside it that
 // add cases): one fresh, migrated database of each backend (SQLite, MySQL, PostgreSQL, Data API)
-// per case. The Data API backend runs through tools/data_api_emulator.py over the MariaDB the
-// MySQL backend uses.
+// per case. The Data API backends run through tools/data_api_emulator.py over the MariaDB the
+// MySQL backend uses (data_api) or the PostgreSQL server (data_api_postgres).
 #ifndef BILLFLOW_TESTS_INTEGRATION_SINK_CONTRACT_FIXTURE_H_
 #define BILLFLOW_TESTS_INTEGRATION_SINK_CONTRACT_FIXTURE_H_
 

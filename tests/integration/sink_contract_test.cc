@@ -1,9 +1,8 @@
 // The same cases against every Database backend, so SQLite, MySQL, PostgreSQL and the Data
 // API cannot drift. Each case gets a fresh, migrated database; assertions go through the Database
 // interface, or through SQL that reads the same on every dialect. The Data API backend runs
-// through tools/data_api_emulator.py over the MariaDB the MySQL backend uses (data_api). The
-// fixture also knows "data_api_postgres" (the emulator's PostgreSQL engine), not listed yet: its
-// cases time out in the fixture (under investigation), while the CLI path works.
+// through tools/data_api_emulator.py over the MariaDB the MySQL backend uses (data_api) and, with
+// the emulator's PostgreSQL engine, over the PostgreSQL server (data_api_postgres).
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -381,7 +380,8 @@ TEST_P(SinkContractTest, ConcurrentLoadsOfOneFileSerializeAndLoadOnce) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, SinkContractTest,
-                         ::testing::Values("sqlite", "mysql", "postgres", "data_api"),
+                         ::testing::Values("sqlite", "mysql", "postgres", "data_api",
+                                           "data_api_postgres"),
                          [](const auto& param_info) { return param_info.param; });
 
 }  // namespace
