@@ -1,8 +1,9 @@
 // PostgreSQL-only behaviour against the throwaway servers of scripts/postgres-test-server.sh:
 // TLS modes and their refusals (before any credential is sent), a password that never shows,
 // a terminated backend classified as retryable with nothing stored, the example files' exact
-// totals, and tables upgraded from version 1 that match fresh ones column for column. The semantics
-// shared with every backend are in sink_contract_test.cc.
+// totals, tables upgraded from version 1 that match fresh ones column for column, and the
+// guard that replaced the file_id foreign keys. The semantics shared with every backend are in
+// sink_contract_test.cc.
 #include "sinks/postgres_sink.h"
 
 #include <gtest/gtest.h>
@@ -13,6 +14,7 @@
 #include "mysql_test_support.h"
 #include "postgres_test_support.h"
 #include "sink_contract_fixture.h"
+#include "sinks/postgres_connection.h"
 
 namespace billflow {
 namespace {
@@ -200,6 +202,49 @@ TEST_F(PostgresSinkTest, TablesUpgradedFromVersionOneMatchFreshOnesColumnForColu
   EXPECT_NE(want.find("billing_rejects.retry_fields text   YES"), std::string::npos) << want;
   EXPECT_EQ(upgraded.Query(kColumnsQuery), want);
   EXPECT_EQ(upgraded.Query("SELECT MAX(version) FROM schema_version"), "3");
+}
+
+// A database made when billing_data and billing_rejects had foreign keys to billing_files
+// loses them on its next migration; deleting or renumbering a file that still has rows or
+// rejects is refused by the guard trigger instead, with the foreign key's SQLSTATE.
+TEST_F(PostgresSinkTest, FileForeignKeysGiveWayToAGuardOnFilesWithRows) {
+  const auto exec = [this](const std::string& sql) {
+    return testing::PostgresExec(*env_, database_, sql);
+  };
+  ASSERT_NE(Open(env_->Options(database_)), nullptr);
+  EXPECT_EQ(Query("SELECT COUNT(*) FROM pg_constraint WHERE contype = 'f'"), "0");
+  ASSERT_TRUE(exec(
+      "ALTER TABLE billing_data ADD FOREIGN KEY (file_id) REFERENCES billing_files (file_id)"));
+  ASSERT_TRUE(exec(
+      "ALTER TABLE billing_rejects ADD FOREIGN KEY (file_id) REFERENCES billing_files (file_id)"));
+  ASSERT_EQ(Query("SELECT COUNT(*) FROM pg_constraint WHERE contype = 'f'"), "2");
+  auto sink = Open(env_->Options(database_));  // migrates again
+  ASSERT_NE(sink, nullptr);
+  EXPECT_EQ(Query("SELECT COUNT(*) FROM pg_constraint WHERE contype = 'f'"), "0");
+  const auto path = dir_.Write("one.csv", std::string(kHeader) +
+                                              "1,Co,US,Miami,P,I,2025-06-02,USD,10.50\n"
+                                              "2,Co,US,Miami,P,I,2025-06-31,USD,1\n");
+  const auto loaded = LoadFile(path, sink.get());
+  ASSERT_EQ(loaded.status, FileStatus::kLoaded) << loaded.error;
+  auto conn = PgConnection::Open(env_->Options(database_));
+  ASSERT_TRUE(conn) << conn.error().message;
+  const std::string refused =
+      ": billing_files row 1 still has rows in billing_data or billing_rejects: delete those "
+      "first (SQLSTATE 23503)";
+  Status deleted = (*conn)->Exec("DELETE FROM billing_files", "delete files");
+  ASSERT_FALSE(deleted);
+  EXPECT_EQ(deleted.error().message,
+            "postgres " + Target(env_->port, database_) + ": delete files" + refused);
+  Status renumbered = (*conn)->Exec("UPDATE billing_files SET file_id = 7", "renumber files");
+  ASSERT_FALSE(renumbered);
+  EXPECT_EQ(renumbered.error().message,
+            "postgres " + Target(env_->port, database_) + ": renumber files" + refused);
+  EXPECT_TRUE((*conn)->Exec("UPDATE billing_files SET status = 'failed'", "update a file"));
+  ASSERT_TRUE(exec("DELETE FROM billing_data"));
+  EXPECT_FALSE((*conn)->Exec("DELETE FROM billing_files", "delete files"));  // a reject is left
+  ASSERT_TRUE(exec("DELETE FROM billing_rejects"));
+  EXPECT_TRUE((*conn)->Exec("DELETE FROM billing_files", "delete files"));
+  EXPECT_EQ(Query("SELECT COUNT(*) FROM billing_files"), "0");
 }
 
 }  // namespace
