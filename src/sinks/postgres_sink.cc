@@ -52,10 +52,11 @@ struct PostgresSink::Impl {
     }
     return Ok();
   }
+  // The writer first: its COPY may be open.
   void Rollback() noexcept {
+    if (writer) writer->Clear();
     if (in_transaction) (void)conn->Exec("ROLLBACK", "rollback");
     in_transaction = false;
-    if (writer) writer->Clear();
   }
 };
 

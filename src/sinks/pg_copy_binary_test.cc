@@ -1,0 +1,69 @@
+#include "sinks/pg_copy_binary.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace billflow {
+namespace {
+
+std::string Hex(const std::string& bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  for (const char c : bytes) {
+    const auto b = static_cast<unsigned char>(c);
+    out.push_back(kDigits[b >> 4]);
+    out.push_back(kDigits[b & 15]);
+  }
+  return out;
+}
+
+std::string Numeric(__int128 units, int scale) {
+  char field[kPgNumericMaxBytes];
+  char* end = PutPgNumeric(Decimal(units, scale), field);
+  return Hex(std::string(field, end));
+}
+
+// Hex digits written in groups: "0001 ffff" is "0001ffff".
+std::string Grouped(std::string_view groups) {
+  std::string out(groups);
+  std::erase(out, ' ');
+  return out;
+}
+
+// As the server's numeric_send writes them (SELECT numeric_send(-105.0000)), after the field's
+// length: ndigits, weight, sign, dscale, then the base-10000 digits.
+TEST(PgCopyBinaryTest, NumericIsBase10000DigitsAroundTheDecimalPoint) {
+  EXPECT_EQ(Numeric(-1050000, 4), Grouped("0000000a 0001 0000 4000 0004 0069"));
+  EXPECT_EQ(Numeric(79, 2), Grouped("0000000a 0001 ffff 0000 0002 1edc"));
+  EXPECT_EQ(Numeric(1234567890123, 4), Grouped("00000010 0004 0002 0000 0004 0001 0929 1a85 007b"));
+  EXPECT_EQ(Numeric(12345, 10), Grouped("0000000c 0002 fffe 0000 000a 007b 1194"));
+  EXPECT_EQ(Numeric(10000, 0), Grouped("0000000a 0001 0001 0000 0000 0001"));
+}
+
+TEST(PgCopyBinaryTest, ZeroHasNoDigitsAndKeepsItsScale) {
+  EXPECT_EQ(Numeric(0, 2), Grouped("00000008 0000 0000 0000 0002"));
+  EXPECT_EQ(Numeric(0, 0), Grouped("00000008 0000 0000 0000 0000"));
+}
+
+TEST(PgCopyBinaryTest, DateCountsDaysFrom2000) {
+  char fields[3 * kPgDateBytes];
+  char* at = PutPgDate(CivilDate{2000, 1, 1}, fields);
+  at = PutPgDate(CivilDate{1970, 1, 1}, at);
+  at = PutPgDate(CivilDate{2023, 5, 1}, at);
+  EXPECT_EQ(Hex(std::string(fields, at)),
+            Grouped("00000004 00000000 00000004 ffffd533 00000004 00002149"));
+}
+
+TEST(PgCopyBinaryTest, TextAndBigintCarryTheirLength) {
+  char fields[kPgTupleStartBytes + 4 + 3 + kPgInt8Bytes];
+  char* at = PutPgTupleStart(2, fields);
+  at = PutPgText("a\tb", at);
+  at = PutPgInt8(-2, at);
+  EXPECT_EQ(at, fields + sizeof fields);
+  EXPECT_EQ(Hex(std::string(fields, at)),
+            Grouped("0002 00000003 610962 00000008 fffffffffffffffe"));
+}
+
+}  // namespace
+}  // namespace billflow
