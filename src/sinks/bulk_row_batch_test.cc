@@ -2,8 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include "sinks/hex_for_tests.h"
+
 namespace billflow {
 namespace {
+
+using testing::Grouped;
+using testing::Hex;
 
 BillingRecord Record() {
   BillingRecord row;
@@ -59,24 +64,6 @@ TEST(BulkRowBatchTest, SqlValuesQuoteEverything) {
       "(3,'a\tb',12,'O\\'Brien \\\\ \\\"Co\\\"\\nLtd','US','Zürich','P','I','2023-05-01','USD',"
       "-105.0000,0.79,-82.95,'2023-05-01','rates\tfile')";
   EXPECT_EQ(batch.data(), one + "," + one);
-}
-
-std::string Hex(std::string_view bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  for (const char c : bytes) {
-    const auto b = static_cast<unsigned char>(c);
-    out.push_back(kDigits[b >> 4]);
-    out.push_back(kDigits[b & 15]);
-  }
-  return out;
-}
-
-// Hex digits written in groups: "0001 ffff" is "0001ffff".
-std::string Grouped(std::string_view groups) {
-  std::string out(groups);
-  std::erase(out, ' ');
-  return out;
 }
 
 // PostgreSQL's COPY column lists (postgres_bulk_writer.cc) follow this order: file_id, then

@@ -4,31 +4,18 @@
 
 #include <string>
 
+#include "sinks/hex_for_tests.h"
+
 namespace billflow {
 namespace {
 
-std::string Hex(const std::string& bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  for (const char c : bytes) {
-    const auto b = static_cast<unsigned char>(c);
-    out.push_back(kDigits[b >> 4]);
-    out.push_back(kDigits[b & 15]);
-  }
-  return out;
-}
+using testing::Grouped;
+using testing::Hex;
 
 std::string Numeric(__int128 units, int scale) {
   char field[kPgNumericMaxBytes];
   char* end = PutPgNumeric(Decimal(units, scale), field);
   return Hex(std::string(field, end));
-}
-
-// Hex digits written in groups: "0001 ffff" is "0001ffff".
-std::string Grouped(std::string_view groups) {
-  std::string out(groups);
-  std::erase(out, ' ');
-  return out;
 }
 
 // As the server's numeric_send writes them (SELECT numeric_send(-105.0000)), after the field's

@@ -97,19 +97,19 @@ Status PostgresBulkWriter::AddRow(const BillingRecord& row, std::int64_t file_id
   return StreamRows(false);
 }
 
-// The batch's COPY opens with its first row and is sent as it grows, so the server copies
-// while the next rows are read and converted; the batch stays buffered until the COPY ends, in
-// case it meets a duplicate key.
+// The batch's COPY opens once kStreamBytes of it are ready and is sent as it grows, so the
+// server copies while the next rows are read and converted; the batch stays buffered until the
+// COPY ends, in case it meets a duplicate key.
 Status PostgresBulkWriter::StreamRows(bool all) {
-  if (!conn_->in_copy()) {
-    BILLFLOW_TRY(conn_->Exec("SAVEPOINT billflow_batch", "savepoint"));
-    BILLFLOW_TRY(conn_->BeginCopy(kCopyRows, "copy rows"));
-    sent_ = 0;
-  }
+  if (!conn_->in_copy()) sent_ = 0;
   const std::string& data = batch_.data();
   // The trailer moves with every row: it goes last.
   const std::size_t ready = all ? data.size() : data.size() - kPgCopyBinaryTrailer.size();
   if (!all && ready - sent_ < kStreamBytes) return Ok();
+  if (!conn_->in_copy()) {
+    BILLFLOW_TRY(conn_->Exec("SAVEPOINT billflow_batch", "savepoint"));
+    BILLFLOW_TRY(conn_->BeginCopy(kCopyRows, "copy rows"));
+  }
   BILLFLOW_TRY(
       conn_->PutCopyData(std::string_view(data).substr(sent_, ready - sent_), "copy rows"));
   sent_ = ready;
@@ -122,6 +122,11 @@ Status PostgresBulkWriter::AddReject(std::int64_t file_id, std::uint64_t line_nu
   QueueReject(file_id, line_number, reason, raw_line, retry_fields);
   if (rejects_.size() < kRejectBatchBytes) return Ok();
   return FlushRejects(file_id);
+}
+
+Status PostgresBulkWriter::EndCopy(std::int64_t file_id) {
+  if (!conn_->in_copy()) return Ok();
+  return FlushRows(file_id);
 }
 
 Status PostgresBulkWriter::Flush(std::int64_t file_id) {

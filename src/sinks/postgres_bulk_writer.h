@@ -19,16 +19,16 @@ namespace billflow {
 // The bulk path of PostgresSink inside one file's transaction: rows are buffered up to
 // `batch_bytes` and sent with one `COPY billing_data FROM STDIN` each, in the binary format
 // (the server parses no text: a third less of its CPU than the text format, bench/RESULTS.md);
-// rejects likewise into billing_rejects, in the text format. A batch's COPY opens with its
-// first row and is streamed as the batch grows (the server copies while billflow reads on), so
-// between AddRow calls the connection may be inside a COPY and must run nothing else: Flush
-// and Clear end it. A COPY stops at the first duplicate key, so a Bloom filter of
-// the file's ids (8 MiB) sends every row whose id may have been seen before to a second batch
-// of suspects, written through a temporary staging table with ON CONFLICT DO NOTHING after the
-// rows before it; every row that was not stored goes to `on_duplicate(id, first_line, usd)`,
-// whose reason is stored as its reject. The filter never misses a repeated id; should a COPY
-// meet a duplicate anyway, it runs under a savepoint and its batch takes the staged path. `conn`
-// must outlive the writer. Not thread-safe.
+// rejects likewise into billing_rejects, in the text format. A batch's COPY opens once 64 KiB
+// of it are ready and is streamed as the batch grows (the server copies while billflow reads
+// on), so between AddRow calls the connection may be inside a COPY and can run nothing else
+// until EndCopy, Flush or Clear ends it. A COPY stops at the first duplicate key, so a Bloom filter
+// of the file's ids (8 MiB) sends every row whose id may have been seen before to a second batch of
+// suspects, written through a temporary staging table with ON CONFLICT DO NOTHING after the rows
+// before it; every row that was not stored goes to `on_duplicate(id, first_line, usd)`, whose
+// reason is stored as its reject. The filter never misses a repeated id; should a COPY meet a
+// duplicate anyway, it runs under a savepoint and its batch takes the staged path. `conn` must
+// outlive the writer. Not thread-safe.
 class PostgresBulkWriter {
  public:
   using DuplicateFn = std::function<Result<std::string>(
@@ -42,6 +42,9 @@ class PostgresBulkWriter {
   [[nodiscard]] Status AddReject(std::int64_t file_id, std::uint64_t line_number,
                                  std::string_view reason, std::string_view raw_line,
                                  std::string_view retry_fields = {});
+  // Ends the rows' COPY if one is open (the batch is written as it stands), so that the
+  // connection may run another statement.
+  [[nodiscard]] Status EndCopy(std::int64_t file_id);
   // Writes everything buffered.
   [[nodiscard]] Status Flush(std::int64_t file_id);
   // Drops everything buffered, ending an open COPY without storing it (before a rollback).

@@ -188,6 +188,11 @@ Result<std::unique_ptr<PgConnection>> PgConnection::Open(const PostgresOptions& 
 
 Result<TextRows> PgConnection::Run(std::string_view sql, const PgParams* params,
                                    std::string_view what, bool want_rows) {
+  // The server would take the statement for COPY data and abort the transaction.
+  if (in_copy_) {
+    return Fail(ErrorCode::kInternal, "postgres " + target_ + ": " + std::string(what) +
+                                          ": a statement was sent inside an open COPY");
+  }
   PGconn* conn = handle_->conn.get();
   const std::string text(sql);
   ResultPtr result;

@@ -204,6 +204,33 @@ TEST_F(PostgresSinkTest, TablesUpgradedFromVersionOneMatchFreshOnesColumnForColu
   EXPECT_EQ(upgraded.Query("SELECT MAX(version) FROM schema_version"), "3");
 }
 
+// With the default 4 MiB batches a COPY stays open between rows once 64 KiB are ready; the
+// reject retry runs a DELETE between settled rows, which must end that COPY first (the server
+// would otherwise take the statement for COPY data and abort the transaction).
+TEST_F(PostgresSinkTest, StatementsBetweenStreamedRowsEndTheOpenCopyFirst) {
+  auto sink = Open(env_->Options(database_));
+  ASSERT_NE(sink, nullptr);
+  std::string body = kHeader;
+  for (int id = 1; id <= 3000; ++id) {
+    body += std::to_string(id) +
+            ",A company with a long enough name,DE,Berlin,P,I,2025-07-02,EUR,1.25\n";
+  }
+  const auto loaded = LoadFile(dir_.Write("eur.csv", body), sink.get());
+  ASSERT_EQ(loaded.status, FileStatus::kLoaded) << loaded.error;
+  ASSERT_EQ(loaded.tally.rows_rejected, 3000u);
+  FxRateTable rates;
+  ASSERT_TRUE(rates.Add({"EUR", CivilDate{2025, 7, 1}, Decimal(11, 1), kEcbSource}));
+  auto retried = sink->RetryRejects(rates, RetryOptions{});
+  ASSERT_TRUE(retried) << retried.error().message;
+  ASSERT_EQ(retried->size(), 1u);
+  EXPECT_EQ((*retried)[0].settled, 3000u);
+  EXPECT_EQ(Query("SELECT COUNT(*) FROM billing_data"), "3000");
+  EXPECT_EQ(Query("SELECT COUNT(*) FROM billing_rejects"), "0");
+  // 1.25 × 1.1 = 1.375, 1.38 half-even.
+  EXPECT_EQ(Query("SELECT SUM(bill_amount_usd) FROM billing_data"), "4140.00");
+  EXPECT_EQ(Query("SELECT usd_total FROM billing_files"), "4140.00");
+}
+
 // A database made when billing_data and billing_rejects had foreign keys to billing_files
 // loses them on its next migration; deleting or renumbering a file that still has rows or
 // rejects is refused by the guard trigger instead, with the foreign key's SQLSTATE.
