@@ -25,7 +25,9 @@ class BulkRowBatch {
   enum class Encoding {
     kTsv,        // LOAD DATA text: fields by '\t', lines by '\n', escapes by '\\'
     kSqlValues,  // "(...),(...)" after "INSERT ... VALUES " (file_id literal first)
-    kCopyText,   // PostgreSQL COPY text format: kTsv with file_id as the first field
+    // PostgreSQL's binary COPY (sinks/pg_copy_binary.h), file_id first: data() is always a
+    // whole COPY stream, header and trailer included.
+    kCopyBinary,
   };
   struct Row {
     std::uint64_t line_number = 0;
@@ -36,7 +38,7 @@ class BulkRowBatch {
 
   explicit BulkRowBatch(Encoding encoding) : encoding_(encoding) {}
 
-  // file_id is used by kSqlValues and kCopyText only.
+  // file_id is used by kSqlValues and kCopyBinary only.
   void Add(const BillingRecord& row, std::int64_t file_id);
   void Clear();
 
@@ -57,6 +59,8 @@ class BulkRowBatch {
   std::string ids_;
   std::string raws_;
   std::vector<Row> rows_;
+
+  void AddCopyBinary(const BillingRecord& row, std::int64_t file_id);
 };
 
 // Appends `value` as canonical decimal text ("-12.50"): Decimal::ToString without allocating.

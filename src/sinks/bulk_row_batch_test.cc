@@ -2,8 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include "sinks/hex_for_tests.h"
+
 namespace billflow {
 namespace {
+
+using testing::Grouped;
+using testing::Hex;
 
 BillingRecord Record() {
   BillingRecord row;
@@ -62,15 +67,32 @@ TEST(BulkRowBatchTest, SqlValuesQuoteEverything) {
 }
 
 // PostgreSQL's COPY column lists (postgres_bulk_writer.cc) follow this order: file_id, then
-// kBulkBatchColumns.
-TEST(BulkRowBatchTest, CopyTextIsTsvAfterTheFileId) {
-  BulkRowBatch batch(BulkRowBatch::Encoding::kCopyText);
+// kBulkBatchColumns. Each field is its length, then its bytes; text goes unescaped.
+TEST(BulkRowBatchTest, CopyBinaryIsAWholeStreamAfterEveryRow) {
+  BulkRowBatch batch(BulkRowBatch::Encoding::kCopyBinary);
   BillingRecord row = Record();
   (void)ParseCivilDate("2023-04-28", &row.fx_rate_date);
   batch.Add(row, 42);
-  EXPECT_EQ(batch.data(),
-            "42\ta\\tb\t12\tO'Brien \\\\ \"Co\"\\nLtd\tUS\tZürich\tP\tI\t2023-05-01\tUSD\t"
-            "-105.0000\t0.79\t-82.95\t2023-04-28\trates\\tfile\n");
+  const std::string header = Grouped("5047434f50590aff0d0a00 00000000 00000000");
+  // 15 fields; file_id 42, id, line 12, company_name.
+  const std::string tuple =
+      Grouped("000f 00000008 000000000000002a 00000003 610962 00000008 000000000000000c 00000012") +
+      Hex("O'Brien \\ \"Co\"\nLtd") +
+      // country, city
+      Grouped("00000002 5553 00000007") + Hex("Zürich") +
+      // product_line, item, 2023-05-01, USD, -105.0000, 0.79, -82.95, 2023-04-28
+      Grouped(
+          "00000001 50 00000001 49 00000004 00002149 00000003 555344 "
+          "0000000a 0001 0000 4000 0004 0069 0000000a 0001 ffff 0000 0002 1edc "
+          "0000000c 0002 0000 4000 0002 0052 251c 00000004 00002146") +
+      // fx_rate_source
+      Grouped("0000000a") + Hex("rates\tfile");
+  EXPECT_EQ(Hex(batch.data()), header + tuple + "ffff");
+  batch.Add(row, 42);
+  EXPECT_EQ(Hex(batch.data()), header + tuple + tuple + "ffff");
+  batch.Clear();
+  EXPECT_TRUE(batch.empty());
+  EXPECT_EQ(batch.bytes(), 0u);
 }
 
 }  // namespace

@@ -201,6 +201,11 @@ Result<std::unique_ptr<PgConnection>> PgConnection::Open(const PostgresOptions& 
 
 Result<TextRows> PgConnection::Run(std::string_view sql, const PgParams* params,
                                    std::string_view what, bool want_rows) {
+  // The server would take the statement for COPY data and abort the transaction.
+  if (in_copy_) {
+    return Fail(ErrorCode::kInternal, "postgres " + target_ + ": " + std::string(what) +
+                                          ": a statement was sent inside an open COPY");
+  }
   PGconn* conn = handle_->conn.get();
   const std::string text(sql);
   ResultPtr result;
@@ -276,20 +281,44 @@ Result<TextRows> PgConnection::QueryText(std::string_view sql, const PgParams& p
 
 Result<std::uint64_t> PgConnection::CopyIn(std::string_view sql, std::string_view data,
                                            std::string_view what) {
+  BILLFLOW_TRY(BeginCopy(sql, what));
+  BILLFLOW_TRY(PutCopyData(data, what));
+  return EndCopy(what);
+}
+
+Status PgConnection::BeginCopy(std::string_view sql, std::string_view what) {
   PGconn* conn = handle_->conn.get();
+  const std::string text(sql);
+  ResultPtr started(PQexec(conn, text.c_str()));
+  if (!started || PQresultStatus(started.get()) != PGRES_COPY_IN) {
+    return tl::unexpected(StatementFailure(conn, started.get(), target_, what));
+  }
+  in_copy_ = true;
+  copy_send_failed_ = false;
+  return Ok();
+}
+
+Status PgConnection::PutCopyData(std::string_view data, std::string_view what) {
+  PGconn* conn = handle_->conn.get();
+  while (!data.empty() && !copy_send_failed_) {
+    const std::size_t n = std::min(data.size(), kCopyChunkBytes);
+    copy_send_failed_ = PQputCopyData(conn, data.data(), static_cast<int>(n)) != 1;
+    data.remove_prefix(n);
+  }
+  // The connection is gone; otherwise the server's own error comes with EndCopy.
+  if (copy_send_failed_ && PQstatus(conn) == CONNECTION_BAD) {
+    return tl::unexpected(StatementFailure(conn, nullptr, target_, what));
+  }
+  return Ok();
+}
+
+Result<std::uint64_t> PgConnection::EndCopy(std::string_view what) {
+  PGconn* conn = handle_->conn.get();
+  in_copy_ = false;
   const auto failure = [&](const PGresult* result) {
     return tl::unexpected(StatementFailure(conn, result, target_, what));
   };
-  const std::string text(sql);
-  ResultPtr started(PQexec(conn, text.c_str()));
-  if (!started || PQresultStatus(started.get()) != PGRES_COPY_IN) return failure(started.get());
-  started.reset();
-  bool sent = true;
-  while (!data.empty() && sent) {
-    const std::size_t n = std::min(data.size(), kCopyChunkBytes);
-    sent = PQputCopyData(conn, data.data(), static_cast<int>(n)) == 1;
-    data.remove_prefix(n);
-  }
+  const bool sent = !copy_send_failed_;
   if (PQputCopyEnd(conn, sent ? nullptr : "billflow could not send the rows") != 1) {
     return failure(nullptr);
   }
@@ -307,6 +336,15 @@ Result<std::uint64_t> PgConnection::CopyIn(std::string_view sql, std::string_vie
   if (error) return tl::unexpected(std::move(*error));
   if (!sent) return failure(nullptr);
   return copied;
+}
+
+void PgConnection::AbortCopy() noexcept {
+  if (!in_copy_) return;
+  in_copy_ = false;
+  PGconn* conn = handle_->conn.get();
+  if (PQputCopyEnd(conn, "billflow abandoned the COPY") != 1) return;
+  while (ResultPtr more{PQgetResult(conn)}) {
+  }
 }
 
 std::string PgConnection::TlsCipher() const {

@@ -61,6 +61,16 @@ class PgConnection {
   // Runs `COPY … FROM STDIN` (`sql`) with `data` as its input; returns the rows copied.
   [[nodiscard]] Result<std::uint64_t> CopyIn(std::string_view sql, std::string_view data,
                                              std::string_view what);
+  // The same in steps, so the server copies one part while the caller makes the next: between
+  // BeginCopy and EndCopy (or AbortCopy) the connection runs no other statement. PutCopyData
+  // blocks only while the socket is full; a server-side error (a duplicate key) shows at
+  // EndCopy. AbortCopy ends an open COPY with an error, discarding what it stored (a no-op when
+  // none is open).
+  [[nodiscard]] Status BeginCopy(std::string_view sql, std::string_view what);
+  [[nodiscard]] Status PutCopyData(std::string_view data, std::string_view what);
+  [[nodiscard]] Result<std::uint64_t> EndCopy(std::string_view what);
+  void AbortCopy() noexcept;
+  bool in_copy() const { return in_copy_; }
 
   // Whether the session is encrypted, and its cipher ("" when not).
   std::string TlsCipher() const;
@@ -76,6 +86,8 @@ class PgConnection {
   std::string target_;
   std::uint64_t affected_rows_ = 0;
   std::string command_status_;
+  bool in_copy_ = false;
+  bool copy_send_failed_ = false;  // PQputCopyData failed: EndCopy reports it
 };
 
 }  // namespace billflow

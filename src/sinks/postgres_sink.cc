@@ -41,10 +41,11 @@ struct PostgresSink::Impl {
     }
     return Ok();
   }
+  // The writer first: its COPY may be open.
   void Rollback() noexcept {
+    if (writer) writer->Clear();
     if (in_transaction) (void)conn->Exec("ROLLBACK", "rollback");
     in_transaction = false;
-    if (writer) writer->Clear();
   }
 };
 
@@ -247,14 +248,19 @@ PgParams ToParams(std::span<const SqlArg> args) {
 
 }  // namespace
 
+// The shared ledger jobs (reject retry) run statements between rows: the rows' COPY ends first.
 Result<TextRows> PostgresSink::QueryText(std::string_view sql, std::span<const SqlArg> args,
                                          std::string_view what) {
+  if (Status ended = impl_->writer->EndCopy(file_id()); !ended) {
+    return tl::unexpected(ended.error());
+  }
   return impl_->conn->QueryText(sql, ToParams(args), what);
 }
 
 Status PostgresSink::ExecText(std::string_view sql, std::span<const SqlArgs> sets,
                               std::string_view what) {
   Impl& s = *impl_;
+  BILLFLOW_TRY(s.writer->EndCopy(file_id()));
   const bool own_transaction = !s.in_transaction;
   if (own_transaction) BILLFLOW_TRY(s.Begin());
   for (const SqlArgs& set : sets) {

@@ -1,8 +1,9 @@
 // PostgreSQL-only behaviour against the throwaway servers of scripts/postgres-test-server.sh:
 // TLS modes and their refusals (before any credential is sent), a password that never shows,
 // a terminated backend classified as retryable with nothing stored, a read-only server retried
-// until it is writable, the example files' exact totals, and tables upgraded from version 1 that
-// match fresh ones column for column. The semantics shared with every backend are in
+// until it is writable, the example files' exact totals, tables upgraded from version 1 that match
+// fresh ones column for column, and the guard that replaced the file_id foreign keys. The
+// semantics shared with every backend are in
 // sink_contract_test.cc.
 #include "sinks/postgres_sink.h"
 
@@ -15,6 +16,7 @@
 #include "pipeline/retrying_ingest.h"
 #include "postgres_test_support.h"
 #include "sink_contract_fixture.h"
+#include "sinks/postgres_connection.h"
 #include "sources/file_source.h"
 
 namespace billflow {
@@ -247,6 +249,76 @@ TEST_F(PostgresSinkTest, TablesUpgradedFromVersionOneMatchFreshOnesColumnForColu
   EXPECT_NE(want.find("billing_rejects.retry_fields text   YES"), std::string::npos) << want;
   EXPECT_EQ(upgraded.Query(kColumnsQuery), want);
   EXPECT_EQ(upgraded.Query("SELECT MAX(version) FROM schema_version"), "3");
+}
+
+// With the default 4 MiB batches a COPY stays open between rows once 64 KiB are ready; the
+// reject retry runs a DELETE between settled rows, which must end that COPY first (the server
+// would otherwise take the statement for COPY data and abort the transaction).
+TEST_F(PostgresSinkTest, StatementsBetweenStreamedRowsEndTheOpenCopyFirst) {
+  auto sink = Open(env_->Options(database_));
+  ASSERT_NE(sink, nullptr);
+  std::string body = kHeader;
+  for (int id = 1; id <= 3000; ++id) {
+    body += std::to_string(id) +
+            ",A company with a long enough name,DE,Berlin,P,I,2025-07-02,EUR,1.25\n";
+  }
+  const auto loaded = LoadFile(dir_.Write("eur.csv", body), sink.get());
+  ASSERT_EQ(loaded.status, FileStatus::kLoaded) << loaded.error;
+  ASSERT_EQ(loaded.tally.rows_rejected, 3000u);
+  FxRateTable rates;
+  ASSERT_TRUE(rates.Add({"EUR", CivilDate{2025, 7, 1}, Decimal(11, 1), kEcbSource}));
+  auto retried = sink->RetryRejects(rates, RetryOptions{});
+  ASSERT_TRUE(retried) << retried.error().message;
+  ASSERT_EQ(retried->size(), 1u);
+  EXPECT_EQ((*retried)[0].settled, 3000u);
+  EXPECT_EQ(Query("SELECT COUNT(*) FROM billing_data"), "3000");
+  EXPECT_EQ(Query("SELECT COUNT(*) FROM billing_rejects"), "0");
+  // 1.25 × 1.1 = 1.375, 1.38 half-even.
+  EXPECT_EQ(Query("SELECT SUM(bill_amount_usd) FROM billing_data"), "4140.00");
+  EXPECT_EQ(Query("SELECT usd_total FROM billing_files"), "4140.00");
+}
+
+// A database made when billing_data and billing_rejects had foreign keys to billing_files
+// loses them on its next migration; deleting or renumbering a file that still has rows or
+// rejects is refused by the guard trigger instead, with the foreign key's SQLSTATE.
+TEST_F(PostgresSinkTest, FileForeignKeysGiveWayToAGuardOnFilesWithRows) {
+  const auto exec = [this](const std::string& sql) {
+    return testing::PostgresExec(*env_, database_, sql);
+  };
+  ASSERT_NE(Open(env_->Options(database_)), nullptr);
+  EXPECT_EQ(Query("SELECT COUNT(*) FROM pg_constraint WHERE contype = 'f'"), "0");
+  ASSERT_TRUE(exec(
+      "ALTER TABLE billing_data ADD FOREIGN KEY (file_id) REFERENCES billing_files (file_id)"));
+  ASSERT_TRUE(exec(
+      "ALTER TABLE billing_rejects ADD FOREIGN KEY (file_id) REFERENCES billing_files (file_id)"));
+  ASSERT_EQ(Query("SELECT COUNT(*) FROM pg_constraint WHERE contype = 'f'"), "2");
+  auto sink = Open(env_->Options(database_));  // migrates again
+  ASSERT_NE(sink, nullptr);
+  EXPECT_EQ(Query("SELECT COUNT(*) FROM pg_constraint WHERE contype = 'f'"), "0");
+  const auto path = dir_.Write("one.csv", std::string(kHeader) +
+                                              "1,Co,US,Miami,P,I,2025-06-02,USD,10.50\n"
+                                              "2,Co,US,Miami,P,I,2025-06-31,USD,1\n");
+  const auto loaded = LoadFile(path, sink.get());
+  ASSERT_EQ(loaded.status, FileStatus::kLoaded) << loaded.error;
+  auto conn = PgConnection::Open(env_->Options(database_));
+  ASSERT_TRUE(conn) << conn.error().message;
+  const std::string refused =
+      ": billing_files row 1 still has rows in billing_data or billing_rejects: delete those "
+      "first (SQLSTATE 23503)";
+  Status deleted = (*conn)->Exec("DELETE FROM billing_files", "delete files");
+  ASSERT_FALSE(deleted);
+  EXPECT_EQ(deleted.error().message,
+            "postgres " + Target(env_->port, database_) + ": delete files" + refused);
+  Status renumbered = (*conn)->Exec("UPDATE billing_files SET file_id = 7", "renumber files");
+  ASSERT_FALSE(renumbered);
+  EXPECT_EQ(renumbered.error().message,
+            "postgres " + Target(env_->port, database_) + ": renumber files" + refused);
+  EXPECT_TRUE((*conn)->Exec("UPDATE billing_files SET status = 'failed'", "update a file"));
+  ASSERT_TRUE(exec("DELETE FROM billing_data"));
+  EXPECT_FALSE((*conn)->Exec("DELETE FROM billing_files", "delete files"));  // a reject is left
+  ASSERT_TRUE(exec("DELETE FROM billing_rejects"));
+  EXPECT_TRUE((*conn)->Exec("DELETE FROM billing_files", "delete files"));
+  EXPECT_EQ(Query("SELECT COUNT(*) FROM billing_files"), "0");
 }
 
 }  // namespace
