@@ -92,7 +92,7 @@ TEST(BulkRowBatchTest, CopyBinaryIsAWholeStreamAfterEveryRow) {
   EXPECT_EQ(Hex(batch.data()), header + tuple + tuple + "ffff");
   batch.Clear();
   EXPECT_TRUE(batch.empty());
-  EXPECT_EQ(batch.bytes(), 0u);
+  EXPECT_EQ(batch.bytes(), 0U);
 }
 
 }  // namespace

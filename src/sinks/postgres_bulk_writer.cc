@@ -36,7 +36,7 @@ constexpr char kFindDuplicates[] =
     "ORDER BY s.line_number";
 constexpr std::size_t kRejectCopyBytes = 1U << 20;
 // Rows sent to an open COPY at a time.
-constexpr std::size_t kStreamBytes = 64u << 10;
+constexpr std::size_t kStreamBytes = 64U << 10;
 // 64 Mi bits and 3 probes: false positives (rows staged needlessly) about 0.01% of the rows at
 // 1M ids per file, 5% at 10M.
 constexpr std::size_t kFilterWords = (64u << 20) / 64;
@@ -100,12 +100,12 @@ Status PostgresBulkWriter::AddRow(const BillingRecord& row, std::int64_t file_id
 // server copies while the next rows are read and converted; the batch stays buffered until the
 // COPY ends, in case it meets a duplicate key.
 Status PostgresBulkWriter::StreamRows(bool all) {
-  if (!conn_->in_copy()) sent_ = 0;
+  if (!conn_->InCopy()) sent_ = 0;
   const std::string& data = batch_.data();
   // The trailer moves with every row: it goes last.
   const std::size_t ready = all ? data.size() : data.size() - kPgCopyBinaryTrailer.size();
   if (!all && ready - sent_ < kStreamBytes) return Ok();
-  if (!conn_->in_copy()) {
+  if (!conn_->InCopy()) {
     BILLFLOW_TRY(conn_->Exec("SAVEPOINT billflow_batch", "savepoint"));
     BILLFLOW_TRY(conn_->BeginCopy(kCopyRows, "copy rows"));
   }
@@ -124,7 +124,7 @@ Status PostgresBulkWriter::AddReject(std::int64_t file_id, std::uint64_t line_nu
 }
 
 Status PostgresBulkWriter::EndCopy(std::int64_t file_id) {
-  if (!conn_->in_copy()) return Ok();
+  if (!conn_->InCopy()) return Ok();
   return FlushRows(file_id);
 }
 

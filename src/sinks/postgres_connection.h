@@ -70,7 +70,7 @@ class PgConnection {
   [[nodiscard]] Status PutCopyData(std::string_view data, std::string_view what);
   [[nodiscard]] Result<std::uint64_t> EndCopy(std::string_view what);
   void AbortCopy() noexcept;
-  bool in_copy() const { return in_copy_; }
+  [[nodiscard]] bool InCopy() const { return in_copy_; }
 
   // Whether the session is encrypted, and its cipher ("" when not).
   std::string TlsCipher() const;

@@ -264,13 +264,13 @@ TEST_F(PostgresSinkTest, StatementsBetweenStreamedRowsEndTheOpenCopyFirst) {
   }
   const auto loaded = LoadFile(dir_.Write("eur.csv", body), sink.get());
   ASSERT_EQ(loaded.status, FileStatus::kLoaded) << loaded.error;
-  ASSERT_EQ(loaded.tally.rows_rejected, 3000u);
+  ASSERT_EQ(loaded.tally.rows_rejected, 3000U);
   FxRateTable rates;
   ASSERT_TRUE(rates.Add({"EUR", CivilDate{2025, 7, 1}, Decimal(11, 1), kEcbSource}));
   auto retried = sink->RetryRejects(rates, RetryOptions{});
   ASSERT_TRUE(retried) << retried.error().message;
-  ASSERT_EQ(retried->size(), 1u);
-  EXPECT_EQ((*retried)[0].settled, 3000u);
+  ASSERT_EQ(retried->size(), 1U);
+  EXPECT_EQ((*retried)[0].settled, 3000U);
   EXPECT_EQ(Query("SELECT COUNT(*) FROM billing_data"), "3000");
   EXPECT_EQ(Query("SELECT COUNT(*) FROM billing_rejects"), "0");
   // 1.25 × 1.1 = 1.375, 1.38 half-even.
