@@ -60,16 +60,19 @@ TEST_F(CurrencyRateReadsTest, FailedLoadIsReopenedWithTheNextLoadingConnection) 
   auto reads = std::make_shared<CurrencyRateReads>(connect_);
   ASSERT_TRUE(reads->Open());
   // fx_rates goes away under the open connection: its read fails and drops the connection.
-  sqlite3* raw = nullptr;
-  ASSERT_EQ(sqlite3_open((root_ / "t.db").c_str(), &raw), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(raw, "DROP TABLE fx_rates", nullptr, nullptr, nullptr), SQLITE_OK);
-  sqlite3_close(raw);
+  const auto rename = [this](const char* sql) {
+    sqlite3* raw = nullptr;
+    ASSERT_EQ(sqlite3_open((root_ / "t.db").c_str(), &raw), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(raw, sql, nullptr, nullptr, nullptr), SQLITE_OK);
+    sqlite3_close(raw);
+  };
+  rename("ALTER TABLE fx_rates RENAME TO fx_rates_away");
   ASSERT_FALSE(reads->Load("CAD"));
   auto lost = reads->Load("CAD");
   ASSERT_FALSE(lost);
   EXPECT_EQ(lost.error().code, ErrorCode::kUnavailable);
-  // The retry loop's next loading connection (which migrates: fx_rates is back, empty) first
-  // reopens the reads' own.
+  // The table is back; the retry loop's next loading connection first reopens the reads' own.
+  rename("ALTER TABLE fx_rates_away RENAME TO fx_rates");
   const int before = connects_;
   const DatabaseFactory reconnect = ReopeningRateReads(connect_, reads);
   auto loading = reconnect();
@@ -78,8 +81,8 @@ TEST_F(CurrencyRateReadsTest, FailedLoadIsReopenedWithTheNextLoadingConnection) 
   ASSERT_TRUE((*loading)->SaveRates({{"CAD", CivilDate{2024, 2, 1}, Decimal(74, 2), "r.csv"}}));
   auto cad = reads->Load("CAD");
   ASSERT_TRUE(cad) << cad.error().message;
-  ASSERT_EQ(cad->size(), 1U);
-  EXPECT_EQ((*cad)[0].rate_to_usd.ToString(), "0.74");
+  ASSERT_EQ(cad->size(), 2U);  // the fixture's 2024-01-01 and the one saved just now
+  EXPECT_EQ((*cad)[1].rate_to_usd.ToString(), "0.74");
 }
 
 }  // namespace

@@ -5,6 +5,13 @@
 namespace billflow {
 
 Status FileLedger::Migrate() {
+  // Nearly every open finds the schema current: one read, without the lock and the DDL (on the
+  // Data API one request instead of ~10, on Aurora PostgreSQL a transaction of its own). Any
+  // other answer, a missing table or a failed read included, takes the locked path, which
+  // decides and reports.
+  if (Result<int> stored = StoredSchemaVersion(); stored && *stored == kLedgerSchemaVersion) {
+    return Ok();
+  }
   BILLFLOW_TRY(BeginSchemaChange());
   Status migrated = MigrateLocked();
   if (!migrated) {

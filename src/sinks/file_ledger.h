@@ -21,8 +21,11 @@ class StoredRow;
 // The billing_files schema version every backend's DDL implements. Version 2 added
 // billing_files.profile and billing_files.profile_sha256; version 3 added
 // billing_data.fx_rate_date and fx_rate_source, billing_rejects.retry_fields and the
-// fx_reconversions table.
-inline constexpr int kLedgerSchemaVersion = 3;
+// fx_reconversions table; version 4 (PostgreSQL only: nothing changes elsewhere) dropped the
+// foreign keys from billing_data and billing_rejects to billing_files for the guard trigger
+// billing_files_in_use (sinks/postgres_schema.h). A database at this version is not
+// migrated again: Migrate reads the version and stops.
+inline constexpr int kLedgerSchemaVersion = 4;
 
 // The file ledger, decided once for every backend. FileLedger implements the RecordSink
 // life cycle of a file — Migrate (schema-version check and upgrade), BeginFile (stale /
@@ -116,7 +119,9 @@ class FileLedger : public Database {
   [[nodiscard]] virtual Status BeginSchemaChange() = 0;
   // Creates the tables of kLedgerSchemaVersion that are missing (CREATE … IF NOT EXISTS).
   [[nodiscard]] virtual Status CreateTables() = 0;
-  // MAX(version) of schema_version; 0 when nothing is recorded (a new database).
+  // MAX(version) of schema_version; 0 when nothing is recorded (a new database). Migrate calls
+  // it first outside BeginSchemaChange (an error there is not reported: a new database has no
+  // schema_version yet), then again inside.
   [[nodiscard]] virtual Result<int> StoredSchemaVersion() = 0;
   // Brings tables made by version `from_version` (1 ≤ from_version < kLedgerSchemaVersion) to
   // kLedgerSchemaVersion, keeping every row. Idempotent (sinks/schema_upgrade.h): a second run,

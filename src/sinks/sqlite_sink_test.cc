@@ -189,7 +189,7 @@ TEST_F(SqliteSinkTest, VersionOneDatabaseIsUpgradedKeepingItsLedgerAndRows) {
   sink_ = std::move(*reopened);
   auto migrated = sink_->Migrate();
   ASSERT_TRUE(migrated) << migrated.error().message;
-  EXPECT_EQ(Query("SELECT MAX(version) FROM schema_version"), "3");
+  EXPECT_EQ(Query("SELECT MAX(version) FROM schema_version"), "4");
   EXPECT_EQ(Query("SELECT COUNT(*) FROM pragma_table_info('billing_files') "
                   "WHERE name IN ('profile', 'profile_sha256')"),
             "2");
@@ -207,12 +207,12 @@ TEST_F(SqliteSinkTest, VersionOneDatabaseIsUpgradedKeepingItsLedgerAndRows) {
 }
 
 TEST_F(SqliteSinkTest, NewerSchemaVersionIsRefusedNamingTheFix) {
-  Exec("INSERT INTO schema_version(version, applied_at) VALUES (4, '2030-01-01T00:00:00.000Z')");
+  Exec("INSERT INTO schema_version(version, applied_at) VALUES (5, '2030-01-01T00:00:00.000Z')");
   auto migrated = sink_->Migrate();
   ASSERT_FALSE(migrated);
   EXPECT_EQ(migrated.error().message,
             Label() +
-                ": schema version 4 is newer than this billflow understands (3); "
+                ": schema version 5 is newer than this billflow understands (4); "
                 "upgrade billflow");
 }
 

@@ -112,7 +112,7 @@ TEST_F(MysqlSinkTest, SchemaUsesRealTypesAndSessionIsStrict) {
   EXPECT_EQ(Query("SELECT GROUP_CONCAT(DISTINCT ENGINE) FROM information_schema.TABLES WHERE "
                   "TABLE_SCHEMA = DATABASE()"),
             "InnoDB");
-  EXPECT_EQ(Query("SELECT MAX(version) FROM schema_version"), "3");
+  EXPECT_EQ(Query("SELECT MAX(version) FROM schema_version"), "4");
   ASSERT_TRUE(sink->Migrate());  // idempotent
   EXPECT_EQ(Query("SELECT COUNT(*) FROM schema_version"), "1");
   auto conn = MysqlConnection::Open(env_->Options(database_));

@@ -248,7 +248,7 @@ TEST_F(PostgresSinkTest, TablesUpgradedFromVersionOneMatchFreshOnesColumnForColu
   EXPECT_NE(want.find("billing_data.fx_rate_source text  C YES"), std::string::npos) << want;
   EXPECT_NE(want.find("billing_rejects.retry_fields text   YES"), std::string::npos) << want;
   EXPECT_EQ(upgraded.Query(kColumnsQuery), want);
-  EXPECT_EQ(upgraded.Query("SELECT MAX(version) FROM schema_version"), "3");
+  EXPECT_EQ(upgraded.Query("SELECT MAX(version) FROM schema_version"), "4");
 }
 
 // With the default 4 MiB batches a COPY stays open between rows once 64 KiB are ready; the
@@ -278,9 +278,10 @@ TEST_F(PostgresSinkTest, StatementsBetweenStreamedRowsEndTheOpenCopyFirst) {
   EXPECT_EQ(Query("SELECT usd_total FROM billing_files"), "4140.00");
 }
 
-// A database made when billing_data and billing_rejects had foreign keys to billing_files
-// loses them on its next migration; deleting or renumbering a file that still has rows or
-// rejects is refused by the guard trigger instead, with the foreign key's SQLSTATE.
+// A database of schema version 3, when billing_data and billing_rejects had foreign keys to
+// billing_files, loses them on its next migration (to version 4); deleting or renumbering a file
+// that still has rows or rejects is refused by the guard trigger instead, with the foreign key's
+// SQLSTATE.
 TEST_F(PostgresSinkTest, FileForeignKeysGiveWayToAGuardOnFilesWithRows) {
   const auto exec = [this](const std::string& sql) {
     return testing::PostgresExec(*env_, database_, sql);
@@ -292,6 +293,7 @@ TEST_F(PostgresSinkTest, FileForeignKeysGiveWayToAGuardOnFilesWithRows) {
   ASSERT_TRUE(exec(
       "ALTER TABLE billing_rejects ADD FOREIGN KEY (file_id) REFERENCES billing_files (file_id)"));
   ASSERT_EQ(Query("SELECT COUNT(*) FROM pg_constraint WHERE contype = 'f'"), "2");
+  ASSERT_TRUE(exec("UPDATE schema_version SET version = 3"));
   auto sink = Open(env_->Options(database_));  // migrates again
   ASSERT_NE(sink, nullptr);
   EXPECT_EQ(Query("SELECT COUNT(*) FROM pg_constraint WHERE contype = 'f'"), "0");

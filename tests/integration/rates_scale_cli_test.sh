@@ -89,7 +89,11 @@ else
   fail "data-api: the ingest's answers held $ingest_records rows, not EUR's 5,000 and a few"
 fi
 
-# No answer refused: every read stayed under the emulator's 1 MiB limit by paging.
-check_eq "$(jq -s '[.[] | select(.status != 200)] | length' "$AWS_TMP/data-api.jsonl")" 0 \
-  "every Data API request was answered (no limit exceeded)"
+# No answer refused: every read stayed under the emulator's 1 MiB limit by paging. The one
+# exception is the first request: the schema check on the new database (FileLedger::Migrate
+# reads schema_version before it takes the lock) finds no such table yet.
+check_eq "$(jq -s '.[0].status != 200' "$AWS_TMP/data-api.jsonl")" true \
+  "the first schema check on the new database finds no schema_version"
+check_eq "$(jq -s '.[1:] | [.[] | select(.status != 200)] | length' "$AWS_TMP/data-api.jsonl")" 0 \
+  "every other Data API request was answered (no limit exceeded)"
 assert_done

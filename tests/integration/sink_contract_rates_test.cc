@@ -104,7 +104,7 @@ TEST_P(SinkContractTest, UpgradeRunAgainOverColumnsItAlreadyAddedSucceeds) {
       "INSERT INTO schema_version (version, applied_at) VALUES (1, '2025-01-01 00:00:00')"));
   sink_ = db_->Open();  // migrates (and fails the case if the migration fails)
   ASSERT_NE(sink_, nullptr);
-  EXPECT_EQ(db_->Query("SELECT MAX(version) FROM schema_version"), "3");
+  EXPECT_EQ(db_->Query("SELECT MAX(version) FROM schema_version"), "4");
   EXPECT_EQ(db_->Query("SELECT fx_rate_source FROM billing_data WHERE id='1'"), "USD");
   EXPECT_EQ(db_->Query("SELECT COUNT(*) FROM fx_reconversions"), "0");
 }
@@ -113,7 +113,7 @@ TEST_P(SinkContractTest, TablesUpgradedFromVersionOneStoreRateColumnsOnEveryWrit
   ASSERT_EQ(Load("old.csv", std::string(kHeader) + Row("1", "2")).status, FileStatus::kLoaded);
   sink_.reset();
   ASSERT_TRUE(db_->DowngradeToVersionOne());
-  sink_ = db_->Open();  // upgrades to version 3 (and fails the case if that fails)
+  sink_ = db_->Open();  // upgrades to version 4 (and fails the case if that fails)
   ASSERT_NE(sink_, nullptr);
   // Rows repeating an id after several batches take each backend's duplicate path (PostgreSQL:
   // its staging table, made LIKE the upgraded billing_data).

@@ -323,7 +323,7 @@ TEST_P(SinkContractTest, VersionOneDatabaseIsUpgradedKeepingItsLedgerAndRows) {
   ASSERT_TRUE(db_->DowngradeToVersionOne());
   sink_ = db_->Open();  // migrates
   ASSERT_NE(sink_, nullptr);
-  EXPECT_EQ(db_->Query("SELECT MAX(version) FROM schema_version"), "3");
+  EXPECT_EQ(db_->Query("SELECT MAX(version) FROM schema_version"), "4");
   EXPECT_EQ(db_->Query("SELECT COUNT(*) FROM billing_files WHERE profile IS NULL AND "
                        "profile_sha256 IS NULL"),
             "1");
