@@ -1,21 +1,46 @@
 #!/usr/bin/env bash
 # Connection faults between `billflow ingest --db data-api://…` and the Data API emulator
-# (tools/data_api_emulator.py on a throwaway MariaDB): tools/tcp_fault_proxy.py resets, closes,
-# stalls or cuts connections mid-BatchExecute, around CommitTransaction and elsewhere, on a
-# seeded schedule. Every run uses files of its own (billflow_gen, with its independent answer)
-# and, when billflow failed, is followed by a clean rerun. Then MariaDB must hold every file
-# exactly once with the generator's rows, rejects and USD total; an ambiguous commit must be
-# resolved through the ledger (billing_files), never by loading the file twice.
-#   data_api_fault_test.sh BILLFLOW BILLFLOW_GEN
+# (tools/data_api_emulator.py on a throwaway MariaDB or PostgreSQL): tools/tcp_fault_proxy.py
+# resets, closes, stalls or cuts connections mid-BatchExecute, around CommitTransaction and
+# elsewhere, on a seeded schedule. Every run uses files of its own (billflow_gen, with its
+# independent answer) and, when billflow failed, is followed by a clean rerun. Then the database
+# must hold every file exactly once with the generator's rows, rejects and USD total; an
+# ambiguous commit must be resolved through the ledger (billing_files), never by loading the
+# file twice.
+#   data_api_fault_test.sh BILLFLOW BILLFLOW_GEN [mysql|postgres]   (the engine; mysql by default)
 # Env: DATA_API_FAULT_SEED (default 6) picks the faulted request numbers and the files.
 # Prints per-kind counts and outcomes at the end. Stalls are 1 s: a stall past the client's
 # 60 s request timeout (DataApiOptions::request_timeout, not settable from the CLI) does not
 # fit the time budget. libcurl sends a request again by itself when a reused connection dies
 # before any byte of the answer: rst_request once is invisible, rst_response / stall_close
-# make the service see a request twice (outcome "transparent", or 1062 for a batch).
+# make the service see a request twice (outcome "transparent", or a duplicate key for a batch).
 set -euo pipefail
 billflow=$1
 billflow_gen=$2
+engine=${3:-mysql}
+# What differs between the engines: the duplicate-key error of a batch libcurl sent twice, and
+# the ledger's statements the faults aim at (sinks/data_api_sink.cc, sinks/postgres_ledger_sql.h).
+case $engine in
+  mysql)
+    duplicate_key='Duplicate entry'
+    # The statements of a first load inside its transaction, in order: the ledger row FOR
+    # UPDATE, its INSERT, LAST_INSERT_ID(), and the ledger UPDATE just before commit.
+    in_transaction=("Execute~ FOR UPDATE" "Execute~INSERT INTO billing_files" "Execute~LAST_INSERT_ID()"
+      "Execute~UPDATE billing_files SET content_sha256")
+    # Before it: the ledger read outside the transaction.
+    ledger_read="Execute~FROM billing_files WHERE source_sha256 = UNHEX(:key)"
+    ;;
+  postgres)
+    duplicate_key='duplicate key value'
+    # The source's advisory lock, the ledger row FOR UPDATE, its INSERT … RETURNING file_id,
+    # and the ledger UPDATE just before commit.
+    in_transaction=("Execute~pg_advisory_xact_lock(:p1" "Execute~ FOR UPDATE" "Execute~INSERT INTO billing_files"
+      "Execute~UPDATE billing_files SET content_sha256")
+    ledger_read="Execute~FROM billing_files WHERE source = :p1"
+    ;;
+  *) echo "usage: data_api_fault_test.sh BILLFLOW BILLFLOW_GEN [mysql|postgres]" >&2; exit 2 ;;
+esac
+export DATA_API_ENGINE=$engine
 source "$(dirname "$0")/aws_lib.sh"
 aws_lib_init
 examples="$AWS_LIB_REPO/examples"
@@ -25,7 +50,8 @@ SEED=${DATA_API_FAULT_SEED:-6}
 RANDOM=$SEED
 
 aws_start_data_api --request-log "$AWS_TMP/data-api.jsonl"
-export BILLFLOW_DB="data-api://arn:aws:rds:us-east-1:123456789012:cluster:faults?secret=arn:aws:secretsmanager:us-east-1:123456789012:secret:db&database=billflow"
+BILLFLOW_DB="data-api://arn:aws:rds:us-east-1:123456789012:cluster:faults?secret=arn:aws:secretsmanager:us-east-1:123456789012:secret:db&database=billflow$(aws_engine_query)"
+export BILLFLOW_DB
 sql() { aws_sql "$1"; }
 
 # Expected state: one line per file, "SOURCE ROWS_LOADED ROWS_REJECTED USD_TOTAL".
@@ -84,21 +110,31 @@ clear_failure() {  # ERR_FILE JSON_FILE
   [ -n "$text" ] || text=$(cat "$1")
   echo "$text" | grep -Eq 'Data API /[A-Za-z]+|POST http://[^ ]+/[A-Za-z]+' ||
     die "error does not name the Data API request: $text"
-  echo "$text" | grep -Eiq 'reset|Recv failure|partial|Empty reply|closed|Couldn.t connect|timed out|no answer|gave up|commit may|Duplicate entry' ||
+  echo "$text" | grep -Eiq 'reset|Recv failure|partial|Empty reply|closed|Couldn.t connect|timed out|no answer|gave up|commit may|Duplicate entry|duplicate key' ||
     die "error does not say what went wrong: $text"
   [ ! -s "$2" ] || jq -e '[.files[] | select(.status == "failed") | .error | type == "string"] | all' "$2" >/dev/null ||
     die "a failed file has no error in --json: $(cat "$2")"
 }
 
-# A RollbackTransaction lost in an outage strands its transaction, and with it the row locks
-# of the file's ledger row, until the Data API drops it after 3 idle minutes (the emulator
-# too): a reload meanwhile waits out innodb_lock_wait_timeout (50 s) on every attempt. Before
-# a rerun, play the service's part at once: end (KILL) the transactions nobody is using.
+# A RollbackTransaction lost in an outage strands its transaction, and with it the locks of
+# the file's ledger row (and on PostgreSQL the source's advisory lock), until the Data API drops
+# it after 3 idle minutes (the emulator too): a reload meanwhile waits out
+# innodb_lock_wait_timeout (50 s) on every attempt, or on PostgreSQL until the lock is free.
+# Before a rerun, play the service's part at once: end the transactions nobody is using.
 stranded=0
 expire_stranded() {
-  local id
-  for id in $(sql "SELECT trx_mysql_thread_id FROM information_schema.innodb_trx"); do
-    sql "KILL $id" 2>/dev/null || true
+  local id stranded_sql end_sql
+  if [ "$engine" = postgres ]; then
+    stranded_sql="SELECT pid FROM pg_stat_activity WHERE datname = 'billflow' AND pid <> pg_backend_pid()
+                    AND state LIKE 'idle in transaction%'"
+    end_sql="SELECT pg_terminate_backend(%s)"
+  else
+    stranded_sql="SELECT trx_mysql_thread_id FROM information_schema.innodb_trx"
+    end_sql="KILL %s"
+  fi
+  for id in $(sql "$stranded_sql"); do
+    # shellcheck disable=SC2059  # the format is one of the two above
+    sql "$(printf "$end_sql" "$id")" >/dev/null 2>&1 || true
     stranded=$((stranded + 1))
     outcome="$outcome+expired-stranded-transaction"
   done
@@ -156,8 +192,8 @@ run_case() {
   local outcome
   if [ "$rc" = 1 ]; then
     clear_failure "$dir/out.err" "$dir/out.json"
-    if grep -q 'Duplicate entry' "$dir/out.err"; then
-      outcome="failed(batch re-sent by libcurl: 1062)-then-rerun-exact"
+    if grep -q "$duplicate_key" "$dir/out.err"; then
+      outcome="failed(batch re-sent by libcurl: duplicate key)-then-rerun-exact"
     else
       outcome="failed-then-rerun-exact"
     fi
@@ -227,7 +263,7 @@ check_database() {
   rows_checked=$((rows_checked + examples_rows + examples_rejects))
   local files_expected files_stored orphans
   files_expected=$(wc -l <"$expected")
-  files_stored=$(sql "SELECT COUNT(*), SUM(status = 'loaded') FROM billing_files" | tr '\t' ' ')
+  files_stored=$(sql "SELECT COUNT(*), SUM(CASE WHEN status = 'loaded' THEN 1 ELSE 0 END) FROM billing_files" | tr '\t' ' ')
   [ "$files_stored" = "$files_expected $files_expected" ] ||
     die "billing_files holds [$files_stored] (rows, loaded), expected $files_expected loaded files"
   orphans=$(sql "SELECT (SELECT COUNT(*) FROM billing_data d LEFT JOIN billing_files f ON f.file_id = d.file_id WHERE f.file_id IS NULL)
@@ -279,18 +315,17 @@ run_case commit.cut_response.replace ledger 1 "replace:$made" "cut_response@Comm
 run_case commit.outage_after_response fail-ledger 9 1200 "outage_after_response@CommitTransaction#1"
 run_case begin.rst_response any 1 1200 "rst_response@BeginTransaction#1"
 run_case begin.cut_response any 1 1200 "cut_response@BeginTransaction#1"
-# The statements of a first load inside its transaction, in order: the ledger row FOR UPDATE,
-# its INSERT, LAST_INSERT_ID(), and the ledger UPDATE just before commit.
-in_transaction=("Execute~ FOR UPDATE" "Execute~INSERT INTO billing_files" "Execute~LAST_INSERT_ID()"
-  "Execute~UPDATE billing_files SET content_sha256")
-# Before it: the ledger read outside the transaction; at start-up: the schema check and the rates.
-ledger_read="Execute~FROM billing_files WHERE source_sha256 = UNHEX(:key)"
+# in_transaction and ledger_read: the engine's (at the top); at start-up: the schema check and
+# the rates.
 startup=("Execute~FROM schema_version" "Execute~FROM fx_rates")
 run_case execute.cut_response any 1 1200 "cut_response@${in_transaction[RANDOM % 4]}#1"
 run_case execute.rst_response any 1 1200 "rst_response@Execute~INSERT INTO billing_files#1"
 run_case execute.rst_request any 1 1200 "rst_request@${in_transaction[RANDOM % 4]}#1-2"
 run_case execute.cut_response any 1 1200 "cut_response@$ledger_read#1"
-run_case startup.cut_response fail 1 1200 "cut_response@${startup[RANDOM % 2]}#1"
+# The first schema_version read is the unlocked check (FileLedger::Migrate): when it fails, the
+# locked path reads again, so the run goes on. The rates' check has no second try: exit 1.
+run_case startup.schema_check any 1 1200 "cut_response@${startup[0]}#1"
+run_case startup.cut_response fail 1 1200 "cut_response@${startup[1]}#1"
 run_case mixed any 1 3100 "rst_request@$rows_batch#1-2" "stall_response@Execute~UPDATE billing_files SET content_sha256#1" \
   "cut_response@CommitTransaction#1"
 ended=$(date +%s%N)
