@@ -23,8 +23,8 @@ namespace billflow {
 // of it are ready and is streamed as the batch grows (the server copies while billflow reads
 // on), so between AddRow calls the connection may be inside a COPY and can run nothing else
 // until EndCopy, Flush or Clear ends it. A COPY stops at the first duplicate key, so a Bloom filter
-// of the file's ids (8 MiB) sends every row whose id may have been seen before to a second batch of
-// suspects, written through a temporary staging table with ON CONFLICT DO NOTHING after the rows
+// of the file's ids (16 MiB) sends every row whose id may have been seen before to a second batch
+// of suspects, written through a temporary staging table with ON CONFLICT DO NOTHING after the rows
 // before it; every row that was not stored goes to `on_duplicate(id, first_line, usd)`, whose
 // reason is stored as its reject. The filter never misses a repeated id; should a COPY meet a
 // duplicate anyway, it runs under a savepoint and its batch takes the staged path. `conn` must
