@@ -30,7 +30,8 @@ DataApiSink::DataApiSink(DataApiClient* client, DataApiSinkOptions options)
               [this](std::string_view id, std::uint64_t first_line, const Decimal& usd) {
                 return NoteDuplicate(id, first_line, usd);
               }),
-      max_request_bytes_(options.max_request_bytes) {}
+      max_request_bytes_(options.max_request_bytes),
+      lock_wait_timeout_s_(options.lock_wait_timeout_s) {}
 
 DataApiSink::~DataApiSink() {
   Rollback();

@@ -25,6 +25,11 @@ struct DataApiSinkOptions {
   std::size_t max_rows_per_request = 5000;
   // The cluster's engine: kMysql (Aurora MySQL) or kPostgres (Aurora PostgreSQL).
   SqlDialect dialect = SqlDialect::kMysql;
+  // Aurora PostgreSQL: how long a file's transaction waits for a lock another loader holds (the
+  // source's advisory lock, a ledger row) before it fails as a retryable conflict (SQLSTATE
+  // 55P03). Under the service's 45 s call limit, whose StatementTimeoutException inside a
+  // transaction is not retried. Aurora MySQL: the cluster's innodb_lock_wait_timeout decides.
+  int lock_wait_timeout_s = 30;
 };
 
 // Aurora MySQL or Aurora PostgreSQL through the RDS Data API, with SqliteSink's meaning and the
@@ -127,6 +132,7 @@ class DataApiSink : public FileLedger {
   std::string schema_transaction_id_;  // PostgreSQL: the migration's transaction
   DataApiRowWriter writer_;
   std::size_t max_request_bytes_;
+  int lock_wait_timeout_s_;  // PostgreSQL (DataApiSinkOptions::lock_wait_timeout_s)
   std::size_t read_requests_ = 0;
 };
 

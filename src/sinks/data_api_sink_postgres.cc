@@ -30,8 +30,8 @@ SqlArg Int(std::uint64_t count) { return SqlArg::Int(AsBigint(count)); }
 
 Status DataApiSink::PgLockSource(const std::string& source) {
   const SqlArgs key = {SqlArg::Text(PostgresSourceLockKey(source))};
-  BILLFLOW_TRY(InTransaction(Sql(kPostgresSourceLock), Parameters(key),
-                             "wait for other loaders of " + source));
+  BILLFLOW_TRY(InTransaction(Sql(PostgresSourceLockWaitingAtMost(lock_wait_timeout_s_)),
+                             Parameters(key), "wait for other loaders of " + source));
   return Ok();
 }
 

@@ -6,6 +6,11 @@
 
 namespace billflow {
 
+std::string PostgresSourceLockWaitingAtMost(int seconds) {
+  return "WITH waits AS MATERIALIZED (SELECT set_config('lock_timeout', '" +
+         std::to_string(seconds) + "s', true)) SELECT pg_advisory_xact_lock($1::bigint) FROM waits";
+}
+
 std::string PostgresSourceLockKey(const std::string& source) {
   const Sha256Digest digest = Sha256::Of(source);
   std::uint64_t key = 0;

@@ -22,6 +22,10 @@ inline constexpr char kPostgresMigrateLock[] = "SELECT pg_advisory_xact_lock(165
 // $1 PostgresSourceLockKey(source): serializes the loaders of one source until the transaction
 // ends.
 inline constexpr char kPostgresSourceLock[] = "SELECT pg_advisory_xact_lock($1::bigint)";
+// kPostgresSourceLock for a session whose lock_timeout is not set (the Data API's pooled
+// connections): the statement first sets lock_timeout to `seconds` for the rest of the
+// transaction (set_config(…, true); the MATERIALIZED CTE is read before the lock is asked).
+std::string PostgresSourceLockWaitingAtMost(int seconds);
 inline constexpr char kPostgresStoredVersion[] =
     "SELECT COALESCE(MAX(version), 0) FROM schema_version";
 // $1 version.

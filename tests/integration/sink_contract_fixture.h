@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <thread>
 
 #include "data_api_emulator_process.h"
@@ -37,6 +38,9 @@ class TestDatabase {
   virtual ~TestDatabase() = default;
   // A new connection/handle to the same database, migrated.
   virtual std::unique_ptr<Database> Open() = 0;
+  // Open, with waits for another loader's locks ending after `seconds`; nullptr where the
+  // sink cannot set that (Aurora MySQL's Data API: the cluster's innodb_lock_wait_timeout).
+  virtual std::unique_ptr<Database> OpenWaitingAtMost(int /*seconds*/) { return nullptr; }
   // First column of the first row of `sql`, on a separate connection.
   virtual std::string Query(const std::string& sql) = 0;
   // Runs statements that return nothing, on a separate connection; false on an error.
@@ -75,11 +79,9 @@ constexpr char kVersionOneMarker[] =
 
 class SqliteTestDatabase : public TestDatabase {
  public:
-  std::unique_ptr<Database> Open() override {
-    auto sink = SqliteSink::Open({(dir_.path() / "t.db").string()});
-    EXPECT_TRUE(sink) << sink.error().message;
-    EXPECT_TRUE((*sink)->Migrate());
-    return std::move(*sink);
+  std::unique_ptr<Database> Open() override { return OpenWith(SqliteOptions{}.busy_timeout_ms); }
+  std::unique_ptr<Database> OpenWaitingAtMost(int seconds) override {
+    return OpenWith(seconds * 1000);
   }
   std::string Query(const std::string& sql) override {
     sqlite3* db = nullptr;
@@ -115,6 +117,13 @@ class SqliteTestDatabase : public TestDatabase {
   }
 
  private:
+  std::unique_ptr<Database> OpenWith(int busy_timeout_ms) {
+    auto sink = SqliteSink::Open({(dir_.path() / "t.db").string(), busy_timeout_ms});
+    EXPECT_TRUE(sink) << sink.error().message;
+    EXPECT_TRUE((*sink)->Migrate());
+    return std::move(*sink);
+  }
+
   TempDir dir_;
 };
 
@@ -153,16 +162,11 @@ class MysqlTestDatabase : public TestDatabase {
  public:
   explicit MysqlTestDatabase(const MysqlTestEnv& env)
       : env_(env), name_(testing::CreateTestDatabase(env)) {}
-  std::unique_ptr<Database> Open() override {
+  std::unique_ptr<Database> Open() override { return OpenWith(env_.Options(name_)); }
+  std::unique_ptr<Database> OpenWaitingAtMost(int seconds) override {
     MysqlOptions options = env_.Options(name_);
-    // Tiny batches: every multi-row case crosses several bulk statements.
-    options.batch_bytes = 200;
-    auto sink = MysqlSink::Open(options);
-    EXPECT_TRUE(sink) << sink.error().message;
-    if (!sink) return nullptr;
-    auto migrated = (*sink)->Migrate();
-    EXPECT_TRUE(migrated) << migrated.error().message;
-    return std::move(*sink);
+    options.lock_wait_timeout_s = seconds;
+    return OpenWith(options);
   }
   std::string Query(const std::string& sql) override {
     return testing::MysqlQueryValue(env_, name_, sql);
@@ -173,6 +177,17 @@ class MysqlTestDatabase : public TestDatabase {
   bool DowngradeToVersionOne() override { return DowngradeMysqlToVersionOne(env_, name_); }
 
  private:
+  std::unique_ptr<Database> OpenWith(MysqlOptions options) {
+    // Tiny batches: every multi-row case crosses several bulk statements.
+    options.batch_bytes = 200;
+    auto sink = MysqlSink::Open(options);
+    EXPECT_TRUE(sink) << sink.error().message;
+    if (!sink) return nullptr;
+    auto migrated = (*sink)->Migrate();
+    EXPECT_TRUE(migrated) << migrated.error().message;
+    return std::move(*sink);
+  }
+
   const MysqlTestEnv& env_;
   std::string name_;
 };
@@ -220,18 +235,8 @@ class PostgresTestDatabase : public TestDatabase {
       : env_(env),
         data_api_endpoint_(std::move(data_api_endpoint)),
         name_(testing::CreatePostgresTestDatabase(env)) {}
-  std::unique_ptr<Database> Open() override {
-    if (!data_api_endpoint_.empty()) return OpenDataApi();
-    PostgresOptions options = env_.Options(name_);
-    // Tiny batches: every multi-row case crosses several COPY statements.
-    options.batch_bytes = 200;
-    auto sink = PostgresSink::Open(options);
-    EXPECT_TRUE(sink) << sink.error().message;
-    if (!sink) return nullptr;
-    auto migrated = (*sink)->Migrate();
-    EXPECT_TRUE(migrated) << migrated.error().message;
-    return std::move(*sink);
-  }
+  std::unique_ptr<Database> Open() override { return OpenWith(std::nullopt); }
+  std::unique_ptr<Database> OpenWaitingAtMost(int seconds) override { return OpenWith(seconds); }
   std::string Query(const std::string& sql) override {
     return testing::PostgresQueryValue(env_, name_, sql);
   }
@@ -256,7 +261,20 @@ class PostgresTestDatabase : public TestDatabase {
   }
 
  private:
-  std::unique_ptr<Database> OpenDataApi() {
+  std::unique_ptr<Database> OpenWith(std::optional<int> lock_wait_timeout_s) {
+    if (!data_api_endpoint_.empty()) return OpenDataApi(lock_wait_timeout_s);
+    PostgresOptions options = env_.Options(name_);
+    // Tiny batches: every multi-row case crosses several COPY statements.
+    options.batch_bytes = 200;
+    if (lock_wait_timeout_s) options.lock_wait_timeout_s = *lock_wait_timeout_s;
+    auto sink = PostgresSink::Open(options);
+    EXPECT_TRUE(sink) << sink.error().message;
+    if (!sink) return nullptr;
+    auto migrated = (*sink)->Migrate();
+    EXPECT_TRUE(migrated) << migrated.error().message;
+    return std::move(*sink);
+  }
+  std::unique_ptr<Database> OpenDataApi(std::optional<int> lock_wait_timeout_s) {
     AwsConfig aws;
     aws.region = "us-east-1";
     aws.credentials = Credentials{"AKIDBILLFLOWTEST", "billflow-test-secret", "", "test"};
@@ -264,6 +282,7 @@ class PostgresTestDatabase : public TestDatabase {
     // Small requests: every multi-row case crosses several BatchExecuteStatement calls.
     DataApiSinkOptions options{4096, 8};
     options.dialect = SqlDialect::kPostgres;
+    if (lock_wait_timeout_s) options.lock_wait_timeout_s = *lock_wait_timeout_s;
     auto sink = DataApiSink::Create(
         std::make_unique<CurlHttpClient>(), aws,
         DataApiTarget{"arn:aws:rds:us-east-1:123456789012:cluster:billflow",

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <functional>
+#include <iostream>
 #include <thread>
 
 #include "sink_contract_fixture.h"
@@ -377,6 +378,29 @@ TEST_P(SinkContractTest, ConcurrentLoadsOfOneFileSerializeAndLoadOnce) {
   EXPECT_EQ(db_->Query("SELECT COUNT(*) FROM billing_data"), "200");
   EXPECT_EQ(db_->Query("SELECT COUNT(*) FROM billing_files"), "1");
   EXPECT_EQ(Files()[0].usd_total, "250.00");
+}
+
+// A loader that finds another loader of the same source inside its transaction waits for it,
+// but not for ever: past its lock wait it fails as a retryable error (IngestWithRetry tries
+// again), and once the other is done the same load goes through.
+TEST_P(SinkContractTest, LoaderWaitingPastItsLockTimeoutFailsRetryablyThenLoads) {
+  auto waiter = db_->OpenWaitingAtMost(1);
+  if (waiter == nullptr) GTEST_SKIP() << db_->Label() << ": the cluster's lock wait decides";
+  const auto path = dir_.Write("held.csv", std::string(kHeader) + Row("1", "1.25"));
+  FileIdentity held;
+  held.source = Source("held.csv");
+  auto begun = sink_->BeginFile(held);
+  ASSERT_TRUE(begun) << begun.error().message;
+  ASSERT_EQ(*begun, BeginOutcome::kProceed);
+  const IngestSummary waited = LoadFile(path, waiter.get());
+  EXPECT_EQ(waited.status, FileStatus::kFailed);
+  ASSERT_TRUE(waited.error_code.has_value()) << waited.error;
+  EXPECT_TRUE(IsRetryable(*waited.error_code)) << waited.error;
+  std::cout << GetParam() << ": " << waited.error << "\n";
+  sink_->RollbackFile();
+  const IngestSummary loaded = LoadFile(path, waiter.get());
+  EXPECT_EQ(loaded.status, FileStatus::kLoaded) << loaded.error;
+  EXPECT_EQ(db_->Query("SELECT COUNT(*) FROM billing_data"), "1");
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, SinkContractTest,
