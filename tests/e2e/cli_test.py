@@ -7,7 +7,6 @@ every quirk of the original system's files: a stray quote before the header and 
 (bakery), an unknown currency code, YYYY/MM/DD dates, no final newline, ids 1..N in each file.
 """
 import json
-import os
 import random
 import signal
 import subprocess
@@ -23,9 +22,9 @@ import billflow_test as bt  # noqa: E402
 import oracle  # noqa: E402
 
 BIN = bt.binary()
-GEN = os.environ["BILLFLOW_GEN"]
+GEN = bt.generator()
 EXAMPLES = bt.EXAMPLES
-EXAMPLE_FILES = sorted(EXAMPLES.glob("*.csv"))
+EXAMPLE_FILES = bt.EXAMPLE_FILES
 HEADER = bt.HEADER
 # The original system's files, where a checkout has them beside it; only SeedFilesTest reads them.
 SEED = (bt.REPO / "../shared/seed/s3_files").resolve()

@@ -14,9 +14,9 @@ sys.path.insert(0, str(Path(__file__).parent))
 import billflow_test as bt  # noqa: E402
 
 BIN = bt.binary()
-GEN = os.environ["BILLFLOW_GEN"]
+GEN = bt.generator()
 EXAMPLES = bt.EXAMPLES
-EXAMPLE_FILES = sorted(EXAMPLES.glob("*.csv"))
+EXAMPLE_FILES = bt.EXAMPLE_FILES
 MEAT = EXAMPLES / "billing_meat_2025_06.csv"
 DATA = Path(os.environ.get("TEST_DATA_DIR", Path(__file__).resolve().parents[1] / "data"))
 HEADER = bt.HEADER

@@ -8,7 +8,6 @@ Run by ctest with BILLFLOW_BIN set. Needs /usr/bin/openssl (scripts/setup.sh ins
 import datetime
 import http.server
 import io
-import os
 import shutil
 import sqlite3
 import ssl
@@ -17,11 +16,14 @@ import tempfile
 import threading
 import unittest
 import zipfile
+import sys
 from decimal import ROUND_HALF_EVEN, Decimal, getcontext
 from pathlib import Path
 
-BIN = os.environ["BILLFLOW_BIN"]
-HEADER = "id,company_name,country,city,product_line,item,bill_date,currency,bill_amount\n"
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "support"))
+import billflow_test as bt  # noqa: E402
+
+HEADER = bt.HEADER
 OPENSSL = shutil.which("openssl")
 
 # The 41 columns of the real eurofxref-hist.csv, with a rough magnitude and the last date each
@@ -137,16 +139,8 @@ def newest(quotes, n):
     return dict(list(quotes.items())[:n])
 
 
-def env_for_test(extra=None):
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith("BILLFLOW_") and k not in ("SSL_CERT_FILE", "CURL_CA_BUNDLE")}
-    env["BILLFLOW_LOG_FORMAT"] = "text"
-    env.update(extra or {})
-    return env
-
-
 def run(*args, env=None):
-    return subprocess.run([BIN, *map(str, args)], capture_output=True, env=env_for_test(env), timeout=600)
+    return bt.run(*args, env=env)
 
 
 class RatesCase(unittest.TestCase):

@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "support"))
 import billflow_test as bt  # noqa: E402
 
 BIN = bt.binary()
-GEN = os.environ["BILLFLOW_GEN"]
+GEN = bt.generator()
 ROWS = int(os.environ.get("CONCURRENCY_ROWS", 2000))
 FILES = 50
 PROCESSES = 8

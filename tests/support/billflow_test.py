@@ -18,6 +18,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "examples"
+EXAMPLE_FILES = sorted(EXAMPLES.glob("*.csv"))
 HEADER = "id,company_name,country,city,product_line,item,bill_date,currency,bill_amount\n"
 
 
@@ -29,12 +30,22 @@ def binary():
     return path
 
 
+def generator():
+    """The billflow_gen binary ($BILLFLOW_GEN, which ctest sets), or a clear error."""
+    path = os.environ.get("BILLFLOW_GEN")
+    if not path:
+        raise RuntimeError("BILLFLOW_GEN is not set: run this suite through ctest, or set it to "
+                           "build/bench/billflow_gen")
+    return path
+
+
 def clean_env(extra=None, log_format="text"):
-    """The environment billflow runs in: the caller's, minus every BILLFLOW_* variable (a
-    developer's BILLFLOW_DB or log settings must not change what a test sees), plus the log
-    format the test parses ("text" for messages compared verbatim, "json" for log records)
-    and `extra`."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("BILLFLOW_")}
+    """The environment billflow runs in: the caller's, minus every BILLFLOW_* variable and the
+    CA bundle settings libcurl reads (a developer's BILLFLOW_DB, log or TLS settings must not
+    change what a test sees), plus the log format the test parses ("text" for messages
+    compared verbatim, "json" for log records) and `extra`."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("BILLFLOW_") and k not in ("SSL_CERT_FILE", "CURL_CA_BUNDLE")}
     env["BILLFLOW_LOG_FORMAT"] = log_format
     env.update(extra or {})
     return env
