@@ -11,13 +11,14 @@ Status CurrencyRateReads::Open() {
   return Ok();
 }
 
-Result<std::vector<FxRate>> CurrencyRateReads::Load(std::string_view upper_currency) {
+Result<std::vector<FxRate>> CurrencyRateReads::Load(std::string_view upper_currency,
+                                                    const RateWindow& window) {
   const std::string currency(upper_currency);
   if (db_ == nullptr) {
     return Fail(ErrorCode::kUnavailable,
                 "reading the rates of " + currency + ": the connection for rate reads was lost");
   }
-  auto rates = db_->LoadCurrencyRates(currency);
+  auto rates = db_->LoadCurrencyRates(currency, window);
   // Reconnecting here could wait on the loading connection's own transaction: Open() does it.
   if (!rates) db_.reset();
   return rates;

@@ -12,11 +12,11 @@
 
 namespace billflow {
 
-// The stored rates of one currency at a time, for an ingest's table that reads a currency on
-// its first use (FxRateTable::LoadingEach). They are read through a connection of their own:
-// a lookup runs on the thread that validates rows while the loading connection may be in the
-// middle of a bulk write (PostgreSQL's COPY, MySQL's LOAD DATA, a Data API BatchExecute) on
-// another thread, and outside the file's transaction.
+// The stored rates of one currency and window at a time, for an ingest's table that reads a
+// currency's year on its first lookup in it (FxRateTable::LoadingEach). They are read through a
+// connection of their own: a lookup runs on the thread that validates rows while the loading
+// connection may be in the middle of a bulk write (PostgreSQL's COPY, MySQL's LOAD DATA, a Data API
+// BatchExecute) on another thread, and outside the file's transaction.
 //
 // Open() and Reopen() must run while the loading connection holds no transaction (opening
 // runs the schema check, which could wait for that transaction's locks): before the first file
@@ -30,9 +30,11 @@ class CurrencyRateReads {
   [[nodiscard]] Status Open();
   // Opens it again if it was open once and a failed load dropped it.
   [[nodiscard]] Status Reopen() { return opened_ ? Open() : Ok(); }
-  // Every stored rate of `upper_currency`, oldest first. Without an open connection (a load
-  // failed since the last Open) it fails with kUnavailable, which retries the file.
-  [[nodiscard]] Result<std::vector<FxRate>> Load(std::string_view upper_currency);
+  // The stored rates of `upper_currency` in `window` (Database::LoadCurrencyRates), oldest
+  // first. Without an open connection (a load failed since the last Open) it fails with
+  // kUnavailable, which retries the file.
+  [[nodiscard]] Result<std::vector<FxRate>> Load(std::string_view upper_currency,
+                                                 const RateWindow& window);
 
  private:
   DatabaseFactory connect_;

@@ -14,6 +14,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
+constexpr RateWindow kYear2024{{2024, 1, 1}, {2024, 12, 31}};
+
 class CurrencyRateReadsTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -40,7 +42,7 @@ class CurrencyRateReadsTest : public ::testing::Test {
 
 TEST_F(CurrencyRateReadsTest, ReadsOneCurrencyOnItsOwnConnection) {
   CurrencyRateReads reads(connect_);
-  auto closed = reads.Load("EUR");
+  auto closed = reads.Load("EUR", kYear2024);
   ASSERT_FALSE(closed);
   EXPECT_EQ(closed.error().code, ErrorCode::kUnavailable);
   EXPECT_EQ(closed.error().message,
@@ -48,7 +50,7 @@ TEST_F(CurrencyRateReadsTest, ReadsOneCurrencyOnItsOwnConnection) {
   ASSERT_TRUE(reads.Reopen());  // never opened: nothing to reopen
   EXPECT_EQ(connects_, 1);
   ASSERT_TRUE(reads.Open());
-  auto eur = reads.Load("EUR");
+  auto eur = reads.Load("EUR", kYear2024);
   ASSERT_TRUE(eur) << eur.error().message;
   ASSERT_EQ(eur->size(), 1U);
   EXPECT_EQ((*eur)[0].rate_to_usd.ToString(), "1.08");
@@ -67,8 +69,8 @@ TEST_F(CurrencyRateReadsTest, FailedLoadIsReopenedWithTheNextLoadingConnection) 
     sqlite3_close(raw);
   };
   rename("ALTER TABLE fx_rates RENAME TO fx_rates_away");
-  ASSERT_FALSE(reads->Load("CAD"));
-  auto lost = reads->Load("CAD");
+  ASSERT_FALSE(reads->Load("CAD", kYear2024));
+  auto lost = reads->Load("CAD", kYear2024);
   ASSERT_FALSE(lost);
   EXPECT_EQ(lost.error().code, ErrorCode::kUnavailable);
   // The table is back; the retry loop's next loading connection first reopens the reads' own.
@@ -79,7 +81,7 @@ TEST_F(CurrencyRateReadsTest, FailedLoadIsReopenedWithTheNextLoadingConnection) 
   ASSERT_TRUE(loading) << loading.error().message;
   EXPECT_EQ(connects_, before + 2);
   ASSERT_TRUE((*loading)->SaveRates({{"CAD", CivilDate{2024, 2, 1}, Decimal(74, 2), "r.csv"}}));
-  auto cad = reads->Load("CAD");
+  auto cad = reads->Load("CAD", kYear2024);
   ASSERT_TRUE(cad) << cad.error().message;
   ASSERT_EQ(cad->size(), 2U);  // the fixture's 2024-01-01 and the one saved just now
   EXPECT_EQ((*cad)[1].rate_to_usd.ToString(), "0.74");

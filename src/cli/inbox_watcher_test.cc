@@ -66,9 +66,10 @@ class FlakyDatabase : public Database {
     if (outage_->down) return Fail(ErrorCode::kUnavailable, "db: connection lost");
     return inner_->LoadRates();
   }
-  Result<std::vector<FxRate>> LoadCurrencyRates(const std::string& currency) override {
+  Result<std::vector<FxRate>> LoadCurrencyRates(const std::string& currency,
+                                                const RateWindow& window) override {
     if (outage_->down) return Fail(ErrorCode::kUnavailable, "db: connection lost");
-    return inner_->LoadCurrencyRates(currency);
+    return inner_->LoadCurrencyRates(currency, window);
   }
   Result<bool> HasRates() override {
     if (outage_->down) return Fail(ErrorCode::kUnavailable, "db: connection lost");

@@ -31,14 +31,15 @@ Result<FxRateTable> ResolveRates(const Config& config, Database* db,
   if (reads != nullptr) {
     // USD needs no load: the table converts it at 1 on every date.
     BILLFLOW_TRY(reads->Open());
-    return FxRateTable::LoadingEach(
-        [reads](std::string_view currency) { return reads->Load(currency); });
+    return FxRateTable::LoadingEach([reads](std::string_view currency, const RateWindow& window) {
+      return reads->Load(currency, window);
+    });
   }
   auto stored = db->LoadRates();
   if (!stored) return tl::unexpected(stored.error());
   FxRateTable table;
-  for (FxRate& rate : *stored) {
-    if (auto added = table.Add(std::move(rate)); !added) {
+  for (const FxRate& rate : *stored) {
+    if (auto added = table.Add(rate); !added) {
       return Fail(ErrorCode::kInvalidData, "fx_rates table: " + added.error().message);
     }
   }

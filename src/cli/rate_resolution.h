@@ -14,8 +14,9 @@ namespace billflow {
 // The rate table for a run: --rates FILE when given (stored into fx_rates unless db is
 // null), else the database's fx_rates when it has any, else the built-in default (stored
 // into fx_rates so reports can show what was used). With `reads` (an ingest), the database's
-// rates are not read here: the table reads each currency's on its first lookup through
-// `reads`, which it opens (FxRateTable::LoadingEach; the table shares `reads`).
+// rates are not read here: the table reads a currency's rates of a year on its first lookup in
+// that year through `reads`, which it opens (FxRateTable::LoadingEach; the table shares
+// `reads`).
 [[nodiscard]] Result<FxRateTable> ResolveRates(
     const Config& config, Database* db, const std::shared_ptr<CurrencyRateReads>& reads = nullptr);
 

@@ -45,9 +45,22 @@ FxRateTable FxRateTable::LoadingEach(CurrencyRatesLoader load) {
   return table;
 }
 
-Status FxRateTable::Add(FxRate rate) { return Insert(std::move(rate), &rates_); }
+RateWindow RateWindow::YearOf(CivilDate date) {
+  return {CivilDate{date.year, 1, 1}, CivilDate{date.year, 12, 31}};
+}
 
-Status FxRateTable::Insert(FxRate rate, DatedMap* rates) {
+Status FxRateTable::Add(const FxRate& rate) { return Insert(rate, &rates_); }
+
+std::uint32_t FxRateTable::SourceId(std::string_view source) const {
+  // A table names a handful of sources (the ECB, a few files): a scan, newest first.
+  for (std::size_t i = sources_.size(); i > 0; --i) {
+    if (sources_[i - 1] == source) return static_cast<std::uint32_t>(i - 1);
+  }
+  sources_.emplace_back(source);
+  return static_cast<std::uint32_t>(sources_.size() - 1);
+}
+
+Status FxRateTable::Insert(const FxRate& rate, RatesMap* rates) const {
   if (!IsIso4217Code(rate.currency)) {
     return Fail(ErrorCode::kInvalidData,
                 "currency \"" + rate.currency + "\" is not an ISO 4217 code");
@@ -62,17 +75,19 @@ Status FxRateTable::Insert(FxRate rate, DatedMap* rates) {
                                              ": USD is the base currency and converts at exactly "
                                              "1; give it no other rate");
   }
-  auto& list = (*rates)[Key(rate.currency)];
-  const std::int64_t day = rate.valid_from.DaysSinceEpoch();
-  auto it = std::lower_bound(list.begin(), list.end(), day,
-                             [](const Dated& d, std::int64_t v) { return d.valid_from_day < v; });
-  Dated dated{day, rate.valid_from, rate.rate_to_usd, std::move(rate.source)};
-  if (it != list.end() && it->valid_from_day == day) {
-    *it = std::move(dated);  // a later definition of the same day wins
-  } else {
-    list.insert(it, std::move(dated));
-  }
+  Put({rate.valid_from.DaysSinceEpoch(), rate.valid_from, rate.rate_to_usd, SourceId(rate.source)},
+      &(*rates)[Key(rate.currency)].dated);
   return Ok();
+}
+
+void FxRateTable::Put(const Dated& dated, std::vector<Dated>* list) {
+  auto it = std::lower_bound(list->begin(), list->end(), dated.valid_from_day,
+                             [](const Dated& d, std::int64_t v) { return d.valid_from_day < v; });
+  if (it != list->end() && it->valid_from_day == dated.valid_from_day) {
+    *it = dated;  // a later definition of the same day wins
+  } else {
+    list->insert(it, dated);
+  }
 }
 
 std::optional<std::uint32_t> RateAgeLimit::DaysFor(std::string_view source) const {
@@ -90,7 +105,7 @@ std::optional<FoundRate> FxRateTable::FindDated(std::string_view upper_currency,
                                                 CivilDate date) const {
   static constexpr Decimal kOne(1, 0);
   if (upper_currency == "USD") return FoundRate{&kOne, date, "USD"};
-  const std::vector<Dated>* rates = RatesOf(upper_currency);
+  const std::vector<Dated>* rates = RatesFor(upper_currency, date);
   if (rates == nullptr) return std::nullopt;
   const auto& list = *rates;
   const std::int64_t day = date.DaysSinceEpoch();
@@ -98,37 +113,50 @@ std::optional<FoundRate> FxRateTable::FindDated(std::string_view upper_currency,
                              [](std::int64_t v, const Dated& d) { return v < d.valid_from_day; });
   if (it == list.begin()) return std::nullopt;
   const Dated& used = *std::prev(it);
-  return FoundRate{&used.rate, used.valid_from, used.source};
+  return FoundRate{&used.rate, used.valid_from, sources_[used.source]};
 }
 
-const std::vector<FxRateTable::Dated>* FxRateTable::RatesOf(std::string_view upper_currency) const {
+const std::vector<FxRateTable::Dated>* FxRateTable::RatesFor(std::string_view upper_currency,
+                                                             CivilDate date) const {
   const std::uint32_t key = Key(upper_currency);
-  if (const auto found = rates_.find(key); found != rates_.end()) return &found->second;
-  if (!load_ || load_error_ || upper_currency == "USD") return nullptr;
-  Result<std::vector<FxRate>> loaded = load_(upper_currency);
+  const auto found = rates_.find(key);
+  if (!load_) return found == rates_.end() ? nullptr : &found->second.dated;
+  if (found != rates_.end() && std::binary_search(found->second.loaded_years.begin(),
+                                                  found->second.loaded_years.end(), date.year)) {
+    return &found->second.dated;
+  }
+  if (load_error_ || upper_currency == "USD") return nullptr;
+  Result<std::vector<FxRate>> loaded = load_(upper_currency, RateWindow::YearOf(date));
   if (!loaded) {
     load_error_ = loaded.error();
     return nullptr;
   }
-  DatedMap one;
-  one[key];  // a currency without stored rates is known to have none
-  for (FxRate& rate : *loaded) {
-    if (Status added = Insert(std::move(rate), &one); !added) {
+  // Checked apart, so that a refused rate leaves the table as it was.
+  RatesMap one;
+  for (const FxRate& rate : *loaded) {
+    if (Status added = Insert(rate, &one); !added) {
       load_error_ = Error{added.error().code, "fx_rates table: " + added.error().message};
       return nullptr;
     }
   }
-  if (one.size() != 1) {
+  if (one.size() > 1 || (one.size() == 1 && !one.contains(key))) {
     load_error_ =
         Error{ErrorCode::kInternal, "reading the rates of " + std::string(upper_currency) +
                                         " returned another currency's"};
     return nullptr;
   }
-  return &(rates_[key] = std::move(one[key]));
+  // Every rate read is a stored rate, so keeping those of other windows (a carry-in, a
+  // neighbour year's) leaves "the latest on or before" of every read year exact.
+  CurrencyRates& mine = rates_[key];
+  for (const Dated& dated : one[key].dated) Put(dated, &mine.dated);
+  mine.loaded_years.insert(
+      std::upper_bound(mine.loaded_years.begin(), mine.loaded_years.end(), date.year), date.year);
+  return &mine.dated;
 }
 
 bool FxRateTable::Knows(std::string_view upper_currency) const {
-  const std::vector<Dated>* rates = RatesOf(upper_currency);
+  if (load_) return upper_currency != "USD" && FindDated(upper_currency, {9999, 12, 31});
+  const std::vector<Dated>* rates = RatesFor(upper_currency, {});
   return rates != nullptr && !rates->empty();
 }
 
@@ -144,7 +172,9 @@ std::vector<FxRate> FxRateTable::Entries() const {
   for (const auto& [key, list] : rates_) {
     const std::string code{static_cast<char>(key >> 16), static_cast<char>((key >> 8) & 0xff),
                            static_cast<char>(key & 0xff)};
-    for (const auto& d : list) out.push_back({code, d.valid_from, d.rate, d.source});
+    for (const auto& d : list.dated) {
+      out.push_back({code, d.valid_from, d.rate, sources_[d.source]});
+    }
   }
   std::sort(out.begin(), out.end(), [](const FxRate& a, const FxRate& b) {
     return a.currency != b.currency ? a.currency < b.currency : a.valid_from < b.valid_from;

@@ -2,6 +2,7 @@
 #define BILLFLOW_CORE_FX_RATE_TABLE_H_
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <optional>
 #include <string>
@@ -26,8 +27,9 @@ struct FxRate {
 // The source name of every rate read from the ECB, in whatever layout.
 inline constexpr char kEcbSource[] = "ecb";
 
-// The rate a lookup found: the latest on or before the date asked. `rate` and `source` point
-// into the table and live as long as it is not changed.
+// The rate a lookup found: the latest on or before the date asked. `source` points into the
+// table and lives as long as it does; `rate` points into the table and lives until the table
+// is changed (on a LoadingEach table, a lookup may change it: copy the rate first).
 struct FoundRate {
   const Decimal* rate = nullptr;
   CivilDate valid_from;
@@ -46,10 +48,21 @@ struct RateAgeLimit {
   std::optional<std::uint32_t> DaysFor(std::string_view source) const;
 };
 
-// Every stored rate of one currency (upper-case ISO 4217), for a table that loads them on the
-// currency's first lookup.
-using CurrencyRatesLoader =
-    std::function<Result<std::vector<FxRate>>(std::string_view upper_currency)>;
+// The dates a LoadingEach table reads one currency's rates for at once: every rate with
+// valid_from in [first, last], and the one latest rate before `first` (the rate in force on
+// the window's first days when its own rates begin later), if there is one.
+struct RateWindow {
+  CivilDate first;
+  CivilDate last;
+
+  // The calendar year of `date`: [Y-01-01, Y-12-31].
+  static RateWindow YearOf(CivilDate date);
+};
+
+// The stored rates of one currency (upper-case ISO 4217) in `window` (see RateWindow), in any
+// order, for a table that loads them on the first lookup in that window.
+using CurrencyRatesLoader = std::function<Result<std::vector<FxRate>>(
+    std::string_view upper_currency, const RateWindow& window)>;
 
 // Dated exchange rates to USD. Lookups are cheap (no allocation) and thread-compatible, except
 // on a table made by LoadingEach.
@@ -57,11 +70,17 @@ class FxRateTable {
  public:
   static constexpr int kMaxRateScale = 10;
 
-  // A table that holds no rate until a currency is first looked up (FindDated, Find, Knows),
-  // and from then on every rate `load` returned for it (a currency it has none of is asked
-  // once). USD is never loaded. Lookups load, so such a table is for one thread at a time. A
-  // failed load (or a loaded rate that Add refuses) finds nothing and stops loading until
-  // TakeLoadError() reports it; the currency is asked again after that.
+  // A table that holds no rate until it is looked up. A lookup of (currency, date) whose
+  // calendar year was not read for that currency asks `load` for the year's window
+  // (RateWindow::YearOf: the year's rates and the latest before it, which is all that "the
+  // latest rate on or before a date of that year" can be) and keeps what it returned; every
+  // later lookup in that year reads nothing. So a file of one month's bills reads each of its
+  // currencies' rates of that year, not their history, and the table holds at most the rates
+  // of the (currency, year) pairs looked up plus one rate per pair. A window without stored
+  // rates is asked once. USD is never loaded. Lookups load, so such a table is for one thread
+  // at a time. A failed load (or a loaded rate that Add refuses) finds nothing in windows not
+  // yet read and stops loading until TakeLoadError() reports it; the window is asked again
+  // after that.
   static FxRateTable LoadingEach(CurrencyRatesLoader load);
 
   // The original system's table: USD 1, CAD 0.79, MXN 0.05, all valid from 1970-01-01.
@@ -73,13 +92,16 @@ class FxRateTable {
 
   // Adds or replaces the rate of (currency, valid_from). Errors (kInvalidData): not an ISO
   // 4217 code; not positive or more than 10 decimals; a USD rate other than 1.
-  [[nodiscard]] Status Add(FxRate rate);
+  [[nodiscard]] Status Add(const FxRate& rate);
   // The rate with the latest valid_from on or before `date`, or nullptr. USD, the base
   // currency, is exactly 1 on every date, whether the table holds a USD rate or not.
   const Decimal* Find(std::string_view upper_currency, CivilDate date) const;
   // Find with the rate's date and source. USD is found on every date as rate 1 of `date`,
   // source "USD".
   std::optional<FoundRate> FindDated(std::string_view upper_currency, CivilDate date) const;
+  // Whether the table holds a rate of the currency (USD: only a USD rate added to it). On a
+  // LoadingEach table: whether it has any stored rate, which loads the window of 9999 (its
+  // rates and the newest before it).
   bool Knows(std::string_view upper_currency) const;
   // Every rate (of a LoadingEach table: every rate loaded), sorted by currency then valid_from.
   std::vector<FxRate> Entries() const;
@@ -91,16 +113,30 @@ class FxRateTable {
     std::int64_t valid_from_day;
     CivilDate valid_from;
     Decimal rate;
-    std::string source;
+    std::uint32_t source;  // index in sources_
   };
-  using DatedMap = std::unordered_map<std::uint32_t, std::vector<Dated>>;
+  struct CurrencyRates {
+    std::vector<Dated> dated;  // sorted by valid_from_day
+    // Of a LoadingEach table: the years whose window was read, sorted.
+    std::vector<std::int32_t> loaded_years;
+  };
+  using RatesMap = std::unordered_map<std::uint32_t, CurrencyRates>;
   static std::uint32_t Key(std::string_view upper_currency);
-  [[nodiscard]] static Status Insert(FxRate rate, DatedMap* rates);
-  // The rates of `upper_currency` (loading them first on a LoadingEach table), or null.
-  const std::vector<Dated>* RatesOf(std::string_view upper_currency) const;
+  // Checks `rate` as Add documents and puts it into (*rates)[its currency].dated.
+  [[nodiscard]] Status Insert(const FxRate& rate, RatesMap* rates) const;
+  // Puts `dated` into the sorted `list`, replacing a rate of the same day.
+  static void Put(const Dated& dated, std::vector<Dated>* list);
+  // The index of `source` in sources_, added when new.
+  std::uint32_t SourceId(std::string_view source) const;
+  // The rates of `upper_currency`, or null; on a LoadingEach table, after loading the window
+  // of `date` when it was not read yet (null when that load fails).
+  const std::vector<Dated>* RatesFor(std::string_view upper_currency, CivilDate date) const;
 
-  // Mutable for a LoadingEach table only: its const lookups fill it.
-  mutable DatedMap rates_;  // sorted by valid_from_day; an empty list: loaded, none stored
+  // Mutable for a LoadingEach table only: its const lookups fill them.
+  mutable RatesMap rates_;  // a currency without dated rates: windows read, none stored
+  // Every source named, once: rows keep views of them (BillingRecord::fx_rate_source) while
+  // later loads grow the rate lists, so they live apart from them, as long as the table.
+  mutable std::deque<std::string> sources_;
   CurrencyRatesLoader load_;
   mutable std::optional<Error> load_error_;
 };

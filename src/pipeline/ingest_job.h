@@ -61,9 +61,10 @@ struct IngestOptions {
 // Holds references to `rates`, which must outlive the job. Not thread-safe. Run() reads and
 // validates on two threads of its own (StagedRows) while the calling thread feeds the sink;
 // the sink and every callback in IngestOptions are used from the calling thread only.
-// A `rates` table that loads each currency on first use (FxRateTable::LoadingEach) loads on
-// the validating thread, while the sink may be writing: its loader must not use the sink. A
-// failed load fails the file with the load's error (retryable or not), rejecting nothing.
+// A `rates` table that loads a currency's year on its first lookup in it
+// (FxRateTable::LoadingEach) loads on the validating thread, while the sink may be writing:
+// its loader must not use the sink. A failed load fails the file with the load's error
+// (retryable or not), rejecting nothing.
 class IngestJob {
  public:
   IngestJob(const FxRateTable& rates, IngestOptions options);

@@ -342,8 +342,8 @@ TEST_F(IngestJobTest, UnrecognisableHeaderListsTheDelimitersTried) {
 
 TEST_F(IngestJobTest, FailedRateLoadFailsTheFileWithoutRejectingItsRows) {
   bool down = true;
-  const FxRateTable rates =
-      FxRateTable::LoadingEach([&](std::string_view) -> Result<std::vector<FxRate>> {
+  const FxRateTable rates = FxRateTable::LoadingEach(
+      [&](std::string_view, const RateWindow&) -> Result<std::vector<FxRate>> {
         if (down) return Fail(ErrorCode::kUnavailable, "db: connection lost");
         return std::vector<FxRate>{{"CAD", {2020, 1, 1}, Decimal(75, 2), "r.csv"}};
       });

@@ -82,7 +82,8 @@ class FakeDatabase : public Database {
     return std::vector<StoredReject>{};
   }
   Result<std::vector<FxRate>> LoadRates() override { return std::vector<FxRate>{}; }
-  Result<std::vector<FxRate>> LoadCurrencyRates(const std::string& /*currency*/) override {
+  Result<std::vector<FxRate>> LoadCurrencyRates(const std::string& /*currency*/,
+                                                const RateWindow& /*window*/) override {
     return std::vector<FxRate>{};
   }
   Result<bool> HasRates() override { return false; }

@@ -106,10 +106,12 @@ class Database : public RecordSink {
       const std::optional<std::string>& source) = 0;
   // The fx_rates table (empty when nothing was stored yet).
   [[nodiscard]] virtual Result<std::vector<FxRate>> LoadRates() = 0;
-  // The fx_rates of one currency (upper-case ISO 4217) by valid_from, read in pages as
-  // LoadRates is; empty when it has none. What an ingest reads on a currency's first use.
-  [[nodiscard]] virtual Result<std::vector<FxRate>> LoadCurrencyRates(
-      const std::string& currency) = 0;
+  // The fx_rates of one currency (upper-case ISO 4217) in `window`: those with valid_from in
+  // [window.first, window.last] and the latest one before window.first, by valid_from, read
+  // in pages as LoadRates is (in one statement per page, on the primary key); empty when it
+  // has none. What an ingest reads on its first lookup of the currency in a year.
+  [[nodiscard]] virtual Result<std::vector<FxRate>> LoadCurrencyRates(const std::string& currency,
+                                                                      const RateWindow& window) = 0;
   // Whether fx_rates holds any rate: one query that reads at most one row.
   [[nodiscard]] virtual Result<bool> HasRates() = 0;
   // Upserts rates by (currency, valid_from).

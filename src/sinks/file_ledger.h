@@ -63,7 +63,8 @@ class FileLedger : public Database {
   Result<std::vector<StoredFile>> Files() final;
   Result<std::vector<StoredReject>> Rejects(const std::optional<std::string>& source) final;
   Result<std::vector<FxRate>> LoadRates() final;
-  Result<std::vector<FxRate>> LoadCurrencyRates(const std::string& currency) final;
+  Result<std::vector<FxRate>> LoadCurrencyRates(const std::string& currency,
+                                                const RateWindow& window) final;
   Result<bool> HasRates() final;
   Status SaveRates(const std::vector<FxRate>& rates) final;
 

@@ -167,8 +167,9 @@ Result<std::vector<StoredReject>> FileLedger::Rejects(const std::optional<std::s
 
 Result<std::vector<FxRate>> FileLedger::LoadRates() { return ReadRates(RatesRead(dialect())); }
 
-Result<std::vector<FxRate>> FileLedger::LoadCurrencyRates(const std::string& currency) {
-  return ReadRates(RatesRead(dialect(), currency));
+Result<std::vector<FxRate>> FileLedger::LoadCurrencyRates(const std::string& currency,
+                                                          const RateWindow& window) {
+  return ReadRates(WindowRatesRead(dialect(), currency, window));
 }
 
 Result<bool> FileLedger::HasRates() {

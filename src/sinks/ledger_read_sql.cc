@@ -78,6 +78,16 @@ std::string AfterKey(SqlDialect dialect, const KeysetRead& read, std::size_t fir
          AfterKey(dialect, read, first_param, i + 1) + "))";
 }
 
+// fx_rates' columns as RatesRead names them. SQLite stores dates as text already; the others
+// format their DATE column. v, the stored column itself, is the key, so that a page starts on
+// the primary key index.
+std::string RateColumns(SqlDialect dialect) {
+  std::string date = "valid_from";
+  if (dialect == SqlDialect::kMysql) date = "DATE_FORMAT(valid_from, '%Y-%m-%d')";
+  if (dialect == SqlDialect::kPostgres) date = "to_char(valid_from, 'YYYY-MM-DD')";
+  return "currency, " + date + " AS valid_date, rate_to_usd, source, valid_from AS v";
+}
+
 }  // namespace
 
 std::string PageSql(SqlDialect dialect, const KeysetRead& read, const ReadLimits& limits,
@@ -177,14 +187,8 @@ std::string RejectPieceSql(std::size_t piece_bytes) {
 }
 
 KeysetRead RatesRead(SqlDialect dialect, const std::optional<std::string>& currency) {
-  // SQLite stores dates as text already; the others format their DATE column.
-  std::string date = "valid_from";
-  if (dialect == SqlDialect::kMysql) date = "DATE_FORMAT(valid_from, '%Y-%m-%d')";
-  if (dialect == SqlDialect::kPostgres) date = "to_char(valid_from, 'YYYY-MM-DD')";
   KeysetRead read;
-  // v, the stored column itself, is the key, so that a page starts on the primary key index.
-  read.base = "SELECT currency, " + date +
-              " AS valid_date, rate_to_usd, source, valid_from AS v FROM fx_rates";
+  read.base = "SELECT " + RateColumns(dialect) + " FROM fx_rates";
   if (currency) {
     // A range of the primary key (currency, valid_from).
     read.base += " WHERE currency = $1";
@@ -194,6 +198,24 @@ KeysetRead RatesRead(SqlDialect dialect, const std::optional<std::string>& curre
   read.columns = {"currency", "valid_from", "rate_to_usd", "source", "v"};
   read.key = {{0, ReadKey::Kind::kText}, {4, ReadKey::Kind::kDate}};
   read.row_bytes = JsonBytes(dialect, "COALESCE(b.source, '')") + " + 200";
+  return read;
+}
+
+KeysetRead WindowRatesRead(SqlDialect dialect, const std::string& currency,
+                           const RateWindow& window) {
+  KeysetRead read = RatesRead(dialect, currency);
+  // Two ranges of the primary key (currency, valid_from): the window's, and one step back
+  // from its start. Written as one bound (valid_from >= the latest before the window) MariaDB
+  // would scan the currency's history from its first rate, using only the constant bound.
+  const std::string columns = RateColumns(dialect);
+  read.base = "SELECT " + columns +
+              " FROM fx_rates WHERE currency = $1 AND valid_from >= $2 AND valid_from <= $3 "
+              "UNION ALL SELECT * FROM (SELECT " +
+              columns +
+              " FROM fx_rates WHERE currency = $1 AND valid_from < $2 ORDER BY valid_from DESC "
+              "LIMIT 1) c";
+  read.args.push_back(SqlArg::Date(window.first));
+  read.args.push_back(SqlArg::Date(window.last));
   return read;
 }
 

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/fx_rate_table.h"
 #include "core/group_total.h"
 #include "sinks/group_key_sql.h"
 #include "sinks/ledger_sql.h"
@@ -67,6 +68,10 @@ struct KeysetRead {
 // rate_to_usd, source, v (valid_from as stored).
 [[nodiscard]] KeysetRead RatesRead(SqlDialect dialect,
                                    const std::optional<std::string>& currency = std::nullopt);
+// The fx_rates of `currency` in `window` (Database::LoadCurrencyRates): those with valid_from
+// in [window.first, window.last] and the latest before window.first, with RatesRead's columns.
+[[nodiscard]] KeysetRead WindowRatesRead(SqlDialect dialect, const std::string& currency,
+                                         const RateWindow& window);
 // One row when fx_rates holds any rate, none when it is empty (every dialect).
 [[nodiscard]] std::string_view AnyRateSql();
 // Upserts one rate by (currency, valid_from): $1 currency, $2 valid_from (date), $3 rate

@@ -28,7 +28,8 @@ with open(sys.argv[1], "w") as f:
 PY
 check_eq "$(wc -l <"$rates")" 200001 "the rates file holds 200,000 rates"
 
-# Three USD bills and one EUR bill dated after the last rate (it converts at EUR's latest).
+# Three USD bills, one EUR bill dated after the last rate (it converts at EUR's latest, of
+# 2023-09-09) and one EUR bill of 2023-06-30 (at 0.6300071).
 bills="$AWS_TMP/bills.csv"
 cat >"$bills" <<'CSV'
 id,company_name,country,city,product_line,item,bill_date,currency,bill_amount
@@ -36,6 +37,7 @@ id,company_name,country,city,product_line,item,bill_date,currency,bill_amount
 2,Acme,US,Austin,Dairy,Milk,2024-01-02,USD,0.75
 3,Acme,US,Austin,Dairy,Cheese,2024-01-03,USD,1000.00
 4,Acme,DE,Berlin,Dairy,Milk,2024-01-03,EUR,100.00
+5,Acme,DE,Berlin,Dairy,Milk,2023-06-30,EUR,100.00
 CSV
 
 aws_start_data_api --request-log "$AWS_TMP/data-api.jsonl"
@@ -69,8 +71,8 @@ check_eq "$(grep -c '  5000$' "$AWS_TMP/sqlite.show")" 40 "sqlite: 5000 rates st
 check_grep '^EUR +2023-09-09 +0\.63 ' "$AWS_TMP/sqlite.show" "sqlite: EUR's latest rate is in force"
 check_eq "$(wc -l <"$AWS_TMP/sqlite.eur")" 5001 "sqlite: EUR's history has 5,000 rates"
 check_grep '^EUR +2010-01-01 +0\.6304999 ' "$AWS_TMP/sqlite.eur" "sqlite: EUR's oldest rate is listed"
-# The report: 1,011.00 USD plus 100 EUR at 0.63 = 63.00.
-check_grep '1,074\.00' "$AWS_TMP/sqlite.report" "sqlite: the report's total is exact"
+# The report: 1,011.00 USD plus 100 EUR at 0.63 = 63.00 plus 100 EUR at 0.6300071 = 63.00.
+check_grep '1,137\.00' "$AWS_TMP/sqlite.report" "sqlite: the report's total is exact"
 for what in show eur report; do
   if cmp -s "$AWS_TMP/sqlite.$what" "$AWS_TMP/data-api.$what"; then
     pass "data-api prints the same $what as sqlite"
@@ -79,14 +81,16 @@ for what in show eur report; do
   fi
 done
 
-# The ingest of a USD and EUR file read EUR's 5,000 rates (USD needs none), not the 200,000:
-# every row the Data API answered during it, ledger reads included.
+# The ingest of a USD and EUR file read only EUR's rates of the years its bills fall in (USD
+# needs none), not EUR's 5,000 nor the 200,000: 2024's window holds none but the latest before
+# it (2023-09-09), 2023's the 252 rates from 2023-01-01 on and the latest before it
+# (2022-12-31): 254 rows, plus the ledger's few: every row the Data API answered during it.
 ingest_records=$(jq -s 'map(.records) | add' "$AWS_TMP/data-api.ingest.jsonl")
 echo "data-api: the ingest's answers held $ingest_records rows in $(wc -l <"$AWS_TMP/data-api.ingest.jsonl") requests"
-if [ "$ingest_records" -ge 5000 ] && [ "$ingest_records" -lt 5100 ]; then
-  pass "data-api: the ingest read only EUR's rates ($ingest_records rows answered)"
+if [ "$ingest_records" -ge 254 ] && [ "$ingest_records" -lt 274 ]; then
+  pass "data-api: the ingest read only EUR's rates of 2023 and 2024 ($ingest_records rows answered)"
 else
-  fail "data-api: the ingest's answers held $ingest_records rows, not EUR's 5,000 and a few"
+  fail "data-api: the ingest's answers held $ingest_records rows, not EUR's 254 of two years and a few"
 fi
 
 # No answer refused: every read stayed under the emulator's 1 MiB limit by paging. The one

@@ -144,9 +144,10 @@ TEST_P(SinkContractTest, TablesUpgradedFromVersionOneStoreRateColumnsOnEveryWrit
             "23\tA\tDE\tX\tP\tI\t2025-07-02\tEUR\t100.0000");
 }
 
-// What an ingest reads on a currency's first use: every rate of that currency (past one Data
-// API answer's 5,000 rows), by date, exactly as stored, and none of its neighbours' in the key.
-TEST_P(SinkContractTest, CurrencyRatesReadEveryRateOfThatCurrencyOnly) {
+// What an ingest reads on its first lookup of a currency in a year: that currency's rates of
+// the window and the latest before it (past one Data API answer's 5,000 rows in a long
+// window), by date, exactly as stored, and none of its neighbours' in the key.
+TEST_P(SinkContractTest, CurrencyRatesOfAWindowAreItsRatesAndTheLatestBeforeItOnly) {
   auto empty = sink_->HasRates();
   ASSERT_TRUE(empty) << empty.error().message;
   EXPECT_FALSE(*empty);
@@ -166,54 +167,81 @@ TEST_P(SinkContractTest, CurrencyRatesReadEveryRateOfThatCurrencyOnly) {
   ASSERT_TRUE(any) << any.error().message;
   EXPECT_TRUE(*any);
 
-  auto eur = sink_->LoadCurrencyRates("EUR");
+  // From the day before the window's first (2010-01-02) to the last stored: 5,099 rates.
+  auto eur = sink_->LoadCurrencyRates("EUR", {CivilDate{2010, 1, 3}, CivilDate{2030, 12, 31}});
   ASSERT_TRUE(eur) << eur.error().message;
-  ASSERT_EQ(eur->size(), static_cast<std::size_t>(kDays));
-  for (int i = 0; i < kDays; ++i) {
-    const FxRate& rate = (*eur)[static_cast<std::size_t>(i)];
+  ASSERT_EQ(eur->size(), static_cast<std::size_t>(kDays - 1));
+  for (int i = 1; i < kDays; ++i) {
+    const FxRate& rate = (*eur)[static_cast<std::size_t>(i - 1)];
     ASSERT_EQ(rate.currency, "EUR") << i;
     ASSERT_EQ(rate.valid_from, CivilDate::FromDaysSinceEpoch(first_day + i)) << i;
     ASSERT_EQ(rate.rate_to_usd, Decimal(10000000000 + i, 10)) << i;
     ASSERT_EQ(rate.source, kEcbSource) << i;
   }
-  EXPECT_EQ((*eur)[0].rate_to_usd.ToString(), "1");
+  EXPECT_EQ((*eur)[0].valid_from.ToString(), "2010-01-02");
+  EXPECT_EQ((*eur)[0].rate_to_usd.ToString(), "1.0000000001");
   EXPECT_EQ(eur->back().valid_from.ToString(), "2023-12-18");
   EXPECT_EQ(eur->back().rate_to_usd.ToString(), "1.0000005099");
 
-  auto dkk = sink_->LoadCurrencyRates("DKK");
+  // A year: its 365 rates and 2014-12-31 before them, though 2015-01-01 has one.
+  auto year = sink_->LoadCurrencyRates("EUR", RateWindow::YearOf({2015, 6, 1}));
+  ASSERT_TRUE(year) << year.error().message;
+  ASSERT_EQ(year->size(), 366U);
+  EXPECT_EQ(year->front().valid_from.ToString(), "2014-12-31");
+  EXPECT_EQ((*year)[1].valid_from.ToString(), "2015-01-01");
+  EXPECT_EQ(year->back().valid_from.ToString(), "2015-12-31");
+  auto before = sink_->LoadCurrencyRates("EUR", RateWindow::YearOf({2009, 6, 1}));
+  ASSERT_TRUE(before) << before.error().message;
+  EXPECT_TRUE(before->empty());
+
+  // DKK: only the rate before the window in 2024 (DKK's neighbour EUR has rates there), both
+  // in 2030; GBP's only rate is on its window's first day.
+  auto dkk = sink_->LoadCurrencyRates("DKK", RateWindow::YearOf({2024, 6, 1}));
+  ASSERT_TRUE(dkk) << dkk.error().message;
+  ASSERT_EQ(dkk->size(), 1U);
+  EXPECT_EQ((*dkk)[0].valid_from.ToString(), "2010-01-01");
+  EXPECT_EQ((*dkk)[0].rate_to_usd.ToString(), "0.15");
+  EXPECT_EQ((*dkk)[0].source, "corrections.csv");
+  dkk = sink_->LoadCurrencyRates("DKK", RateWindow::YearOf({2030, 6, 1}));
   ASSERT_TRUE(dkk) << dkk.error().message;
   ASSERT_EQ(dkk->size(), 2U);
   EXPECT_EQ((*dkk)[1].valid_from.ToString(), "2030-01-01");
   EXPECT_EQ((*dkk)[1].rate_to_usd.ToString(), "0.16");
-  EXPECT_EQ((*dkk)[1].source, "corrections.csv");
-  auto jpy = sink_->LoadCurrencyRates("JPY");
+  auto gbp = sink_->LoadCurrencyRates("GBP", RateWindow::YearOf({2000, 6, 1}));
+  ASSERT_TRUE(gbp) << gbp.error().message;
+  ASSERT_EQ(gbp->size(), 1U);
+  EXPECT_EQ((*gbp)[0].valid_from.ToString(), "2000-01-01");
+  auto jpy = sink_->LoadCurrencyRates("JPY", RateWindow::YearOf({2024, 6, 1}));
   ASSERT_TRUE(jpy) << jpy.error().message;
   EXPECT_TRUE(jpy->empty());
 }
 
-// An ingest with a table that reads each currency on first use (as `billflow ingest` does)
-// converts as one with the whole table, reading only the currencies its rows use.
-TEST_P(SinkContractTest, IngestReadingRatesPerCurrencyConvertsAsWithTheWholeTable) {
+// An ingest with a table that reads a currency's year on its first lookup in it (as `billflow
+// ingest` does) converts as one with the whole table, reading only the currencies and years
+// its rows use.
+TEST_P(SinkContractTest, IngestReadingRatesPerCurrencyAndYearConvertsAsWithTheWholeTable) {
   ASSERT_TRUE(sink_->SaveRates(EcbAndFileRates().Entries()));
   ASSERT_TRUE(sink_->SaveRates({{"JPY", CivilDate{2025, 6, 2}, Decimal(69, 4), kEcbSource}}));
   std::vector<std::string> asked;
-  const FxRateTable rates =
-      FxRateTable::LoadingEach([&](std::string_view currency) -> Result<std::vector<FxRate>> {
-        asked.emplace_back(currency);
-        return sink_->LoadCurrencyRates(std::string(currency));
+  const FxRateTable rates = FxRateTable::LoadingEach(
+      [&](std::string_view currency, const RateWindow& window) -> Result<std::vector<FxRate>> {
+        asked.push_back(std::string(currency) + " " + std::to_string(window.first.year));
+        return sink_->LoadCurrencyRates(std::string(currency), window);
       });
   const std::string body = std::string(kHeader) +
                            "1,A,DE,X,P,I,2025-06-09,EUR,100\n"
                            "2,A,DE,X,P,I,2025-07-02,EUR,100\n"  // 30 days: too old
                            "3,A,CA,X,P,I,2025-07-02,CAD,100\n"
                            "4,A,US,X,P,I,2099-01-01,USD,100\n"
-                           "5,A,CA,X,P,I,2025-07-03,CAD,10\n";
+                           "5,A,CA,X,P,I,2025-07-03,CAD,10\n"
+                           "6,A,CA,X,P,I,2026-01-05,CAD,10\n";  // 2025-01-01's, carried in
   // The loading connection reads rates of its own between rows: the cases' sink is both.
   const auto s = LoadWithRates(dir_.Write("lazy.csv", body), sink_.get(), rates);
   ASSERT_EQ(s.status, FileStatus::kLoaded) << s.error;
-  EXPECT_EQ(s.tally.rows_loaded, 4U);
-  EXPECT_EQ(s.tally.usd_total.ToString(), "293.80");
-  EXPECT_EQ(asked, (std::vector<std::string>{"EUR", "CAD"}));
+  EXPECT_EQ(s.tally.rows_loaded, 5U);
+  EXPECT_EQ(s.tally.usd_total.ToString(), "301.10");
+  EXPECT_EQ(asked, (std::vector<std::string>{"EUR 2025", "CAD 2025", "CAD 2026"}));
+  EXPECT_EQ(db_->Query("SELECT fx_rate_date FROM billing_data WHERE id='6'"), "2025-01-01");
   ASSERT_EQ(Rejects().size(), 1U);
   EXPECT_EQ(Rejects()[0].line_number, 3U);
 }
