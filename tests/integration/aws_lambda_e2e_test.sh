@@ -243,7 +243,7 @@ expect_unchanged() {  # expect_unchanged NAME : full dump equals the one taken a
     pass "$1: tables unchanged (full dump of every table)"
   else
     fail "$1: tables changed:"
-    diff "$AWS_TMP/dump.before.sql" "$AWS_TMP/dump.$1.sql" | head -20
+    diff "$AWS_TMP/dump.before.sql" "$AWS_TMP/dump.$1.sql" | head -20 || true  # the test goes on
   fi
 }
 
