@@ -144,7 +144,7 @@ Result<std::vector<StoredReject>> FileLedger::Rejects(const std::optional<std::s
         // Too long for one answer row: read in pieces.
         std::int64_t file_id = 0;
         BILLFLOW_ASSIGN(file_id, row.Int(5));
-        const std::string sql = RejectPieceSql(limits.piece_bytes);
+        const std::string sql = RejectPieceSql(dialect(), limits.piece_bytes);
         const std::vector<std::string_view> piece_columns = {"raw_line"};
         for (std::uint64_t from = 1; from <= raw_bytes; from += limits.piece_bytes) {
           const SqlArgs args = {SqlArg::Int(static_cast<std::int64_t>(from)), SqlArg::Int(file_id),

@@ -180,9 +180,11 @@ KeysetRead RejectsRead(SqlDialect dialect, const std::optional<std::string>& sou
   return read;
 }
 
-std::string RejectPieceSql(std::size_t piece_bytes) {
-  // substr() takes a binary value and 1-based positions on all three dialects.
-  return "SELECT substr(raw_line, $1, " + std::to_string(piece_bytes) +
+std::string RejectPieceSql(SqlDialect dialect, std::size_t piece_bytes) {
+  // substr() takes a binary value and 1-based positions on all three dialects. PostgreSQL has
+  // only substr(bytea, integer, integer), and the Data API binds a longValue as bigint.
+  const std::string from = dialect == SqlDialect::kPostgres ? "CAST($1 AS integer)" : "$1";
+  return "SELECT substr(raw_line, " + from + ", " + std::to_string(piece_bytes) +
          ") FROM billing_rejects WHERE file_id = $2 AND line_number = $3";
 }
 

@@ -62,8 +62,9 @@ struct KeysetRead {
 // when longer than that (RejectPieceSql reads it).
 [[nodiscard]] KeysetRead RejectsRead(SqlDialect dialect, const std::optional<std::string>& source,
                                      std::size_t piece_bytes);
-// Bytes $1 … $1 + piece_bytes - 1 (1-based) of the raw line of file $2, line $3.
-[[nodiscard]] std::string RejectPieceSql(std::size_t piece_bytes);
+// Bytes $1 … $1 + piece_bytes - 1 (1-based) of the raw line of file $2, line $3; $1 may be
+// bound as a 64-bit integer (the Data API's longValue) on every dialect.
+[[nodiscard]] std::string RejectPieceSql(SqlDialect dialect, std::size_t piece_bytes);
 // fx_rates by currency and date, all or those of `currency`: currency, valid_date (YYYY-MM-DD),
 // rate_to_usd, source, v (valid_from as stored).
 [[nodiscard]] KeysetRead RatesRead(SqlDialect dialect,

@@ -4,11 +4,18 @@
 # an otherwise empty environment (env -i: only what Lambda sets plus billflow's variables) against
 # the Lambda Runtime API emulator, serving tests/data/s3_event.json (the shape of the original's
 # S3 event) after examples/' meat file was uploaded (AWS CLI) to that bucket and key on s3rver
-# behind the SigV4 front; rows must land in MariaDB through the Data API emulator.
-#   package_bootstrap_e2e_test.sh BILLFLOW_BINARY
+# behind the SigV4 front; rows must land in MariaDB or PostgreSQL through the Data API emulator.
+#   package_bootstrap_e2e_test.sh BILLFLOW_BINARY [mysql|postgres]   (the engine; mysql by default)
 # shellcheck disable=SC1091,SC2034  # sourced helper, loop counters
 set -euo pipefail
 binary=$(realpath "$1")
+engine=${2:-mysql}
+case $engine in
+  mysql) server=MariaDB ;;
+  postgres) server=PostgreSQL ;;
+  *) echo "usage: package_bootstrap_e2e_test.sh BILLFLOW_BINARY [mysql|postgres]" >&2; exit 2 ;;
+esac
+export DATA_API_ENGINE=$engine
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 source "$here/../integration/aws_lib.sh"
 aws_lib_init
@@ -39,7 +46,7 @@ start_ns=$(date +%s%N)
     AWS_LAMBDA_RUNTIME_API="127.0.0.1:$RUNTIME_PORT" \
     AWS_REGION=us-east-1 \
     AWS_ACCESS_KEY_ID="$AWS_ACCESS_KEY_ID" AWS_SECRET_ACCESS_KEY="$AWS_SECRET_ACCESS_KEY" \
-    BILLFLOW_DB="data-api://arn:aws:rds:us-east-1:123456789012:cluster:billflow?secret=arn:aws:secretsmanager:us-east-1:123456789012:secret:billflow/db-AbCdEf&database=billflow" \
+    BILLFLOW_DB="data-api://arn:aws:rds:us-east-1:123456789012:cluster:billflow?secret=arn:aws:secretsmanager:us-east-1:123456789012:secret:billflow/db-AbCdEf&database=billflow$(aws_engine_query)" \
     AWS_ENDPOINT_URL_S3="$S3_URL" \
     AWS_ENDPOINT_URL_RDS_DATA="$DATA_URL" \
     LAMBDA_TASK_ROOT="$task" \
@@ -57,7 +64,7 @@ check_eq "$(jq -r .kind "$AWS_TMP/runtime/results.jsonl" 2>/dev/null)" "response
 check_eq "$(jq -r '.files[0].source + " " + .files[0].status + " " + (.files[0].rows_loaded|tostring)' "$AWS_TMP/runtime/000.response.json" 2>/dev/null)" \
   "s3://$bucket/$key loaded $want_rows" "the response reports the event's object loaded with $want_rows rows"
 check_eq "$(aws_sql "SELECT COUNT(*) FROM billing_data d JOIN billing_files f USING (file_id) WHERE f.source = 's3://$bucket/$key' AND f.status = 'loaded'")" \
-  "$want_rows" "MariaDB holds the $want_rows rows, through the Data API"
+  "$want_rows" "$server holds the $want_rows rows, through the Data API"
 check_grep '"_aws"' "$AWS_TMP/bootstrap.out" "the EMF metrics line is on stdout"
 check "no /runtime/init/error" test ! -e "$AWS_TMP/runtime/init-error.json"
 first_next=$(grep -m1 'invocation/next' "$AWS_TMP/runtime-requests.jsonl" | jq -r .t_ns)

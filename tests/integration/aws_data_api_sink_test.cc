@@ -1,10 +1,13 @@
 // DataApiSink through the Data API emulator (tools/data_api_emulator.py) on a throwaway
-// MariaDB. Run by aws_data_api_sink_test.sh, which passes BILLFLOW_TEST_DATA_API_ENDPOINT.
+// MariaDB (Aurora MySQL) or PostgreSQL (Aurora PostgreSQL). Run by aws_data_api_sink_test.sh,
+// which passes BILLFLOW_TEST_DATA_API_ENDPOINT and BILLFLOW_TEST_DATA_API_ENGINE (mysql or
+// postgres). Every test expects the same on both engines.
 #include <gtest/gtest.h>
 
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <string_view>
 #include <variant>
 
 #include "aws/data_api_client.h"
@@ -36,6 +39,10 @@ class AwsDataApiSinkTest : public ::testing::Test {
   void SetUp() override {
     const char* endpoint = std::getenv("BILLFLOW_TEST_DATA_API_ENDPOINT");
     if (endpoint == nullptr) GTEST_SKIP() << "run through aws_data_api_sink_test.sh";
+    const char* engine = std::getenv("BILLFLOW_TEST_DATA_API_ENGINE");
+    if (engine != nullptr && std::string_view(engine) == "postgres") {
+      dialect_ = SqlDialect::kPostgres;
+    }
     config_.region = "us-east-1";
     config_.credentials = Credentials{"AKIDBILLFLOWTEST", "billflow-test-secret", "", "test"};
     config_.endpoint_url_rds_data = endpoint;
@@ -55,6 +62,12 @@ class AwsDataApiSinkTest : public ::testing::Test {
     std::ofstream(path, std::ios::binary) << content;
     return path.string();
   }
+  // The sink's options on the engine under test.
+  [[nodiscard]] DataApiSinkOptions Options(
+      std::size_t max_request_bytes = DataApiSinkOptions{}.max_request_bytes,
+      std::size_t max_rows_per_request = DataApiSinkOptions{}.max_rows_per_request) const {
+    return DataApiSinkOptions{max_request_bytes, max_rows_per_request, dialect_};
+  }
   IngestSummary Ingest(DataApiSink& sink, const std::string& path) {
     FxRateTable rates = FxRateTable::Default();
     IngestJob job(rates, IngestOptions{});
@@ -63,13 +76,14 @@ class AwsDataApiSinkTest : public ::testing::Test {
     return job.Run(**source, &sink);
   }
   AwsConfig config_;
+  SqlDialect dialect_ = SqlDialect::kMysql;
   CurlHttpClient http_;
   std::unique_ptr<DataApiClient> client_;
   std::filesystem::path dir_;
 };
 
 TEST_F(AwsDataApiSinkTest, LoadsRejectsDuplicatesInChunksAndIsIdempotent) {
-  DataApiSink sink(client_.get(), DataApiSinkOptions{4096, 1000});
+  DataApiSink sink(client_.get(), Options(4096, 1000));
   ASSERT_TRUE(sink.Migrate()) << "migrate";  // the emulator answers "resuming" twice first
   std::string csv = kHeader;
   for (int i = 1; i <= 300; ++i) {
@@ -112,7 +126,7 @@ TEST_F(AwsDataApiSinkTest, LoadsRejectsDuplicatesInChunksAndIsIdempotent) {
 }
 
 TEST_F(AwsDataApiSinkTest, BadFileIsRecordedAsFailedAndWritesNoRows) {
-  DataApiSink sink(client_.get());
+  DataApiSink sink(client_.get(), Options());
   ASSERT_TRUE(sink.Migrate());
   std::string path = Write("bad.csv", "id,company_name\n1,Acme\n");
   IngestSummary summary = Ingest(sink, path);
@@ -145,7 +159,7 @@ class AwsDataApiSinkDuplicateTest : public AwsDataApiSinkTest,
 };
 
 TEST_P(AwsDataApiSinkDuplicateTest, DuplicateIdIsRejectedNamingTheFirstLineWhichIsKept) {
-  DataApiSink sink(client_.get(), DataApiSinkOptions{1u << 20, GetParam()});
+  DataApiSink sink(client_.get(), Options(1U << 20, GetParam()));
   ASSERT_TRUE(sink.Migrate());
   std::string csv = kHeader;
   auto row = [](const std::string& id, const std::string& amount) {
@@ -200,7 +214,7 @@ TEST_P(AwsDataApiSinkDuplicateTest, DuplicateIdIsRejectedNamingTheFirstLineWhich
 }
 
 TEST_P(AwsDataApiSinkDuplicateTest, IdsCompareByteForByte) {
-  DataApiSink sink(client_.get(), DataApiSinkOptions{1u << 20, GetParam() == 5 ? 1u : 1000u});
+  DataApiSink sink(client_.get(), Options(1U << 20, GetParam() == 5 ? 1U : 1000U));
   ASSERT_TRUE(sink.Migrate());
   std::string csv = kHeader;
   for (const char* id : {"a", "A", "7", "7 ", "\xC3\xA9", "e\xCC\x81", "7 "}) {
@@ -223,7 +237,7 @@ INSTANTIATE_TEST_SUITE_P(RowsPerRequest, AwsDataApiSinkDuplicateTest, ::testing:
 // Duplicate ids across requests are found before sending (the emulator, like the service,
 // aborts a transaction after any failed statement); rolled back, nothing of the file stays.
 TEST_F(AwsDataApiSinkTest, RolledBackFileWithDuplicateIdsLeavesNothing) {
-  DataApiSink sink(client_.get(), DataApiSinkOptions{1u << 20, 4});
+  DataApiSink sink(client_.get(), Options(1U << 20, 4));
   ASSERT_TRUE(sink.Migrate());
   const FileIdentity file{"s3://b/rolled-back-duplicates.csv", "", 0, "", "", "", ""};
   ASSERT_EQ(*sink.BeginFile(file), BeginOutcome::kProceed);
@@ -262,7 +276,7 @@ TEST_F(AwsDataApiSinkTest, RolledBackFileWithDuplicateIdsLeavesNothing) {
 // Text that JSON escapes to up to six bytes a character: requests are sized on their encoded
 // length, so 2,000 such rows load under the emulator's 4 MiB request limit.
 TEST_F(AwsDataApiSinkTest, TextOfQuotesBackslashesAndControlCharactersLoadsWithinTheLimit) {
-  DataApiSink sink(client_.get());
+  DataApiSink sink(client_.get(), Options());
   ASSERT_TRUE(sink.Migrate());
   std::string nasty;
   for (std::size_t i = 0; nasty.size() < 250; ++i) {
@@ -307,7 +321,7 @@ TEST_F(AwsDataApiSinkTest, TextOfQuotesBackslashesAndControlCharactersLoadsWithi
 // Reads page under the 1 MiB answer limit: 200,000 rates are saved in requests under 4 MiB and
 // read back in pages.
 TEST_F(AwsDataApiSinkTest, TwoHundredThousandRatesAreSavedAndReadInPages) {
-  DataApiSink sink(client_.get());
+  DataApiSink sink(client_.get(), Options());
   ASSERT_TRUE(sink.Migrate());
   std::vector<FxRate> rates;
   CivilDate start;
@@ -340,7 +354,7 @@ TEST_F(AwsDataApiSinkTest, TwoHundredThousandRatesAreSavedAndReadInPages) {
 
 // A reject line of 100 KB (over the 64 KB row limit) is read back whole, in pieces.
 TEST_F(AwsDataApiSinkTest, LongRejectLineIsReadBackWhole) {
-  DataApiSink sink(client_.get());
+  DataApiSink sink(client_.get(), Options());
   ASSERT_TRUE(sink.Migrate());
 
   std::string csv = kHeader;

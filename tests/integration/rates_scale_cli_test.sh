@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
 # `billflow rates import`, `rates show` and `report` with 200,000 stored rates, through the CLI,
-# over sqlite: and over data-api:// (tools/data_api_emulator.py on a throwaway MariaDB, which
-# refuses an answer over 1 MiB and a request over 4 MiB as the real service does). Both backends
-# must print the same, with every currency's count and latest rate, the full history of one
-# currency, and the report's exact totals.
-#   rates_scale_cli_test.sh BILLFLOW
+# over sqlite: and over data-api:// (tools/data_api_emulator.py on a throwaway MariaDB or
+# PostgreSQL, which refuses an answer over 1 MiB and a request over 4 MiB as the real service
+# does). Both backends must print the same, with every currency's count and latest rate, the
+# full history of one currency, and the report's exact totals.
+#   rates_scale_cli_test.sh BILLFLOW [mysql|postgres]   (the Data API's engine; mysql by default)
 set -euo pipefail
 billflow=$1
+engine=${2:-mysql}
+case $engine in
+  mysql | postgres) ;;
+  *) echo "usage: rates_scale_cli_test.sh BILLFLOW [mysql|postgres]" >&2; exit 2 ;;
+esac
+export DATA_API_ENGINE=$engine
 source "$(dirname "$0")/aws_lib.sh"
 aws_lib_init
 
@@ -41,7 +47,7 @@ id,company_name,country,city,product_line,item,bill_date,currency,bill_amount
 CSV
 
 aws_start_data_api --request-log "$AWS_TMP/data-api.jsonl"
-data_api="data-api://arn:aws:rds:us-east-1:123456789012:cluster:scale?secret=arn:aws:secretsmanager:us-east-1:123456789012:secret:db&database=billflow"
+data_api="data-api://arn:aws:rds:us-east-1:123456789012:cluster:scale?secret=arn:aws:secretsmanager:us-east-1:123456789012:secret:db&database=billflow$(aws_engine_query)"
 export AWS_ENDPOINT_URL_RDS_DATA=$DATA_URL
 export BILLFLOW_LOG_FORMAT=text
 touch "$AWS_TMP/data-api.jsonl"  # written from the first Data API request on
