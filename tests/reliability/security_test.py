@@ -166,6 +166,8 @@ REVIEWED_SQL_BUILDERS = {
     ("sinks/ledger_read_sql.cc", " WHERE f.source = $1"): "constant; source bound as $1",
     ("sinks/ledger_read_sql.cc", "SELECT substr(raw_line, $1, "): "piece size an integer; positions and keys bound",
     ("sinks/ledger_read_sql.cc", "SELECT currency, "): "date formatting chosen by dialect",
+    ("sinks/postgres_ledger_sql.cc", "WITH waits AS MATERIALIZED (SELECT set_config('lock_timeout', '"):
+        "an integer of seconds (DataApiSinkOptions::lock_wait_timeout_s); the source's key bound as $1",
     # The jobs over stored rows (rejects retry, reconvert: ledger_jobs.cc, reject_retry.cc,
     # reconvert.cc) join constant fragments only: a constant EXISTS subquery, $n placeholder
     # numbers, the constant page LIMIT, per-dialect date/time functions chosen by a switch; every
