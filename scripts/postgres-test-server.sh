@@ -66,8 +66,12 @@ start_server() {  # start_server NAME PORT CERT_NAME|-
     ssl=(-c ssl=on -c ssl_cert_file="$d/server.crt" -c ssl_key_file="$d/server.key")
   fi
   [[ $(id -u) -eq 0 ]] && chown -R "$run_user" "$d"
+  # synchronous_commit=off acknowledges a COMMIT before its WAL is written, so a killed server
+  # loses it: a test that kills the server sets BILLFLOW_TEST_PG_SYNCHRONOUS_COMMIT=on (fsync=off
+  # stays: the kernel keeps what was written when the server process dies).
   as_server "$bin/postgres" -D "$d/data" -p "$port" -k "$d" -c listen_addresses=127.0.0.1 \
-    -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100 \
+    -c fsync=off -c synchronous_commit="${BILLFLOW_TEST_PG_SYNCHRONOUS_COMMIT:-off}" \
+    -c full_page_writes=off -c max_connections=100 \
     -c shared_buffers=32MB "${ssl[@]}" </dev/null >"$d/server.log" 2>&1 &
   echo $! >"$d/postgres.pid"
 }

@@ -21,7 +21,11 @@ class PostgresServer:
         # The server runs as an unprivileged user (as root): it must reach DIR through the work
         # directory, which tempfile.mkdtemp made private.
         os.chmod(os.path.dirname(directory), 0o755)
-        _sh(script, "start", directory, "--only", "main", stdout=subprocess.DEVNULL)
+        # A commit the server acknowledged must survive its SIGKILL: the test server's
+        # synchronous_commit=off would lose the last ones (billflow printed "replaced", the
+        # restarted server held the old version).
+        _sh(script, "start", directory, "--only", "main", stdout=subprocess.DEVNULL,
+            env={**os.environ, "BILLFLOW_TEST_PG_SYNCHRONOUS_COMMIT": "on"})
         env = {}
         with open(os.path.join(directory, "env")) as f:
             for line in f:
