@@ -177,7 +177,7 @@ class MysqlTestDatabase : public TestDatabase {
   bool DowngradeToVersionOne() override { return DowngradeMysqlToVersionOne(env_, name_); }
 
  private:
-  std::unique_ptr<Database> OpenWith(MysqlOptions options) {
+  static std::unique_ptr<Database> OpenWith(MysqlOptions options) {
     // Tiny batches: every multi-row case crosses several bulk statements.
     options.batch_bytes = 200;
     auto sink = MysqlSink::Open(options);
