@@ -10,6 +10,7 @@
 #include <future>
 #include <thread>
 
+#include "migrated_sink.h"
 #include "mysql_test_support.h"
 #include "sinks/mysql_connection.h"
 
@@ -30,13 +31,8 @@ class MysqlSinkTest : public ::testing::Test {
     env_ = &*MysqlTestEnv::Get();
     database_ = testing::CreateTestDatabase(*env_);
   }
-  std::unique_ptr<MysqlSink> Open(MysqlOptions options) {
-    auto sink = MysqlSink::Open(options);
-    EXPECT_TRUE(sink) << sink.error().message;
-    if (!sink) return nullptr;
-    auto migrated = (*sink)->Migrate();
-    EXPECT_TRUE(migrated) << migrated.error().message;
-    return std::move(*sink);
+  static std::unique_ptr<MysqlSink> Open(const MysqlOptions& options) {
+    return testing::Migrated(MysqlSink::Open(options));
   }
   std::unique_ptr<MysqlSink> Open() { return Open(env_->Options(database_)); }
   std::string Query(const std::string& sql) {

@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "migrated_sink.h"
 #include "mysql_test_support.h"
 #include "pipeline/retrying_ingest.h"
 #include "postgres_test_support.h"
@@ -38,13 +39,8 @@ class PostgresSinkTest : public ::testing::Test {
     env_ = &*PostgresTestEnv::Get();
     database_ = testing::CreatePostgresTestDatabase(*env_);
   }
-  std::unique_ptr<PostgresSink> Open(const PostgresOptions& options) {
-    auto sink = PostgresSink::Open(options);
-    EXPECT_TRUE(sink) << sink.error().message;
-    if (!sink) return nullptr;
-    auto migrated = (*sink)->Migrate();
-    EXPECT_TRUE(migrated) << migrated.error().message;
-    return std::move(*sink);
+  static std::unique_ptr<PostgresSink> Open(const PostgresOptions& options) {
+    return testing::Migrated(PostgresSink::Open(options));
   }
   std::string Query(const std::string& sql) {
     return testing::PostgresQueryValue(*env_, database_, sql);

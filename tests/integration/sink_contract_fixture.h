@@ -15,6 +15,7 @@
 
 #include "data_api_emulator_process.h"
 #include "http/curl_http_client.h"
+#include "migrated_sink.h"
 #include "mysql_test_support.h"
 #include "postgres_test_support.h"
 #include "sinks/data_api_sink.h"
@@ -118,10 +119,7 @@ class SqliteTestDatabase : public TestDatabase {
 
  private:
   std::unique_ptr<Database> OpenWith(int busy_timeout_ms) {
-    auto sink = SqliteSink::Open({(dir_.path() / "t.db").string(), busy_timeout_ms});
-    EXPECT_TRUE(sink) << sink.error().message;
-    EXPECT_TRUE((*sink)->Migrate());
-    return std::move(*sink);
+    return testing::Migrated(SqliteSink::Open({(dir_.path() / "t.db").string(), busy_timeout_ms}));
   }
 
   TempDir dir_;
@@ -180,12 +178,7 @@ class MysqlTestDatabase : public TestDatabase {
   static std::unique_ptr<Database> OpenWith(MysqlOptions options) {
     // Tiny batches: every multi-row case crosses several bulk statements.
     options.batch_bytes = 200;
-    auto sink = MysqlSink::Open(options);
-    EXPECT_TRUE(sink) << sink.error().message;
-    if (!sink) return nullptr;
-    auto migrated = (*sink)->Migrate();
-    EXPECT_TRUE(migrated) << migrated.error().message;
-    return std::move(*sink);
+    return testing::Migrated(MysqlSink::Open(options));
   }
 
   const MysqlTestEnv& env_;
@@ -267,12 +260,7 @@ class PostgresTestDatabase : public TestDatabase {
     // Tiny batches: every multi-row case crosses several COPY statements.
     options.batch_bytes = 200;
     if (lock_wait_timeout_s) options.lock_wait_timeout_s = *lock_wait_timeout_s;
-    auto sink = PostgresSink::Open(options);
-    EXPECT_TRUE(sink) << sink.error().message;
-    if (!sink) return nullptr;
-    auto migrated = (*sink)->Migrate();
-    EXPECT_TRUE(migrated) << migrated.error().message;
-    return std::move(*sink);
+    return testing::Migrated(PostgresSink::Open(options));
   }
   std::unique_ptr<Database> OpenDataApi(std::optional<int> lock_wait_timeout_s) {
     AwsConfig aws;
